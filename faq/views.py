@@ -1,0 +1,40 @@
+import unicodedata
+
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from privacy_portal.errors import error_page
+from privacy_portal.http import public_page
+
+from .models import FaqEntry
+
+MAX_QUERY_LENGTH = 100
+
+
+class FaqSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the FAQ"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": _("Enter at most %(limit_value)d characters to search.")},
+    )
+
+    def clean_q(self):
+        # NFKC folds full-width letters and digits, so ＱＡ and QA find the same entries.
+        query = unicodedata.normalize("NFKC", self.cleaned_data["q"])
+        if any(unicodedata.category(char) == "Cc" for char in query):
+            raise forms.ValidationError(_("The search words contain characters that cannot be used."))
+        return " ".join(query.split())
+
+
+@public_page
+def faq_list(request):
+    form = FaqSearchForm(request.GET)
+    if not form.is_valid():
+        return error_page(request, status=400, message=" ".join(form.errors["q"]))
+    query = form.cleaned_data["q"]
+    entries = FaqEntry.objects.published()
+    if query:
+        entries = entries.search(query)
+    return render(request, "faq/faq_list.html", {"form": form, "entries": entries, "query": query})

@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from faq.models import FaqEntry
+from notices import demo_content as demo
+from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose, Section
+from notices.services import notice_version_freeze
+
+DEMO_PASSWORD = "demo-password-2019"
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the Rakuten Insurance group's demo notices, companies and FAQ, and demo staff accounts. "
+        "Running it again changes nothing that is already there."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-accounts", action="store_true", help="Do not create the demo staff accounts.")
+
+    @transaction.atomic
+    def handle(self, *args, no_accounts=False, **options):
+        companies = self.load_companies()
+        group = self.load_notice(demo.GROUP_NOTICE, demo.GROUP_VERSION, demo.GROUP_NOTICE_EFFECTIVE_DATE, companies)
+        shotan = self.load_notice(demo.SHOTAN_NOTICE, demo.SHOTAN_VERSION, demo.EFFECTIVE_DATE, companies)
+        self.load_faq(shotan)
+        if options["verbosity"]:
+            self.stdout.write(f"Demo content: {len(companies)} companies, notices {group.slug} and {shotan.slug}, "
+                              f"{len(demo.FAQ_ENTRIES)} FAQ entries.")
+        if not no_accounts:
+            self.load_accounts()
+
+    def load_companies(self) -> dict[str, Company]:
+        companies = {}
+        for order, fields in enumerate(demo.COMPANIES, start=1):
+            company, _ = Company.objects.get_or_create(
+                legal_name=fields["legal_name"], defaults={**fields, "display_order": order}
+            )
+            companies[company.legal_name] = company
+        return companies
+
+    def load_notice(self, notice_fields, version_fields, effective_date, companies) -> Notice:
+        notice_fields = dict(notice_fields)
+        company_name = notice_fields.pop("company")
+        notice_fields["company"] = companies[company_name] if company_name else None
+        notice, _ = Notice.objects.get_or_create(slug=notice_fields["slug"], defaults=notice_fields)
+        if notice.versions.published().filter(effective_date=effective_date).exists():
+            return notice
+        companies_url = demo.company_list_url()
+        version = NoticeVersion.objects.create(
+            notice=notice,
+            effective_date=effective_date,
+            introduction=version_fields["introduction"],
+            joint_users_scope=version_fields["joint_users_scope"],
+            joint_users_note=version_fields["joint_users_note"].format(companies_url=companies_url),
+            responsible_party_name=version_fields["responsible_party_name"],
+            notes=version_fields["notes"],
+        )
+        DataItem.objects.bulk_create(
+            DataItem(version=version, order=order, text=text)
+            for order, text in enumerate(version_fields["data_items"], start=1)
+        )
+        JointUser.objects.bulk_create(
+            JointUser(version=version, order=order, company=companies[name])
+            for order, name in enumerate(version_fields["joint_users"], start=1)
+        )
+        Purpose.objects.bulk_create(
+            Purpose(version=version, order=order, text=text)
+            for order, text in enumerate(version_fields["purposes"], start=1)
+        )
+        Section.objects.bulk_create(
+            Section(
+                version=version,
+                order=order,
+                heading=section["heading"],
+                body=section["body"].format(companies_url=companies_url),
+                lists_joint_users=section.get("lists_joint_users", False),
+            )
+            for order, section in enumerate(version_fields["sections"], start=1)
+        )
+        notice_version_freeze(version=version)
+        return notice
+
+    def load_faq(self, notice: Notice) -> None:
+        for order, entry in enumerate(demo.FAQ_ENTRIES, start=1):
+            FaqEntry.objects.get_or_create(
+                number=entry["number"],
+                defaults={**entry, "order": order, "notice": notice, "category": demo.FAQ_CATEGORY},
+            )
+
+    def load_accounts(self) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("Demo accounts are never created in production; use --no-accounts.")
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
+        self.stdout.write(f"Demo admin: user admin, password {DEMO_PASSWORD}")

@@ -1,0 +1,268 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_corporate_number, validate_effective_date
+
+
+def today_in_tokyo() -> datetime.date:
+    """The calendar day in Asia/Tokyo, which decides the version in force."""
+    return timezone.localdate()
+
+
+class Company(models.Model):
+    class Role(models.TextChoices):
+        HOLDING = "holding", _("holding company")
+        LIFE = "life", _("life insurer")
+        NON_LIFE = "non_life", _("non-life insurer")
+        SMALL_AMOUNT = "small_amount", _("small-amount short-term insurer")
+        AGENCY = "agency", _("insurance agency")
+
+    legal_name = models.CharField(_("legal name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=100)
+    kana = models.CharField(_("name in kana"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    corporate_number = models.CharField(
+        _("corporate number"), max_length=13, blank=True, validators=[validate_corporate_number]
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    representative_title = models.CharField(_("representative's title"), max_length=100, blank=True)
+    representative_name = models.CharField(_("representative's name"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+    markets_to_customers = models.BooleanField(
+        _("markets to customers"),
+        default=False,
+        help_text=_("Only these companies appear in the customers' preference matrix."),
+    )
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["display_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporate_number"],
+                condition=~models.Q(corporate_number=""),
+                name="company_corporate_number_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.legal_name
+
+    def get_absolute_url(self):
+        return reverse("notices:companies") + f"#company-{self.pk}"
+
+    @property
+    def representative(self) -> str:
+        return " ".join(part for part in (self.representative_title, self.representative_name) if part)
+
+
+class Notice(models.Model):
+    class Kind(models.TextChoices):
+        JOINT_USE = "joint_use", _("joint-use notice (statutory items)")
+        EXPLANATION = "explanation", _("explanatory page")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.JOINT_USE)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("publishing company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a notice of the whole group."),
+    )
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["display_order", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("notices:notice", kwargs={"slug": self.slug})
+
+    @property
+    def is_joint_use(self) -> bool:
+        return self.kind == self.Kind.JOINT_USE
+
+
+class NoticeVersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=NoticeVersion.Status.PUBLISHED)
+
+    def in_force(self, *, on: datetime.date):
+        """Published versions in force on `on`, newest effective date first; `.first()` is the one."""
+        return self.published().filter(effective_date__lte=on).order_by("-effective_date")
+
+    def upcoming(self, *, after: datetime.date):
+        return self.published().filter(effective_date__gt=after).order_by("effective_date")
+
+
+class NoticeVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="versions")
+    effective_date = models.DateField(_("effective date"), validators=[validate_effective_date])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    change_summary = models.TextField(_("reason for the revision"), blank=True)
+    introduction = models.TextField(
+        _("introduction"), blank=True, help_text=_("Markdown. States that personal data is used jointly.")
+    )
+    joint_users_scope = models.TextField(_("scope of joint users"), blank=True)
+    joint_users_note = models.TextField(_("note on joint users"), blank=True, help_text=_("Markdown."))
+    responsible_party_name = models.CharField(_("responsible party"), max_length=200, blank=True)
+    responsible_party_address = models.CharField(_("responsible party's address"), max_length=300, blank=True)
+    responsible_party_representative = models.CharField(
+        _("responsible party's representative"), max_length=200, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Markdown, shown after the statutory items."))
+    # What the version showed when it was published; a published version renders from this alone.
+    snapshot = models.JSONField(_("published content"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = NoticeVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice version")
+        verbose_name_plural = _("notice versions")
+        ordering = ["notice", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "effective_date"],
+                condition=models.Q(status="published"),
+                name="noticeversion_one_published_per_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(snapshot__isnull=False, published_at__isnull=False),
+                name="noticeversion_published_has_snapshot",
+            ),
+        ]
+        indexes = [
+            # NoticeVersion.objects.in_force(on=...) for one notice: the hot path of every notice page.
+            models.Index(fields=["notice", "status", "-effective_date"], name="noticeversion_in_force_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.notice.title}（{self.effective_date:%Y-%m-%d}・{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        return reverse(
+            "notices:version", kwargs={"slug": self.notice.slug, "date": self.effective_date.isoformat()}
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def content(self) -> dict:
+        """What the version shows: frozen at publication, live while it is a draft."""
+        if self.snapshot is not None:
+            return self.snapshot
+        from .content import build_content
+
+        return build_content(self)
+
+
+class DataItem(models.Model):
+    version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="data_items")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text = models.TextField(_("data item"))
+    sensitive = models.BooleanField(
+        _("sensitive information"),
+        default=False,
+        help_text=_(
+            "Sensitive information under Article 5 of the financial-sector guidelines. "
+            "A version with such an item cannot be published."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("data item")
+        verbose_name_plural = _("data items")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class JointUser(models.Model):
+    version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="joint_users")
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("joint user")
+        verbose_name_plural = _("joint users")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "company"], name="jointuser_company_once_per_version"),
+        ]
+
+    def __str__(self):
+        return str(self.company)
+
+
+class Purpose(models.Model):
+    version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="purposes")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text = models.TextField(_("purpose"))
+
+    class Meta:
+        verbose_name = _("purpose of joint use")
+        verbose_name_plural = _("purposes of joint use")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class Section(models.Model):
+    version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    heading = models.CharField(_("heading"), max_length=200)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    lists_joint_users = models.BooleanField(
+        _("list the joint users after this section"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.heading

@@ -1,0 +1,15 @@
+from django.urls import path, register_converter
+
+from . import views
+from .converters import IsoDateConverter
+
+register_converter(IsoDateConverter, "isodate")
+
+app_name = "notices"
+
+urlpatterns = [
+    path("companies/", views.company_list, name="companies"),
+    path("notices/<slug:slug>/", views.notice_detail, name="notice"),
+    path("notices/<slug:slug>/versions/", views.version_list, name="versions"),
+    path("notices/<slug:slug>/<isodate:date>/", views.version_detail, name="version"),
+]

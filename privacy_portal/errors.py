@@ -1,0 +1,36 @@
+"""Japanese error pages: every refusal a visitor can meet explains itself, in Japanese, with a 4xx."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def error_page(request, *, status: int, message: str, title: str | None = None):
+    titles = {
+        400: _("The request could not be understood"),
+        403: _("You cannot open this page"),
+        404: _("The page was not found"),
+        405: _("This method is not allowed"),
+        429: _("Too many requests"),
+    }
+    context = {"title": title or titles.get(status, _("An error occurred")), "message": message, "status": status}
+    return render(request, "portal/error.html", context, status=status)
+
+
+def bad_request(request, exception=None):
+    return error_page(request, status=400, message=_("Please check the address or the values you entered."))
+
+
+def permission_denied(request, exception=None):
+    return error_page(request, status=403, message=_("You do not have permission to open this page."))
+
+
+def page_not_found(request, exception=None):
+    return error_page(request, status=404, message=_("The page may have moved or the address may be wrong."))
+
+
+def server_error(request):
+    # No template context processors or database here: the failure may be in either.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

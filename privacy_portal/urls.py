@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from notices import views as notice_views
+
+admin.site.site_header = _("Privacy portal administration")
+admin.site.site_title = _("Privacy portal administration")
+admin.site.index_title = _("Administration")
+
+handler400 = "privacy_portal.errors.bad_request"
+handler403 = "privacy_portal.errors.permission_denied"
+handler404 = "privacy_portal.errors.page_not_found"
+handler500 = "privacy_portal.errors.server_error"
+
+urlpatterns = [
+    path("", notice_views.home, name="home"),
+    path("", include("notices.urls")),
+    path("", include("faq.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,63 @@
+import datetime
+
+import factory
+
+from faq.models import FaqEntry
+from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose
+from notices.services import notice_version_freeze
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    legal_name = factory.Sequence(lambda n: f"テスト保険{n}株式会社")
+    short_name = factory.Sequence(lambda n: f"テスト{n}")
+    role = Company.Role.LIFE
+    markets_to_customers = True
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    slug = factory.Sequence(lambda n: f"notice-{n}")
+    title = factory.Sequence(lambda n: f"個人データの共同利用について{n}")
+
+
+class NoticeVersionFactory(factory.django.DjangoModelFactory):
+    """A complete joint-use draft: every statutory item, with address and representative."""
+
+    class Meta:
+        model = NoticeVersion
+        skip_postgeneration_save = True
+
+    notice = factory.SubFactory(NoticeFactory)
+    effective_date = datetime.date(2019, 6, 3)
+    introduction = "当社グループは、以下のとおり個人データを共同利用します。"
+    joint_users_scope = "テストグループ"
+    responsible_party_name = "テスト保険ホールディングス株式会社"
+    responsible_party_address = "東京都世田谷区玉川一丁目14番1号"
+    responsible_party_representative = "代表取締役社長 山田太郎"
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        if not create:
+            return
+        DataItem.objects.create(version=self, order=1, text="氏名、住所、生年月日")
+        JointUser.objects.create(version=self, order=1, company=CompanyFactory())
+        for order, text in enumerate(extracted or ["保険契約の引受け", "各種商品のご案内"], start=1):
+            Purpose.objects.create(version=self, order=order, text=text)
+
+
+def published_version(**kwargs) -> NoticeVersion:
+    return notice_version_freeze(version=NoticeVersionFactory(**kwargs))
+
+
+class FaqEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FaqEntry
+
+    number = factory.Sequence(lambda n: n + 100)
+    question = factory.Sequence(lambda n: f"質問{n}ですか?")
+    answer = "回答です。"

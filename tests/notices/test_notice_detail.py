@@ -1,0 +1,92 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from notices.models import Company, NoticeVersion
+from tests.factories import NoticeFactory, published_version
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+URL = "/notices/group-joint-use/"
+
+
+@pytest.fixture
+def second_version(demo_content):
+    notice = NoticeVersion.objects.get(notice__slug="group-joint-use").notice
+    return published_version(
+        notice=notice, effective_date=datetime.date(2027, 4, 1), items=["2027年版の利用目的"]
+    )
+
+
+def test_it_shows_the_version_in_force_with_its_wareki_date(client, demo_content):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "改定適用日:" in response.content.decode()
+    assert "2019年6月3日（令和元年6月3日）" in response.content.decode()
+
+
+def test_it_says_no_version_was_in_force_the_day_before(client, demo_content):
+    response = client.get(URL, {"as_of": "2019-06-02"})
+    assert response.status_code == 404
+    assert "2019-06-02に適用されていた版はありません。" in response.content.decode()
+
+
+def test_it_shows_the_2019_version_on_its_effective_date(client, demo_content):
+    response = client.get(URL, {"as_of": "2019-06-03"})
+    assert response.status_code == 200
+    assert "経営管理、各種リスク管理" in response.content.decode()
+    assert "2019年6月3日（令和元年6月3日）時点で適用されていた版を表示しています。" in response.content.decode()
+
+
+def test_it_switches_versions_at_tokyo_midnight(client, second_version):
+    before = client.get(URL, {"as_of": "2027-03-31"}).content.decode()
+    after = client.get(URL, {"as_of": "2027-04-01"}).content.decode()
+    assert "2027年版の利用目的" not in before and "2019年6月3日（令和元年6月3日）" in before
+    assert "2027年版の利用目的" in after and "2027年4月1日（令和9年4月1日）" in after
+
+
+def test_it_uses_the_tokyo_calendar_day_not_utc(client, second_version):
+    # 2027-04-01 00:30 in Tokyo is still 2027-03-31 in UTC.
+    with time_machine.travel(datetime.datetime(2027, 4, 1, 0, 30, tzinfo=TOKYO), tick=False):
+        assert "2027年版の利用目的" in client.get(URL).content.decode()
+    with time_machine.travel(datetime.datetime(2027, 3, 31, 23, 30, tzinfo=TOKYO), tick=False):
+        assert "2027年版の利用目的" not in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("as_of", ["2019-13-45", "abc", "2019-6-3", "0000-00-00", "２０１９-０６-０３"])
+def test_it_refuses_a_bad_date_in_japanese(client, demo_content, as_of):
+    response = client.get(URL, {"as_of": as_of})
+    assert response.status_code == 400
+    assert "2019-06-03" in response.content.decode()
+    assert "年-月-日の形式" in response.content.decode()
+
+
+def test_it_answers_404_in_japanese_for_an_unknown_slug(client, db):
+    response = client.get("/notices/no-such-notice/")
+    assert response.status_code == 404
+    assert "ページが見つかりません" in response.content.decode()
+
+
+def test_it_answers_404_for_a_notice_without_a_published_version(client, db):
+    notice = NoticeFactory()
+    response = client.get(notice.get_absolute_url())
+    assert response.status_code == 404
+    assert "現在適用されている版はまだありません" in response.content.decode()
+
+
+def test_a_published_version_does_not_change_when_a_company_is_renamed(client, demo_content):
+    before = client.get(URL).content
+    Company.objects.filter(short_name="楽天生命").update(legal_name="楽天新生命保険株式会社")
+    assert client.get(URL).content == before
+    assert "楽天新生命保険株式会社" in client.get("/companies/").content.decode()
+
+
+def test_it_refuses_post(client, demo_content):
+    assert client.post(URL).status_code == 405
+
+
+def test_it_renders_in_a_constant_number_of_queries(client, demo_content, django_assert_num_queries):
+    # notice, version in force, "in force today" check, FAQ links
+    with django_assert_num_queries(4):
+        assert client.get("/notices/shotan-group-joint-use/").status_code == 200
