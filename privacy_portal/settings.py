@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "notices",
     "faq",
+    "consents",
 ]
 
 MIDDLEWARE = [

@@ -61,3 +61,14 @@ class FaqEntryFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 100)
     question = factory.Sequence(lambda n: f"質問{n}ですか?")
     answer = "回答です。"
+
+
+class PolicyholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "consents.Policyholder"
+
+    customer_number = factory.Sequence(lambda n: f"C{n:09d}")
+    name = factory.Sequence(lambda n: f"楽天 花子{n}")
+    kana = "ラクテン ハナコ"
+    email = factory.Sequence(lambda n: f"hanako{n}@example.com")
+    birth_date = datetime.date(1985, 4, 1)

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo content: {len(companies)} companies, notices {group.slug} and {shotan.slug}, "
                               f"{len(demo.FAQ_ENTRIES)} FAQ entries.")
         if not no_accounts:
-            self.load_accounts()
+            self.load_accounts(verbosity=options["verbosity"])
 
     def load_companies(self) -> dict[str, Company]:
         companies = {}
@@ -90,10 +90,11 @@ class Command(BaseCommand):
                 defaults={**entry, "order": order, "notice": notice, "category": demo.FAQ_CATEGORY},
             )
 
-    def load_accounts(self) -> None:
+    def load_accounts(self, *, verbosity: int) -> None:
         if settings.PRODUCTION:
             raise CommandError("Demo accounts are never created in production; use --no-accounts.")
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
-        self.stdout.write(f"Demo admin: user admin, password {DEMO_PASSWORD}")
+        if verbosity:
+            self.stdout.write(f"Demo admin: user admin, password {DEMO_PASSWORD}")

@@ -1,0 +1,197 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from notices.models import Company, NoticeVersion
+
+validate_customer_number = RegexValidator(
+    r"^[A-Z0-9]{6,20}\Z",
+    _("A customer number is 6 to 20 half-width capital letters and digits."),
+    code="customer_number",
+)
+
+
+class Channel(models.Model):
+    class Code(models.TextChoices):
+        WEB_ADS = "web_ads", _("Web ads")
+        DIRECT_MAIL = "direct_mail", _("Direct mail")
+        EMAIL = "email", _("Email newsletters")
+        PHONE = "phone", _("Phone")
+
+    code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    default_allowed = models.BooleanField(
+        _("allowed until the customer says otherwise"),
+        help_text=_(
+            "Marketing email needs prior opt-in under the Act on Specified Electronic Mail, "
+            "so email is never allowed by default."
+        ),
+    )
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["display_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(code="email", default_allowed=True), name="channel_email_is_opt_in"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Policyholder(models.Model):
+    customer_number = models.CharField(
+        _("customer number"), max_length=20, unique=True, validators=[validate_customer_number]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kana = models.CharField(_("name in kana"), max_length=100, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("policyholder")
+        verbose_name_plural = _("policyholders")
+        ordering = ["customer_number"]
+        constraints = [
+            # One address logs in one policyholder: the login link must know whom it is for.
+            models.UniqueConstraint(
+                models.functions.Lower("email"), condition=~models.Q(email=""), name="policyholder_email_unique"
+            ),
+        ]
+        indexes = [
+            # Staff search by kana (admin search_fields) and name.
+            models.Index(fields=["kana"], name="policyholder_kana_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_number} {self.name}"
+
+
+class Policy(models.Model):
+    policyholder = models.ForeignKey(Policyholder, on_delete=models.CASCADE, related_name="policies")
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    policy_number = models.CharField(_("policy number"), max_length=40)
+    product = models.CharField(_("product"), max_length=200)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["company__display_order", "policy_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "policy_number"], name="policy_number_unique_per_company"),
+        ]
+
+    def __str__(self):
+        return f"{self.product}（{self.policy_number}）"
+
+
+class Source(models.TextChoices):
+    PORTAL = "portal", _("Preference center")
+    STAFF = "staff", _("Staff on the customer's behalf")
+    UNSUBSCRIBE = "unsubscribe", _("One-click unsubscribe")
+    API = "api", _("API")
+
+
+class Receipt(models.Model):
+    """One accepted request to change preferences (受付), whatever number of cells it changed."""
+
+    number = models.CharField(_("receipt number"), max_length=20, unique=True)
+    policyholder = models.ForeignKey(Policyholder, on_delete=models.PROTECT, related_name="receipts")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+    created_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["-created_at"]
+        constraints = [
+            # A repeated submission (double click, retry) finds the first one instead of changing twice.
+            models.UniqueConstraint(fields=["policyholder", "idempotency_key"], name="receipt_idempotency_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class Preference(models.Model):
+    """The current choice for one cell; where there is none the channel's default applies."""
+
+    policyholder = models.ForeignKey(Policyholder, on_delete=models.CASCADE, related_name="preferences")
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="+")
+    allowed = models.BooleanField(_("allowed"))
+    last_event = models.ForeignKey(
+        "ConsentEvent", verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
+        ordering = ["policyholder", "company__display_order", "channel__display_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["policyholder", "company", "channel"], name="preference_one_per_cell"),
+        ]
+        indexes = [
+            # The do-not-contact export: everyone who said no to one company and channel.
+            models.Index(fields=["company", "channel", "allowed"], name="preference_export_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.policyholder_id}/{self.company_id}/{self.channel_id}={self.allowed}"
+
+
+class ConsentEvent(models.Model):
+    """Append-only: one row per changed cell. `hash` chains each policyholder's events together."""
+
+    policyholder = models.ForeignKey(Policyholder, on_delete=models.PROTECT, related_name="events")
+    receipt = models.ForeignKey(Receipt, verbose_name=_("receipt"), on_delete=models.PROTECT, related_name="events")
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="+")
+    old_value = models.BooleanField(_("before"))
+    new_value = models.BooleanField(_("after"))
+    created_at = models.DateTimeField(_("changed at"))
+    notice_version = models.ForeignKey(
+        NoticeVersion,
+        verbose_name=_("notice version in force"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+    previous_hash = models.CharField(_("hash of the previous event"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        ordering = ["-id"]
+        indexes = [
+            # The do-not-contact export with a `since` cursor: changes to one company and channel after an id.
+            models.Index(fields=["company", "channel", "id"], name="consentevent_since_idx"),
+            # A policyholder's history, newest first, and the chain walk.
+            models.Index(fields=["policyholder", "id"], name="consentevent_chain_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk}"

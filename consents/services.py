@@ -1,0 +1,126 @@
+import secrets
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .chain import GENESIS, event_hash
+from .models import Channel, ConsentEvent, Policyholder, Preference, Receipt, Source
+from .selectors import joint_use_version_in_force, marketing_companies
+
+USER_AGENT_LIMIT = 300
+
+
+@dataclass
+class PreferencesResult:
+    receipt: Receipt | None  # None when nothing changed
+    events: list[ConsentEvent] = field(default_factory=list)
+    repeated: bool = False  # the idempotency key was seen before; nothing new was written
+
+
+def _new_receipt_number() -> str:
+    return f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
+
+
+@transaction.atomic
+def preferences_update(
+    *,
+    policyholder: Policyholder,
+    changes: dict[tuple[int, str], bool],
+    source: str,
+    idempotency_key: str,
+    actor=None,
+    reason: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> PreferencesResult:
+    """Apply `changes` ({(company_id, channel_code): allowed}) for one policyholder.
+
+    Every write to preferences goes through here. The policyholder row is locked, so concurrent
+    requests for one customer queue up and each sees the chain the previous one left. Only cells
+    whose value changes get an event; a repeated idempotency key returns the first result.
+    """
+    if source not in Source.values:
+        raise ValueError(source)
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise ValidationError(_("The request has no valid idempotency key."), code="idempotency_key")
+    if source == Source.STAFF and not (actor and reason.strip()):
+        raise ValidationError(_("A change on the customer's behalf needs the staff member and a reason."))
+
+    policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
+    existing = Receipt.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return PreferencesResult(receipt=existing, events=list(existing.events.order_by("id")), repeated=True)
+
+    companies = {company.pk: company for company in marketing_companies()}
+    channels = {channel.code: channel for channel in Channel.objects.all()}
+    for company_id, channel_code in changes:
+        if company_id not in companies:
+            raise ValidationError(_("Unknown company: %(company)s") % {"company": company_id}, code="company")
+        if channel_code not in channels:
+            raise ValidationError(_("Unknown channel: %(channel)s") % {"channel": channel_code}, code="channel")
+    for allowed in changes.values():
+        if not isinstance(allowed, bool):
+            raise ValidationError(_("A preference is either on or off."), code="value")
+
+    stored = {
+        (p.company_id, p.channel.code): p
+        for p in Preference.objects.filter(policyholder=policyholder).select_related("channel")
+    }
+    changed = []
+    for (company_id, channel_code), allowed in sorted(changes.items()):
+        preference = stored.get((company_id, channel_code))
+        current = preference.allowed if preference else channels[channel_code].default_allowed
+        if allowed != current:
+            changed.append((company_id, channels[channel_code], current, allowed, preference))
+    if not changed:
+        return PreferencesResult(receipt=None)
+
+    now = timezone.now()
+    receipt = Receipt.objects.create(
+        number=_new_receipt_number(),
+        policyholder=policyholder,
+        source=source,
+        idempotency_key=idempotency_key,
+        created_at=now,
+    )
+    version = joint_use_version_in_force()
+    last = policyholder.events.order_by("-id").values_list("hash", flat=True).first()
+    previous_hash = last or GENESIS
+    events = []
+    for company_id, channel, old_value, new_value, preference in changed:
+        event = ConsentEvent(
+            policyholder=policyholder,
+            receipt=receipt,
+            company_id=company_id,
+            channel=channel,
+            old_value=old_value,
+            new_value=new_value,
+            created_at=now,
+            notice_version=version,
+            source=source,
+            actor=actor,
+            reason=reason.strip(),
+            ip_address=ip_address,
+            user_agent=user_agent[:USER_AGENT_LIMIT],
+            idempotency_key=idempotency_key,
+            previous_hash=previous_hash,
+        )
+        event.hash = event_hash(event, channel_code=channel.code, receipt_number=receipt.number)
+        # Saved one at a time so that ids follow the chain order on every database.
+        event.save()
+        previous_hash = event.hash
+        events.append(event)
+        if preference is None:
+            Preference.objects.create(
+                policyholder=policyholder, company_id=company_id, channel=channel,
+                allowed=new_value, last_event=event, updated_at=now,
+            )
+        else:
+            preference.allowed = new_value
+            preference.last_event = event
+            preference.updated_at = now
+            preference.save(update_fields=["allowed", "last_event", "updated_at"])
+    return PreferencesResult(receipt=receipt, events=events)

@@ -1,0 +1,52 @@
+import uuid
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from consents.models import ConsentEvent, Source
+from consents.services import preferences_update
+from notices.models import Company
+from tests.factories import PolicyholderFactory
+
+
+@pytest.fixture
+def events(demo_content):
+    life = Company.objects.get(short_name="楽天生命")
+    for policyholder in PolicyholderFactory.create_batch(2):
+        for value in (False, True, False):
+            preferences_update(
+                policyholder=policyholder,
+                changes={(life.pk, "phone"): value, (life.pk, "direct_mail"): value},
+                source=Source.PORTAL,
+                idempotency_key=uuid.uuid4().hex,
+            )
+    return list(ConsentEvent.objects.order_by("id"))
+
+
+def test_it_passes_an_untouched_chain(events, capsys):
+    call_command("verify_consent_chain")
+    assert "OK: 12 events in 2 chains" in capsys.readouterr().out
+
+
+def test_it_names_an_event_changed_with_sql(events):
+    target = events[7]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ConsentEvent._meta.db_table} SET new_value = %s WHERE id = %s", [not target.new_value, target.id]
+        )
+    with pytest.raises(CommandError, match=f"Event {target.id} "):
+        call_command("verify_consent_chain")
+
+
+def test_it_names_the_event_after_a_deleted_one(events):
+    ConsentEvent.objects.filter(pk=events[2].pk).delete()
+    with pytest.raises(CommandError, match=f"Event {events[3].id} .*does not follow"):
+        call_command("verify_consent_chain")
+
+
+def test_a_broken_chain_exits_with_status_1(events):
+    ConsentEvent.objects.filter(pk=events[0].pk).update(reason="改ざん")
+    with pytest.raises(CommandError) as error:
+        call_command("verify_consent_chain")
+    assert error.value.returncode == 1  # manage.py exits with it
