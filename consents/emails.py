@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from .models import Receipt
 
@@ -15,7 +14,7 @@ def receipt_email_send(*, receipt: Receipt) -> None:
         "receipt": receipt,
         "policyholder": policyholder,
         "events": receipt.events.select_related("company", "channel").order_by("id"),
-        "preferences_url": settings.SITE_URL + reverse("consents:preferences"),
+        "preferences_url": settings.SITE_URL + "/my/preferences/",
     }
     send_mail(
         subject=render_to_string("consents/email/receipt_subject.txt", context).strip(),
