@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class NoticesConfig(AppConfig):
     name = "notices"
     verbose_name = _("Notices")
+
+    def ready(self):
+        from privacy_portal.http import public_content_changed
+
+        # Published versions are frozen, but a new publication, a company or notice edit changes pages.
+        for model in ("Company", "Notice", "NoticeVersion"):
+            sender = self.get_model(model)
+            post_save.connect(public_content_changed, sender=sender, dispatch_uid=f"public-pages-{model}-save")
+            post_delete.connect(public_content_changed, sender=sender, dispatch_uid=f"public-pages-{model}-delete")

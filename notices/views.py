@@ -30,14 +30,17 @@ class AsOfForm(forms.Form):
             ) from None
 
 
-def _render_version(request, notice: Notice, version: NoticeVersion, *, as_of: datetime.date | None = None):
-    today = today_in_tokyo()
+def _render_version(
+    request, notice: Notice, version: NoticeVersion, *, as_of: datetime.date | None = None, in_force_today=None
+):
+    if in_force_today is None:
+        in_force_today = version == notice.versions.in_force(on=today_in_tokyo()).first()
     context = {
         "notice": notice,
         "version": version,
         "content": version.content,
         "as_of": as_of,
-        "is_in_force_today": version == notice.versions.in_force(on=today).first(),
+        "is_in_force_today": in_force_today,
         "faq_entries": notice.faq_entries.published() if version.is_published else [],
     }
     return render(request, "notices/notice_detail.html", context)
@@ -50,14 +53,15 @@ def notice_detail(request, slug: str):
     if not form.is_valid():
         return error_page(request, status=400, message=" ".join(form.errors["as_of"]))
     as_of = form.cleaned_data["as_of"]
-    version = notice.versions.in_force(on=as_of or today_in_tokyo()).first()
+    today = today_in_tokyo()
+    version = notice.versions.in_force(on=as_of or today).first()
     if version is None:
         if as_of:
             message = _("No version of this notice was in force on %(date)s.") % {"date": as_of.isoformat()}
         else:
             message = _("No version of this notice is in force yet.")
         return error_page(request, status=404, message=message, title=notice.title)
-    return _render_version(request, notice, version, as_of=as_of)
+    return _render_version(request, notice, version, as_of=as_of, in_force_today=as_of in (None, today))
 
 
 @public_page

@@ -29,6 +29,7 @@ env = environ.Env(
     SECURE_SSL_REDIRECT=(bool, True),
     SECURE_HSTS_SECONDS=(int, 31536000),
     PUBLIC_CACHE_SECONDS=(int, 300),
+    PUBLIC_PAGE_CACHE_SECONDS=(int, 86400),
     LOG_LEVEL=(str, "INFO"),
 )
 
@@ -139,6 +140,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Public pages (notices, FAQ, companies) may be cached this long by browsers and a CDN.
 PUBLIC_CACHE_SECONDS = env("PUBLIC_CACHE_SECONDS")
+# How long the server keeps a rendered public page; publishing or editing content drops them all at once.
+PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
 
 # Security headers. CSP never allows inline script or style.
 CONTENT_SECURITY_POLICY = {

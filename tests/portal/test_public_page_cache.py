@@ -1,0 +1,77 @@
+"""Public pages are kept in the shared cache, dropped when content changes and at Tokyo midnight."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from faq.models import FaqEntry
+from notices.models import Notice
+from tests.factories import NoticeVersionFactory, published_version
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+# Queries of each public view when it is not cached; a change here is a change in cost.
+QUERIES = {
+    "/": 1,
+    "/notices/group-joint-use/": 3,
+    "/notices/shotan-group-joint-use/": 3,
+    "/notices/group-joint-use/versions/": 2,
+    "/notices/group-joint-use/2019-06-03/": 4,
+    "/companies/": 1,
+    "/faq/": 1,
+    "/faq/?q=ペット": 1,
+}
+
+
+@pytest.mark.parametrize(("url", "queries"), QUERIES.items())
+def test_each_public_view_costs_a_fixed_number_of_queries(
+    client, demo_content, django_assert_num_queries, url, queries
+):
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+def test_publishing_drops_the_cached_page(client, demo_content):
+    notice = Notice.objects.get(slug="group-joint-use")
+    assert "2020年版の目的" not in client.get("/notices/group-joint-use/").content.decode()
+    published_version(notice=notice, effective_date=datetime.date(2020, 1, 1), items=["2020年版の目的"])
+    assert "2020年版の目的" in client.get("/notices/group-joint-use/").content.decode()
+
+
+def test_a_draft_does_not_reach_the_public_page(client, demo_content):
+    notice = Notice.objects.get(slug="group-joint-use")
+    client.get("/notices/group-joint-use/")
+    NoticeVersionFactory(notice=notice, effective_date=datetime.date(2020, 1, 1), items=["下書きの目的"])
+    assert "下書きの目的" not in client.get("/notices/group-joint-use/").content.decode()
+
+
+def test_editing_the_faq_drops_the_cached_page(client, demo_content):
+    client.get("/faq/")
+    entry = FaqEntry.objects.get(number=2)
+    entry.question = "改訂された質問ですか?"
+    entry.save()
+    assert "改訂された質問ですか?" in client.get("/faq/").content.decode()
+
+
+def test_a_future_version_comes_into_force_at_tokyo_midnight_with_a_warm_cache(client, demo_content):
+    notice = Notice.objects.get(slug="group-joint-use")
+    published_version(notice=notice, effective_date=datetime.date(2027, 4, 1), items=["2027年版の目的"])
+    with time_machine.travel(datetime.datetime(2027, 3, 31, 23, 59, 59, tzinfo=TOKYO), tick=False):
+        assert "2027年版の目的" not in client.get("/notices/group-joint-use/").content.decode()
+    with time_machine.travel(datetime.datetime(2027, 4, 1, 0, 0, 1, tzinfo=TOKYO), tick=False):
+        assert "2027年版の目的" in client.get("/notices/group-joint-use/").content.decode()
+
+
+def test_error_pages_are_not_cached(client, demo_content):
+    assert client.get("/notices/group-joint-use/?as_of=2019-06-02").status_code == 404
+    notice = Notice.objects.get(slug="group-joint-use")
+    # A version effective that day, published without any signal reaching the cache.
+    version = NoticeVersionFactory(notice=notice, effective_date=datetime.date(2019, 6, 1))
+    from notices.services import notice_version_freeze
+
+    notice_version_freeze(version=version)
+    assert client.get("/notices/group-joint-use/?as_of=2019-06-02").status_code == 200
