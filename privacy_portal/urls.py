@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notices import views as notice_views
 
+from . import views
+
 admin.site.site_header = _("Privacy portal administration")
 admin.site.site_title = _("Privacy portal administration")
 admin.site.index_title = _("Administration")
@@ -18,4 +20,5 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("", include("faq.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", views.healthz, name="healthz"),
 ]
