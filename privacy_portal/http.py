@@ -1,5 +1,8 @@
 import functools
 import hashlib
+import time
+import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,27 +12,63 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 GENERATION_KEY = "public-pages:generation"
-CACHED_HEADERS = ("Content-Type", "Cache-Control", "Content-Language")
+CACHED_HEADERS = ("Content-Type", "Cache-Control")
+# Each server process also keeps the pages it served last, so a cached page costs no network
+# round trip; it asks the shared cache for the current generation at most once a second.
+GENERATION_CHECK_SECONDS = 1.0
+LOCAL_PAGES_MAX = 256
+
+_local_pages: OrderedDict[str, tuple[bytes, dict]] = OrderedDict()
+_generation: dict[str, str | float] = {"value": "", "checked_at": float("-inf")}
+
+
+def reset_local_page_cache() -> None:
+    _local_pages.clear()
+    _generation.update(value="", checked_at=float("-inf"))
 
 
 def public_content_changed(**kwargs) -> None:
-    """Every cached public page is stale: called (as a signal receiver too) when published content changes."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    """Every cached public page is stale: called (as a signal receiver too) when published content changes.
+
+    The generation is a random token, not a counter, so a flushed cache can never bring back an
+    old generation's pages.
+    """
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    reset_local_page_cache()
+
+
+def _current_generation() -> str:
+    now = time.monotonic()
+    if now - _generation["checked_at"] > GENERATION_CHECK_SECONDS:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            value = cache.get(GENERATION_KEY)
+        _generation.update(value=value, checked_at=now)
+    return _generation["value"]
 
 
 def _page_key(request) -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # First request after a cache flush: start a generation every server will see.
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     # The Tokyo date is part of the key, so a version whose effective date arrives at midnight is
     # in force on the first request of that day with no one doing anything.
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{generation}:{timezone.localdate().isoformat()}:{path}"
+    return f"public-pages:{_current_generation()}:{timezone.localdate().isoformat()}:{path}"
+
+
+def _remember_locally(key: str, page: tuple[bytes, dict]) -> None:
+    _local_pages[key] = page
+    _local_pages.move_to_end(key)
+    while len(_local_pages) > LOCAL_PAGES_MAX:
+        _local_pages.popitem(last=False)
+
+
+def _cached_page(key: str) -> tuple[bytes, dict] | None:
+    page = _local_pages.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            _remember_locally(key, page)
+    return page
 
 
 def public_page(view):
@@ -37,16 +76,16 @@ def public_page(view):
 
     Such a view must not touch the session or the user, so that no cookie is set and no
     `Vary: Cookie` is added; ConditionalGetMiddleware adds the ETag and answers 304. A 200 is kept
-    in the shared cache until published content changes or the Tokyo date does.
+    until published content changes or the Tokyo date does.
     """
 
     @require_safe
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         key = _page_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
+        page = _cached_page(key)
+        if page is not None:
+            content, headers = page
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value
@@ -56,8 +95,9 @@ def public_page(view):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
             if hasattr(response, "render"):
                 response.render()
-            headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
-            cache.set(key, (response.content, headers), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            page = (response.content, {name: response[name] for name in CACHED_HEADERS if response.has_header(name)})
+            cache.set(key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            _remember_locally(key, page)
         return response
 
     return wrapper

@@ -25,9 +25,13 @@ def _clear_cache():
     # Rate limits and page caches live in the cache; no test may see another's.
     from django.core.cache import cache
 
+    from privacy_portal.http import reset_local_page_cache
+
     cache.clear()
+    reset_local_page_cache()
     yield
     cache.clear()
+    reset_local_page_cache()
 
 
 @pytest.fixture(scope="session")

@@ -75,3 +75,19 @@ def test_error_pages_are_not_cached(client, demo_content):
 
     notice_version_freeze(version=version)
     assert client.get("/notices/group-joint-use/?as_of=2019-06-02").status_code == 200
+
+
+def test_another_server_publishing_reaches_this_one_within_a_second(client, demo_content, monkeypatch):
+    from django.core.cache import cache
+
+    from privacy_portal import http
+
+    clock = [1000.0]
+    monkeypatch.setattr(http.time, "monotonic", lambda: clock[0])
+    client.get("/faq/")
+    # Another server changed the FAQ: the row and the shared generation change, this process hears nothing.
+    FaqEntry.objects.filter(number=2).update(question="別のサーバーで改訂された質問ですか?")
+    cache.set(http.GENERATION_KEY, "set-by-another-server")
+    assert "別のサーバーで改訂" not in client.get("/faq/").content.decode()
+    clock[0] += http.GENERATION_CHECK_SECONDS + 0.1
+    assert "別のサーバーで改訂" in client.get("/faq/").content.decode()
