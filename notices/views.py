@@ -9,6 +9,7 @@ from django.views.generic import ListView
 from privacy_portal.errors import error_page
 from privacy_portal.http import public_page
 
+from .compare import comparison_context
 from .models import Company, Notice, NoticeVersion, today_in_tokyo
 
 
@@ -30,15 +31,36 @@ class AsOfForm(forms.Form):
             ) from None
 
 
+def _announcement(notice: Notice, published: list[NoticeVersion], *, today: datetime.date) -> dict | None:
+    """The next published version that is not in force yet, and the one it will replace.
+
+    `published` is the notice's published versions, oldest first (one query serves the whole page).
+    """
+    upcoming = next((v for v in published if v.effective_date > today), None)
+    if upcoming is None:
+        return None
+    previous = next((v for v in reversed(published) if v.effective_date < upcoming.effective_date), None)
+    return {"notice": notice, "version": upcoming, "previous": previous}
+
+
+def _published_oldest_first(notice: Notice) -> list[NoticeVersion]:
+    return list(notice.versions.published().only("id", "notice_id", "effective_date").order_by("effective_date"))
+
+
 def _render_version(request, notice: Notice, version: NoticeVersion, *, as_of: datetime.date | None = None):
     today = today_in_tokyo()
+    published = _published_oldest_first(notice)
+    in_force_today = next((v for v in reversed(published) if v.effective_date <= today), None)
+    is_in_force_today = version == in_force_today
     context = {
         "notice": notice,
         "version": version,
         "content": version.content,
         "as_of": as_of,
-        "is_in_force_today": version == notice.versions.in_force(on=today).first(),
+        "is_in_force_today": is_in_force_today,
         "faq_entries": notice.faq_entries.published() if version.is_published else [],
+        "previous_version": next((v for v in reversed(published) if v.effective_date < version.effective_date), None),
+        "announcement": _announcement(notice, published, today=today) if is_in_force_today else None,
     }
     return render(request, "notices/notice_detail.html", context)
 
@@ -80,6 +102,24 @@ def version_list(request, slug: str):
     )
 
 
+@public_page
+def compare(request, slug: str, old: datetime.date, new: datetime.date):
+    """The 新旧対照表 of two published versions: 改定後 (new) on the left, 改定前 (old) on the right."""
+    notice = get_object_or_404(Notice, slug=slug)
+    if old >= new:
+        return error_page(
+            request,
+            status=400,
+            message=_("Give the earlier effective date first, then the later one."),
+            title=_("Comparison of old and new versions"),
+        )
+    old_version = get_object_or_404(notice.versions.published(), effective_date=old)
+    new_version = get_object_or_404(notice.versions.published(), effective_date=new)
+    context = {"notice": notice, "old_version": old_version, "new_version": new_version}
+    context.update(comparison_context(new_version.content, old_version.content))
+    return render(request, "notices/compare.html", context)
+
+
 class CompanyListView(ListView):
     model = Company
     template_name = "notices/company_list.html"
@@ -91,5 +131,11 @@ company_list = public_page(CompanyListView.as_view())
 
 @public_page
 def home(request):
-    notices = Notice.objects.all()
-    return render(request, "portal/home.html", {"notices": notices})
+    notices = list(Notice.objects.all())
+    today = today_in_tokyo()
+    announcements = [
+        announcement
+        for announcement in (_announcement(notice, _published_oldest_first(notice), today=today) for notice in notices)
+        if announcement
+    ]
+    return render(request, "portal/home.html", {"notices": notices, "announcements": announcements})
