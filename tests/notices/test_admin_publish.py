@@ -136,3 +136,11 @@ def test_the_admin_compare_page_shows_the_draft_against_the_version_in_force(cli
     client.force_login(personas.approver())
     html = client.get(f"/admin/notices/noticeversion/{draft.pk}/compare/").content.decode()
     assert '<ins><span class="visually-hidden">［追加］</span>および継続</ins>' in html
+
+
+def test_an_unknown_ground_is_refused_with_a_400(client, draft):
+    client.force_login(personas.approver())
+    response = client.post(publish_url(draft), {"publication_ground": "because"})
+    assert response.status_code == 400
+    assert "正しく選択してください" in response.content.decode()
+    assert not NoticeVersion.objects.get(pk=draft.pk).is_published

@@ -129,3 +129,15 @@ def test_an_empty_purpose_on_a_draft_is_refused(client, published):
     assert response.status_code == 400
     assert "このフィールドは必須です。" in response.content.decode()
     assert list(draft.purposes.values_list("text", flat=True)) == ["保険契約の引受け", "各種商品のご案内"]
+
+
+def test_a_draft_can_be_deleted_with_its_rows(client, published):
+    from notices.services import notice_version_create_draft
+
+    draft = notice_version_create_draft(notice=published.notice, user=personas.editor(), on=datetime.date(2027, 1, 15))
+    client.force_login(personas.editor("editor2"))
+    response = client.post(f"/admin/notices/noticeversion/{draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not NoticeVersion.objects.filter(pk=draft.pk).exists()
+    assert not Purpose.objects.filter(version_id=draft.pk).exists()
+    assert state(published)[0] == NoticeVersion.Status.PUBLISHED
