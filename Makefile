@@ -23,6 +23,7 @@ run: $(VENV)/.installed
 	@echo ""
 	@echo "  Site:  http://127.0.0.1:8000/"
 	@echo "  Admin: http://127.0.0.1:8000/admin/  (user: admin / password: demo-password-2019)"
+	@echo "         also editor (編集者) and approver (承認者), same password: one drafts, the other publishes"
 	@echo ""
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 

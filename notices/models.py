@@ -1,12 +1,17 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_corporate_number, validate_effective_date
+
+
+class PublishedVersionError(PermissionDenied):
+    """A write to a published version or its rows: refused whatever the caller (a 403 in a view)."""
 
 
 def today_in_tokyo() -> datetime.date:
@@ -108,11 +113,32 @@ class NoticeVersionQuerySet(models.QuerySet):
     def upcoming(self, *, after: datetime.date):
         return self.published().filter(effective_date__gt=after).order_by("effective_date")
 
+    def preceding(self, version: "NoticeVersion"):
+        """Published versions of the same notice before `version`, newest first; `.first()` is what it revises."""
+        return (
+            self.published()
+            .filter(notice_id=version.notice_id, effective_date__lt=version.effective_date)
+            .exclude(pk=version.pk)
+            .order_by("-effective_date")
+        )
+
+    def delete(self):
+        # The admin's bulk delete and cascades from a queryset come here, not to Model.delete().
+        if self.filter(status=NoticeVersion.Status.PUBLISHED).exists():
+            raise PublishedVersionError(_("A published version cannot be deleted."))
+        return super().delete()
+
 
 class NoticeVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
+
+    class Ground(models.TextChoices):
+        # The cases in which PPC 通則編 3-6-3 lets the data items or the joint users change.
+        CONSENT = "consent", _("consent of the individuals obtained")
+        RENAME = "rename", _("a joint user's change of name")
+        SUCCESSION = "succession", _("business succession")
 
     notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="versions")
     effective_date = models.DateField(_("effective date"), validators=[validate_effective_date])
@@ -129,6 +155,19 @@ class NoticeVersion(models.Model):
         _("responsible party's representative"), max_length=200, blank=True
     )
     notes = models.TextField(_("notes"), blank=True, help_text=_("Markdown, shown after the statutory items."))
+    publication_ground = models.CharField(
+        _("ground for changing the data items or joint users"),
+        max_length=20,
+        choices=Ground.choices,
+        blank=True,
+        help_text=_("Required when this version changes the data items or the scope of joint users."),
+    )
+    publication_ground_note = models.TextField(_("note on the ground"), blank=True)
+    legal_signoff_note = models.TextField(
+        _("legal sign-off note"),
+        blank=True,
+        help_text=_("Required when this version changes the purposes or the responsible party."),
+    )
     # What the version showed when it was published; a published version renders from this alone.
     snapshot = models.JSONField(_("published content"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
@@ -159,6 +198,7 @@ class NoticeVersion(models.Model):
         verbose_name = _("notice version")
         verbose_name_plural = _("notice versions")
         ordering = ["notice", "-effective_date"]
+        permissions = [("publish_noticeversion", "Can publish notice version")]
         constraints = [
             models.UniqueConstraint(
                 fields=["notice", "effective_date"],
@@ -178,14 +218,29 @@ class NoticeVersion(models.Model):
     def __str__(self):
         return f"{self.notice.title}（{self.effective_date:%Y-%m-%d}・{self.get_status_display()}）"
 
+    def save(self, *args, **kwargs):
+        # The admin refuses first; this stops every other path (shell, scripts, a crafted form).
+        if self.is_published_in_database():
+            raise PublishedVersionError(_("A published version cannot be changed."))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(
             "notices:version", kwargs={"slug": self.notice.slug, "date": self.effective_date.isoformat()}
         )
 
+    def delete(self, *args, **kwargs):
+        if self.is_published_in_database():
+            raise PublishedVersionError(_("A published version cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def is_published_in_database(self) -> bool:
+        return self.pk is not None and NoticeVersion.objects.published().filter(pk=self.pk).exists()
+
 
     @property
     def content(self) -> dict:
@@ -197,7 +252,26 @@ class NoticeVersion(models.Model):
         return build_content(self)
 
 
-class DataItem(models.Model):
+class VersionRow(models.Model):
+    """A row of a version's content; the rows of a published version never change."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_published(self):
+        if NoticeVersion.objects.published().filter(pk=self.version_id).exists():
+            raise PublishedVersionError(_("A published version cannot be changed."))
+
+
+class DataItem(VersionRow):
     version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="data_items")
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("data item"))
@@ -219,7 +293,7 @@ class DataItem(models.Model):
         return self.text[:40]
 
 
-class JointUser(models.Model):
+class JointUser(VersionRow):
     version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="joint_users")
     company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -236,7 +310,7 @@ class JointUser(models.Model):
         return str(self.company)
 
 
-class Purpose(models.Model):
+class Purpose(VersionRow):
     version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="purposes")
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("purpose"))
@@ -250,7 +324,7 @@ class Purpose(models.Model):
         return self.text[:40]
 
 
-class Section(models.Model):
+class Section(VersionRow):
     version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveIntegerField(_("order"), default=0)
     heading = models.CharField(_("heading"), max_length=200)

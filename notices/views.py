@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,6 +10,7 @@ from django.views.generic import ListView
 from privacy_portal.errors import error_page
 from privacy_portal.http import public_page
 
+from .compare import comparison_context
 from .models import Company, Notice, NoticeVersion, today_in_tokyo
 
 
@@ -30,18 +32,36 @@ class AsOfForm(forms.Form):
             ) from None
 
 
-def _render_version(
-    request, notice: Notice, version: NoticeVersion, *, as_of: datetime.date | None = None, in_force_today=None
-):
-    if in_force_today is None:
-        in_force_today = version == notice.versions.in_force(on=today_in_tokyo()).first()
+def _announcement(notice: Notice, published: list[NoticeVersion], *, today: datetime.date) -> dict | None:
+    """The next published version that is not in force yet, and the one it will replace.
+
+    `published` is the notice's published versions, oldest first (one query serves the whole page).
+    """
+    upcoming = next((v for v in published if v.effective_date > today), None)
+    if upcoming is None:
+        return None
+    previous = next((v for v in reversed(published) if v.effective_date < upcoming.effective_date), None)
+    return {"notice": notice, "version": upcoming, "previous": previous}
+
+
+def _published_oldest_first(notice: Notice) -> list[NoticeVersion]:
+    return list(notice.versions.published().only("id", "notice_id", "effective_date").order_by("effective_date"))
+
+
+def _render_version(request, notice: Notice, version: NoticeVersion, *, as_of: datetime.date | None = None):
+    today = today_in_tokyo()
+    published = _published_oldest_first(notice)
+    in_force_today = next((v for v in reversed(published) if v.effective_date <= today), None)
+    is_in_force_today = version == in_force_today
     context = {
         "notice": notice,
         "version": version,
         "content": version.content,
         "as_of": as_of,
-        "is_in_force_today": in_force_today,
+        "is_in_force_today": is_in_force_today,
         "faq_entries": notice.faq_entries.published() if version.is_published else [],
+        "previous_version": next((v for v in reversed(published) if v.effective_date < version.effective_date), None),
+        "announcement": _announcement(notice, published, today=today) if is_in_force_today else None,
     }
     return render(request, "notices/notice_detail.html", context)
 
@@ -53,15 +73,14 @@ def notice_detail(request, slug: str):
     if not form.is_valid():
         return error_page(request, status=400, message=" ".join(form.errors["as_of"]))
     as_of = form.cleaned_data["as_of"]
-    today = today_in_tokyo()
-    version = notice.versions.in_force(on=as_of or today).first()
+    version = notice.versions.in_force(on=as_of or today_in_tokyo()).first()
     if version is None:
         if as_of:
             message = _("No version of this notice was in force on %(date)s.") % {"date": as_of.isoformat()}
         else:
             message = _("No version of this notice is in force yet.")
         return error_page(request, status=404, message=message, title=notice.title)
-    return _render_version(request, notice, version, as_of=as_of, in_force_today=as_of in (None, today))
+    return _render_version(request, notice, version, as_of=as_of)
 
 
 @public_page
@@ -84,6 +103,24 @@ def version_list(request, slug: str):
     )
 
 
+@public_page
+def compare(request, slug: str, old: datetime.date, new: datetime.date):
+    """The 新旧対照表 of two published versions: 改定後 (new) on the left, 改定前 (old) on the right."""
+    notice = get_object_or_404(Notice, slug=slug)
+    if old >= new:
+        return error_page(
+            request,
+            status=400,
+            message=_("Give the earlier effective date first, then the later one."),
+            title=_("Comparison of old and new versions"),
+        )
+    old_version = get_object_or_404(notice.versions.published(), effective_date=old)
+    new_version = get_object_or_404(notice.versions.published(), effective_date=new)
+    context = {"notice": notice, "old_version": old_version, "new_version": new_version}
+    context.update(comparison_context(new_version.content, old_version.content))
+    return render(request, "notices/compare.html", context)
+
+
 class CompanyListView(ListView):
     model = Company
     template_name = "notices/company_list.html"
@@ -95,5 +132,12 @@ company_list = public_page(CompanyListView.as_view())
 
 @public_page
 def home(request):
-    notices = Notice.objects.all()
-    return render(request, "portal/home.html", {"notices": notices})
+    published = NoticeVersion.objects.published().only("id", "notice_id", "effective_date").order_by("effective_date")
+    notices = list(Notice.objects.prefetch_related(Prefetch("versions", queryset=published, to_attr="published")))
+    today = today_in_tokyo()
+    announcements = [
+        announcement
+        for announcement in (_announcement(notice, notice.published, today=today) for notice in notices)
+        if announcement
+    ]
+    return render(request, "portal/home.html", {"notices": notices, "announcements": announcements})

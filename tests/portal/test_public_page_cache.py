@@ -14,9 +14,9 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 # Queries of each public view when it is not cached; a change here is a change in cost.
 QUERIES = {
-    "/": 1,
-    "/notices/group-joint-use/": 3,
-    "/notices/shotan-group-joint-use/": 3,
+    "/": 2,
+    "/notices/group-joint-use/": 4,
+    "/notices/shotan-group-joint-use/": 4,
     "/notices/group-joint-use/versions/": 2,
     "/notices/group-joint-use/2019-06-03/": 4,
     "/companies/": 1,

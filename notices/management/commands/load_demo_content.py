@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -10,6 +11,8 @@ from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, 
 from notices.services import notice_version_freeze
 
 DEMO_PASSWORD = "demo-password-2019"
+# Demo staff for the two-person publishing rule: (username, group made by notices/migrations/0003_staff_roles).
+DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者")]
 
 
 class Command(BaseCommand):
@@ -98,5 +101,12 @@ class Command(BaseCommand):
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
+        for username, group_name in DEMO_STAFF:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(username, f"{username}@example.com", DEMO_PASSWORD, is_staff=True)
+                user.groups.add(Group.objects.get_or_create(name=group_name)[0])
         if verbosity:
             self.stdout.write(f"Demo admin: user admin, password {DEMO_PASSWORD}")
+            for username, group_name in DEMO_STAFF:
+                self.stdout.write(f"Demo {group_name}: user {username}, password {DEMO_PASSWORD}")

@@ -1,0 +1,6 @@
+"""The Japanese admin for compliance staff: companies, notices, and notice versions with their workflow."""
+
+from .companies import CompanyAdmin, NoticeAdmin
+from .versions import NoticeVersionAdmin
+
+__all__ = ["CompanyAdmin", "NoticeAdmin", "NoticeVersionAdmin"]

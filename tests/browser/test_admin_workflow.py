@@ -1,0 +1,106 @@
+"""The whole workflow in a real Chromium: an 編集者 drafts, a 承認者 publishes with a future date, the
+notice announces it, and on the day (time-machine) it is in force and the 新旧対照表 marks the change."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+
+from notices.models import Notice, NoticeVersion
+from notices.services import notice_version_create_draft, notice_version_freeze
+from tests import personas
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+OLD_PURPOSE = "楽天インシュアランスグループが提供する各種商品・サービスのご案内、提供"
+NEW_PURPOSE = "楽天インシュアランスグループが提供する各種商品・サービスの広告、宣伝"
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(personas.PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{base_url}/admin/")
+
+
+def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
+    live_server, demo_content, browser, page_at, assert_accessible
+):
+    personas.editor()
+    personas.approver()
+    notice = Notice.objects.get(slug="group-joint-use")
+    with time_machine.travel(datetime.datetime(2027, 1, 15, 10, 0, tzinfo=TOKYO)) as traveller:
+        # 編集者: a new draft from the version in force; one purpose reworded, the 2022 items added.
+        editor_page = page_at(1280)
+        log_in(editor_page, live_server.url, "editor")
+        editor_page.goto(f"{live_server.url}/admin/notices/notice/{notice.pk}/change/")
+        editor_page.get_by_role("button", name="新しい版を作成").click()
+        assert "適用中の版から新しい下書きを作成しました。" in editor_page.locator(".messagelist").inner_text()
+        editor_page.locator("#id_effective_date").fill("2027-04-01")
+        editor_page.locator("#id_change_summary").fill("利用目的の表現を改め、個人データ管理責任者の住所と代表者を記載しました。")
+        editor_page.locator("#id_responsible_party_address").fill("東京都世田谷区玉川一丁目14番1号")
+        editor_page.locator("#id_responsible_party_representative").fill("代表取締役社長 山田太郎")
+        purpose = editor_page.locator("textarea[name^=purposes-][name$=-text]").nth(3)
+        assert purpose.input_value() == OLD_PURPOSE
+        purpose.fill(NEW_PURPOSE)
+        editor_page.get_by_role("button", name="保存", exact=True).click()
+        draft = NoticeVersion.objects.get(notice=notice, status=NoticeVersion.Status.DRAFT)
+        assert draft.effective_date == datetime.date(2027, 4, 1)
+
+        # 承認者: publishes with the legal sign-off that a change of purposes needs.
+        approver_page = page_at(1280)
+        log_in(approver_page, live_server.url, "approver")
+        approver_page.goto(f"{live_server.url}/admin/notices/noticeversion/{draft.pk}/change/")
+        approver_page.get_by_role("link", name="公表する").click()
+        approver_page.locator("#id_legal_signoff_note").fill("法務部 佐藤 2027-01-14 確認済み")
+        approver_page.get_by_role("button", name="公表する").click()
+        assert "公表しました。" in approver_page.locator(".messagelist").inner_text()
+        draft.refresh_from_db()
+        assert draft.is_published
+
+        # Customers see the announcement; the version in force is still the old one.
+        public = page_at(375)
+        public.goto(f"{live_server.url}/notices/group-joint-use/")
+        announcement = public.locator(".announcement")
+        assert "2027年4月1日から改定後の内容を適用します" in announcement.inner_text()
+        assert public.get_by_text(NEW_PURPOSE).count() == 0
+        assert_accessible(public)
+        public.goto(f"{live_server.url}/")
+        assert "2027年4月1日から改定後の内容を適用します" in public.locator(".announcement").inner_text()
+        assert_accessible(public)
+
+        # On the day, nobody does anything and the new version is in force.
+        traveller.move_to(datetime.datetime(2027, 4, 1, 9, 0, tzinfo=TOKYO))
+        day = page_at(375)
+        day.goto(f"{live_server.url}/notices/group-joint-use/")
+        assert day.locator("ol.purposes li").nth(3).inner_text() == NEW_PURPOSE
+        assert day.locator(".announcement").count() == 0
+        day.get_by_role("link", name="2019年6月3日適用の版との新旧対照表").click()
+        assert day.get_by_role("heading", level=1).inner_text() == "新旧対照表"
+        table = day.locator("table.compare", has=day.locator("caption", has_text="共同利用の利用目的"))
+        after, before = table.locator("td").nth(0), table.locator("td").nth(1)
+        assert "広告" in after.locator("ins").all_inner_texts()[0]
+        assert any("ご案内" in text for text in before.locator("del").all_inner_texts())
+        assert_accessible(day)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_finds_no_violation_on_the_compare_page_and_the_announcement(
+    live_server, demo_content, page_at, assert_accessible, width
+):
+    notice = Notice.objects.get(slug="group-joint-use")
+    draft = notice_version_create_draft(notice=notice, user=personas.editor(), on=datetime.date(2099, 3, 31))
+    draft.purposes.filter(text=OLD_PURPOSE).update(text=NEW_PURPOSE)
+    notice_version_freeze(version=draft)
+    page = page_at(width)
+    for path in ("/", "/notices/group-joint-use/", "/notices/group-joint-use/compare/2019-06-03/2099-04-01/"):
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("lang") == "ja"
+        assert_accessible(page)
+    # The collapsed sections, once opened, are accessible too.
+    page.locator("details.unchanged summary").click()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

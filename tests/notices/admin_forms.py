@@ -1,0 +1,46 @@
+"""The POST data the admin's notice-version change form sends, built from a version's rows."""
+
+from notices.models import NoticeVersion
+
+
+def version_form_data(version: NoticeVersion, **overrides) -> dict:
+    data = {
+        "notice": version.notice_id,
+        "effective_date": version.effective_date.isoformat(),
+        "change_summary": version.change_summary,
+        "introduction": version.introduction,
+        "joint_users_scope": version.joint_users_scope,
+        "joint_users_note": version.joint_users_note,
+        "responsible_party_name": version.responsible_party_name,
+        "responsible_party_address": version.responsible_party_address,
+        "responsible_party_representative": version.responsible_party_representative,
+        "notes": version.notes,
+        "publication_ground": version.publication_ground,
+        "publication_ground_note": version.publication_ground_note,
+        "legal_signoff_note": version.legal_signoff_note,
+    }
+    inlines = {
+        "data_items": [{"order": r.order, "text": r.text, "sensitive": "on" if r.sensitive else ""}
+                       for r in version.data_items.all()],
+        "joint_users": [{"order": r.order, "company": r.company_id} for r in version.joint_users.all()],
+        "purposes": [{"order": r.order, "text": r.text} for r in version.purposes.all()],
+        "sections": [{"order": r.order, "heading": r.heading, "body": r.body} for r in version.sections.all()],
+    }
+    rows = {
+        "data_items": list(version.data_items.all()),
+        "joint_users": list(version.joint_users.all()),
+        "purposes": list(version.purposes.all()),
+        "sections": list(version.sections.all()),
+    }
+    for prefix, forms in inlines.items():
+        data[f"{prefix}-TOTAL_FORMS"] = len(forms)
+        data[f"{prefix}-INITIAL_FORMS"] = len(forms)
+        data[f"{prefix}-MIN_NUM_FORMS"] = 0
+        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
+        for index, (form, row) in enumerate(zip(forms, rows[prefix], strict=True)):
+            data[f"{prefix}-{index}-id"] = row.pk
+            data[f"{prefix}-{index}-version"] = version.pk
+            for name, value in form.items():
+                data[f"{prefix}-{index}-{name}"] = value
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value != ""}
