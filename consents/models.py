@@ -69,6 +69,9 @@ class Policyholder(models.Model):
             # Staff search by kana (admin search_fields) and name.
             models.Index(fields=["kana"], name="policyholder_kana_idx"),
         ]
+        permissions = [
+            ("record_preference_change", _("Can record a preference change on the customer's behalf")),
+        ]
 
     def __str__(self):
         return f"{self.customer_number} {self.name}"
@@ -195,3 +198,27 @@ class ConsentEvent(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+
+class LoginToken(models.Model):
+    """A single-use login link. Only the SHA-256 of the token is stored: a copy of the table logs no one in."""
+
+    policyholder = models.ForeignKey(
+        Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, related_name="login_tokens"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login link")
+        verbose_name_plural = _("login links")
+        ordering = ["-created_at"]
+        indexes = [
+            # Pruning links that expired long ago, on every new link.
+            models.Index(fields=["expires_at"], name="logintoken_expires_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.policyholder_id} {self.created_at:%Y-%m-%d %H:%M}"

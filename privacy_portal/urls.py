@@ -17,5 +17,6 @@ urlpatterns = [
     path("", notice_views.home, name="home"),
     path("", include("notices.urls")),
     path("", include("faq.urls")),
+    path("", include("consents.urls")),
     path("admin/", admin.site.urls),
 ]
