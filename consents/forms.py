@@ -40,7 +40,10 @@ class PreferencesForm(forms.Form):
         required=False,
         help_text=_("When this is checked, every setting below is saved as 'do not receive'."),
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The form is out of date. Open the page again and try again.")},
+    )
 
     def __init__(self, *args, matrix, **kwargs):
         super().__init__(*args, **kwargs)
