@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notices.models import Company, NoticeVersion
 
@@ -49,7 +50,8 @@ class Policyholder(models.Model):
         _("customer number"), max_length=20, unique=True, validators=[validate_customer_number]
     )
     name = models.CharField(_("name"), max_length=100)
-    kana = models.CharField(_("name in kana"), max_length=100, blank=True)
+    # "name in kana" alone is the company's 商号（カナ）; a person's is 氏名（カナ）.
+    kana = models.CharField(pgettext_lazy("policyholder", "name in kana"), max_length=100, blank=True)
     email = models.EmailField(_("email address"), blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -51,3 +51,18 @@ class BrokenEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP is down")
+
+
+@pytest.fixture
+def support_staff(db, django_user_model):
+    """A staff member in the 顧客対応 group, with nothing else."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("support", password="support-password-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="顧客対応"))
+    return user
+
+
+@pytest.fixture
+def plain_staff(db, django_user_model):
+    return django_user_model.objects.create_user("plain", password="plain-password-12", is_staff=True)
