@@ -1,16 +1,14 @@
 """Acceptance 7: a customer logs in through the emailed link, stops direct mail from one company, sees the
 receipt and finds the change in the history; axe-core finds nothing on any page of the preference center."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.core import mail
 
 from consents.models import ConsentEvent, Policy
 from notices.models import Company
-from tests.consents.conftest import emailed_link
+from tests.consents.conftest import emailed_link, seed_channels
 from tests.factories import PolicyholderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,8 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def hanako(demo_content):
-    # A transactional test empties every table afterwards, the channels seeded by a migration included.
-    importlib.import_module("consents.migrations.0002_channels").create_channels(apps, None)
+    seed_channels()
     policyholder = PolicyholderFactory(name="楽天 花子", email="hanako@example.com")
     Policy.objects.create(
         policyholder=policyholder, company=Company.objects.get(short_name="楽天生命"),
