@@ -16,6 +16,7 @@ from privacy_portal.errors import error_page
 from .emails import receipt_email_send
 from .forms import LoginForm, PreferencesForm
 from .login import (
+    RATE_LIMITS,
     LoginLinkError,
     client_ip,
     current_policyholder,
@@ -99,20 +100,19 @@ def login(request):
             return redirect("consents:my")
         form = LoginForm()
         return render(request, "consents/login.html", {"form": form, "required": "required" in request.GET})
+    # Both limits count every request, known address or not, so a refusal says nothing about who is registered.
+    over_ip = rate_limited("login-ip", client_ip(request) or "unknown")
     form = LoginForm(request.POST)
+    over_address = form.is_valid() and rate_limited("login-address", form.cleaned_data["email"])
+    if over_ip or over_address:
+        response = error_page(
+            request, status=429, message=_("There were too many login requests. Wait 15 minutes and try again.")
+        )
+        response["Retry-After"] = str(RATE_LIMITS["login-address"][1])
+        return response
     if not form.is_valid():
         return render(request, "consents/login.html", {"form": form}, status=400)
-    email = form.cleaned_data["email"]
-    # Both limits count every request, known address or not, so the refusal says nothing about who is registered.
-    over_ip = rate_limited("login-ip", client_ip(request) or "unknown")
-    over_address = rate_limited("login-address", email)
-    if over_ip or over_address:
-        return error_page(
-            request,
-            status=429,
-            message=_("There were too many login requests. Wait 15 minutes and try again."),
-        )
-    login_link_issue(email=email)
+    login_link_issue(email=form.cleaned_data["email"])
     return redirect("consents:login_sent")
 
 

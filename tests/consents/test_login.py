@@ -55,6 +55,7 @@ def test_the_sixth_request_for_one_address_is_refused(policyholder):
     response = request_link(Client(), "hanako@example.com", ip="192.0.2.99")
     assert response.status_code == 429
     assert "15分ほど待って" in response.content.decode()
+    assert response["Retry-After"] == "900"
     assert len(mail.outbox) == 5
 
 
@@ -74,6 +75,12 @@ def test_the_limit_ends_with_its_window(policyholder):
 def test_one_ip_is_limited_across_addresses(db):
     statuses = [request_link(Client(), f"person{n}@example.com").status_code for n in range(21)]
     assert statuses == [302] * 20 + [429]
+
+
+def test_invalid_requests_count_against_the_ip(db):
+    for _ in range(20):
+        request_link(Client(), "not-an-address")
+    assert request_link(Client(), "person@example.com").status_code == 429
 
 
 @pytest.mark.parametrize(("proxies", "expected"), [(0, 302), (1, 429)])

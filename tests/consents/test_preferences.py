@@ -1,3 +1,4 @@
+import uuid
 from unittest import mock
 
 import pytest
@@ -130,3 +131,11 @@ def test_a_mail_outage_still_shows_the_receipt(customer, life, caplog):
         response = customer.post("/my/preferences/", matrix_post(life, direct_mail="off"))
     assert response["Location"] == f"/my/receipts/{Receipt.objects.get().number}/"
     assert "Could not send the receipt email" in caplog.text
+
+
+def test_the_page_needs_few_queries_whatever_the_history(customer, policyholder, life, django_assert_max_num_queries):
+    for value in ("off", "on", "off"):
+        customer.post("/my/preferences/", {**matrix_post(life, direct_mail=value), "idempotency_key": uuid.uuid4().hex})
+    # policyholder, channels, preferences, companies, notice, version, and the session's idle-clock save (3)
+    with django_assert_max_num_queries(9):
+        customer.get("/my/preferences/")
