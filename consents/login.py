@@ -7,6 +7,7 @@ to the admin with Django's own authentication, which this module does not touch.
 import datetime
 import functools
 import hashlib
+import ipaddress
 import logging
 import secrets
 
@@ -51,12 +52,16 @@ def _hash(token: str) -> str:
 def client_ip(request) -> str | None:
     """The visitor's address. Behind TRUSTED_PROXY_COUNT proxies it is that many hops from the right of
     X-Forwarded-For; anything further left was written by the client and cannot be trusted."""
+    address = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:  # stored in an inet column: never let a malformed header reach it
+        return None
 
 
 def rate_limited(scope: str, identifier: str) -> bool:

@@ -112,3 +112,15 @@ def test_a_mail_outage_gives_the_same_answer(policyholder, settings, caplog):
     response = request_link(Client(), "hanako@example.com")
     assert (response.status_code, response["Location"]) == (302, "/login/sent/")
     assert "Could not send a login link" in caplog.text
+
+
+def test_a_malformed_forwarded_address_is_not_trusted(db, settings):
+    from django.test import RequestFactory
+
+    from consents.login import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="'; DROP TABLE--")
+    assert client_ip(request) is None
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    assert client_ip(request) == "198.51.100.7"
