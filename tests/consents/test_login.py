@@ -3,8 +3,9 @@ import hashlib
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
 
+from consents.login import client_ip
 from consents.models import LoginToken
 
 from .conftest import emailed_link
@@ -115,10 +116,6 @@ def test_a_mail_outage_gives_the_same_answer(policyholder, settings, caplog):
 
 
 def test_a_malformed_forwarded_address_is_not_trusted(db, settings):
-    from django.test import RequestFactory
-
-    from consents.login import client_ip
-
     settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="'; DROP TABLE--")
     assert client_ip(request) is None
