@@ -44,19 +44,22 @@ def log_in(page, live_server, check=lambda page: None):
 def test_a_customer_stops_direct_mail_and_finds_the_receipt_in_the_history(
     live_server, hanako, page_at, assert_accessible, width
 ):
+    def check(page):
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url  # no sideways scroll
+
     page = page_at(width)
-    link = log_in(page, live_server, check=assert_accessible)
+    link = log_in(page, live_server, check=check)
     assert page.get_by_role("heading", level=1).inner_text() == "マイページ"
-    assert_accessible(page)
+    check(page)
 
     page.get_by_role("link", name="配信設定の変更").first.click()
     page.wait_for_url("**/my/preferences/")
-    assert_accessible(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width  # the matrix scrolls in its own box
+    check(page)
     page.get_by_role("radio", name=re.compile(r"^楽天生命／DM（ダイレクトメール）：\s*受け取らない$")).check()
     page.get_by_role("button", name="保存する").click()
     page.wait_for_url("**/my/receipts/*/")
-    assert_accessible(page)
+    check(page)
     event = ConsentEvent.objects.get()
     assert (event.company.short_name, event.channel.code, event.new_value) == ("楽天生命", "direct_mail", False)
     assert event.receipt.number in page.get_by_role("status").inner_text()
@@ -64,18 +67,17 @@ def test_a_customer_stops_direct_mail_and_finds_the_receipt_in_the_history(
 
     page.get_by_role("link", name="変更履歴").first.click()
     page.wait_for_url("**/my/history/")
-    assert_accessible(page)
+    check(page)
     row = page.get_by_role("row").filter(has_text=event.receipt.number)
     assert "DM（ダイレクトメール）" in row.inner_text() and "受け取る → 受け取らない" in row.inner_text()
 
     page.get_by_role("button", name="ログアウト").click()
     page.wait_for_url("**/logout/done/")
-    assert_accessible(page)
+    check(page)
 
     page.goto(link)  # the link was used: a Japanese refusal, itself accessible
     assert "使用済み" in page.get_by_role("alert").inner_text()
-    assert_accessible(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    check(page)
 
 
 def test_the_preferences_form_works_without_javascript(live_server, hanako, browser):
