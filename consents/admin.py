@@ -6,9 +6,10 @@ import logging
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
-from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -138,7 +139,9 @@ class PolicyholderAdmin(admin.ModelAdmin):
     def record_change_view(self, request, object_id):
         if not request.user.has_perm("consents.record_preference_change"):
             raise PermissionDenied
-        policyholder = get_object_or_404(Policyholder, pk=object_id)
+        policyholder = self.get_object(request, unquote(object_id))
+        if policyholder is None:
+            raise Http404
         matrix = preference_matrix(policyholder=policyholder)
         status = 200
         if request.method == "POST":

@@ -71,3 +71,9 @@ def test_staff_without_the_role_cannot_look_or_record(client, plain_staff, polic
 def test_a_customer_session_does_not_open_the_admin(customer, policyholder):
     response = customer.get(record_url(policyholder))
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("object_id", ["999999", "abc"])
+def test_an_unknown_customer_is_not_found(client, support_staff, object_id):
+    client.force_login(support_staff)
+    assert client.get(f"{CHANGELIST}{object_id}/preferences/").status_code == 404
