@@ -85,3 +85,10 @@ def test_the_button_needs_a_csrf_token(policyholder):
     assert response.status_code == 403
     assert "送信を受け付けられませんでした" in response.content.decode()
     assert LoginToken.objects.get().used_at is None
+
+
+def test_guessing_links_from_one_ip_is_limited(policyholder):
+    statuses = [Client().post(f"/login/link/guess-{n}/").status_code for n in range(31)]
+    assert statuses == [400] * 30 + [429]
+    response = Client().post(link_for())
+    assert response.status_code == 429 and "操作が多すぎます" in response.content.decode()
