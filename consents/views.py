@@ -6,9 +6,9 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from privacy_portal.errors import error_page
@@ -54,16 +54,6 @@ def allow_methods(*methods):
     return decorator
 
 
-def never_cached(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
-
-
 def csrf_failure(request, reason=""):
     return error_page(
         request,
@@ -82,17 +72,15 @@ def link_error_page(request, error: LoginLinkError):
         "used": _("This login link has already been used. Each link logs you in once."),
         "expired": _("This login link has expired. Links are valid for 15 minutes."),
     }
-    response = error_page(
+    return error_page(
         request,
         status=400,
         title=_("The login link cannot be used"),
         message=messages_by_code[error.code] + " " + _("Ask for a new link on the login page."),
     )
-    add_never_cache_headers(response)
-    return response
 
 
-@never_cached
+@never_cache
 @allow_methods("GET", "HEAD", "POST")
 def login(request):
     if request.method != "POST":
@@ -116,13 +104,13 @@ def login(request):
     return redirect("consents:login_sent")
 
 
-@never_cached
+@never_cache
 @allow_methods("GET", "HEAD")
 def login_sent(request):
     return render(request, "consents/login_sent.html")
 
 
-@never_cached
+@never_cache
 @allow_methods("GET", "HEAD", "POST")
 def login_link(request, token: str):
     """GET shows a button and changes nothing, so a mail scanner that fetches the link does not use it up."""
@@ -140,14 +128,14 @@ def login_link(request, token: str):
     return redirect("consents:my")
 
 
-@never_cached
+@never_cache
 @allow_methods("POST")
 def logout(request):
     customer_logout(request)
     return redirect("consents:logged_out")
 
 
-@never_cached
+@never_cache
 @allow_methods("GET", "HEAD")
 def logged_out(request):
     return render(request, "consents/logged_out.html")
