@@ -20,10 +20,12 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py load_demo_policyholders
 	@echo ""
 	@echo "  Site:  http://127.0.0.1:8000/"
 	@echo "  Admin: http://127.0.0.1:8000/admin/  (user: admin / password: demo-password-2019)"
 	@echo "         also editor (編集者) and approver (承認者), same password: one drafts, the other publishes"
+	@echo "  Customer: http://127.0.0.1:8000/login/  (hanako@example.com; the login link is printed below)"
 	@echo ""
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -22,3 +22,14 @@ def receipt_email_send(*, receipt: Receipt) -> None:
         from_email=None,
         recipient_list=[policyholder.email],
     )
+
+
+def login_email_send(*, policyholder, url: str, expires_at) -> None:
+    """The single-use login link, in Japanese."""
+    context = {"policyholder": policyholder, "url": url, "expires_at": expires_at}
+    send_mail(
+        subject=render_to_string("consents/email/login_subject.txt", context).strip(),
+        message=render_to_string("consents/email/login.txt", context),
+        from_email=None,
+        recipient_list=[policyholder.email],
+    )

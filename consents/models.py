@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notices.models import Company, NoticeVersion
 
@@ -20,7 +21,7 @@ class Channel(models.Model):
         PHONE = "phone", _("Phone")
 
     code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("channel name"), max_length=100)
     default_allowed = models.BooleanField(
         _("allowed until the customer says otherwise"),
         help_text=_(
@@ -48,8 +49,9 @@ class Policyholder(models.Model):
     customer_number = models.CharField(
         _("customer number"), max_length=20, unique=True, validators=[validate_customer_number]
     )
-    name = models.CharField(_("name"), max_length=100)
-    kana = models.CharField(_("name in kana"), max_length=100, blank=True)
+    name = models.CharField(_("full name"), max_length=100)
+    # "name in kana" alone is the company's 商号（カナ）; a person's is 氏名（カナ）.
+    kana = models.CharField(pgettext_lazy("policyholder", "name in kana"), max_length=100, blank=True)
     email = models.EmailField(_("email address"), blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -68,6 +70,9 @@ class Policyholder(models.Model):
         indexes = [
             # Staff search by kana (admin search_fields) and name.
             models.Index(fields=["kana"], name="policyholder_kana_idx"),
+        ]
+        permissions = [
+            ("record_preference_change", _("Can record a preference change on the customer's behalf")),
         ]
 
     def __str__(self):
@@ -195,3 +200,27 @@ class ConsentEvent(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+
+class LoginToken(models.Model):
+    """A single-use login link. Only the SHA-256 of the token is stored: a copy of the table logs no one in."""
+
+    policyholder = models.ForeignKey(
+        Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, related_name="login_tokens"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login link")
+        verbose_name_plural = _("login links")
+        ordering = ["-created_at"]
+        indexes = [
+            # Pruning links that expired long ago, on every new link.
+            models.Index(fields=["expires_at"], name="logintoken_expires_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.policyholder_id} {self.created_at:%Y-%m-%d %H:%M}"

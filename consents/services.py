@@ -21,7 +21,12 @@ class PreferencesResult:
 
 
 def _new_receipt_number() -> str:
-    return f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
+    # 32 random bits a day: with thousands of receipts a day a repeat is likely within months, and the
+    # unique constraint would turn it into an error for the customer, so draw again.
+    while True:
+        number = f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
+        if not Receipt.objects.filter(number=number).exists():
+            return number
 
 
 @transaction.atomic
@@ -48,6 +53,13 @@ def preferences_update(
         raise ValidationError(_("The request has no valid idempotency key."), code="idempotency_key")
     if source == Source.STAFF and not (actor and reason.strip()):
         raise ValidationError(_("A change on the customer's behalf needs the staff member and a reason."))
+    # Hash what the database will store: it writes IPv6 addresses in their canonical form, and a hash of
+    # the form as received would not verify later.
+    if ip_address:
+        ip_field = ConsentEvent._meta.get_field("ip_address")
+        ip_address = ip_field.to_python(ip_address)
+        ip_field.run_validators(ip_address)
+    ip_address = ip_address or None
 
     policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
     existing = Receipt.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key).first()

@@ -31,6 +31,7 @@ env = environ.Env(
     PUBLIC_CACHE_SECONDS=(int, 300),
     PUBLIC_PAGE_CACHE_SECONDS=(int, 86400),
     LOG_LEVEL=(str, "INFO"),
+    TRUSTED_PROXY_COUNT=(int, 0),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -166,6 +167,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+# A missing or wrong CSRF token gets a Japanese 403 page.
+CSRF_FAILURE_VIEW = "consents.views.csrf_failure"
+
+# Proxies (load balancers) in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR.
+# Login rate limits per IP and the IP address in consent events depend on it.
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", notice_views.home, name="home"),
     path("", include("notices.urls")),
     path("", include("faq.urls")),
+    path("", include("consents.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
 ]

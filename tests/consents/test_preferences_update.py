@@ -11,6 +11,8 @@ from consents.services import preferences_update
 from notices.models import Company
 from tests.factories import PolicyholderFactory
 
+from .conftest import seed_channels
+
 
 @pytest.fixture
 def life(demo_content):
@@ -106,6 +108,7 @@ def test_events_chain_per_policyholder(life):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_requests_all_land(demo_content):
+    seed_channels()
     life = Company.objects.get(short_name="楽天生命")
     policyholder = PolicyholderFactory()
     channels = ["web_ads", "direct_mail", "email", "phone"]
@@ -140,3 +143,24 @@ def test_twenty_concurrent_requests_all_land(demo_content):
         ).latest("id")
         assert preference.allowed == last.new_value and preference.last_event == last
     call_command("verify_consent_chain", verbosity=0)
+
+
+@pytest.mark.parametrize("address", ["2001:DB8:0:0:0:0:0:1", "::ffff:192.0.2.1", "192.0.2.1"])
+def test_the_chain_verifies_whatever_form_the_ip_address_came_in(life, address):
+    event = update(PolicyholderFactory(), {(life.pk, "phone"): False}, ip_address=address).events[0]
+    event.refresh_from_db()
+    call_command("verify_consent_chain", verbosity=0)
+
+
+def test_a_malformed_ip_address_is_refused_before_anything_is_written(life):
+    with pytest.raises(ValidationError):
+        update(PolicyholderFactory(), {(life.pk, "phone"): False}, ip_address="not-an-ip")
+    assert not ConsentEvent.objects.exists() and not Receipt.objects.exists()
+
+
+def test_a_repeated_receipt_number_is_drawn_again(life, monkeypatch):
+    draws = iter(["AAAAAAAA", "AAAAAAAA", "BBBBBBBB"])
+    monkeypatch.setattr("consents.services.secrets.token_hex", lambda n: next(draws))
+    first = update(PolicyholderFactory(), {(life.pk, "phone"): False}).receipt
+    second = update(PolicyholderFactory(), {(life.pk, "phone"): False}).receipt
+    assert first.number.endswith("-AAAAAAAA") and second.number.endswith("-BBBBBBBB")

@@ -1,0 +1,249 @@
+"""Staff (顧客対応) look customers up, see their preferences and history, and record a change the
+customer asked for by phone or on paper. Consent events are evidence: nobody may add, edit or delete
+them here, not even a superuser."""
+
+import logging
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from privacy_portal.errors import error_page
+
+from .emails import receipt_email_send
+from .export import events_csv_rows
+from .forms import StaffPreferencesForm
+from .login import client_ip
+from .models import Channel, ConsentEvent, Policy, Policyholder, Source
+from .selectors import preference_matrix
+from .services import preferences_update
+
+logger = logging.getLogger(__name__)
+
+RECENT_EVENTS = 20
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    """Names and order may change; the code and the email opt-in rule may not."""
+
+    list_display = ["name", "code", "default_allowed", "display_order"]
+    list_editable = ["display_order"]
+    fields = ["code", "name", "default_allowed", "display_order"]
+    readonly_fields = ["code", "default_allowed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PolicyInline(admin.TabularInline):
+    model = Policy
+    extra = 0
+    fields = ["company", "policy_number", "product"]
+
+
+@admin.register(Policyholder)
+class PolicyholderAdmin(admin.ModelAdmin):
+    list_display = ["customer_number", "name", "kana", "email", "birth_date"]
+    search_fields = ["=customer_number", "name", "kana", "email"]
+    inlines = [PolicyInline]
+    readonly_fields = ["current_preferences", "recent_events", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["customer_number", "name", "kana", "email", "birth_date"]}),
+        (gettext_lazy("Marketing preferences"), {"fields": ["current_preferences", "recent_events"]}),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
+    change_form_template = "consents/admin/policyholder_change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/preferences/",
+                self.admin_site.admin_view(self.record_change_view),
+                name="consents_policyholder_record_change",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if request.user.has_perm("consents.record_preference_change"):
+            extra_context["record_change_url"] = reverse(
+                "admin:consents_policyholder_record_change", args=[object_id]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=gettext_lazy("Current preferences"))
+    def current_preferences(self, obj):
+        if obj.pk is None:
+            return "-"
+        matrix = preference_matrix(policyholder=obj)
+        if not matrix:
+            return "-"
+        head = format_html_join("", "<th scope=\"col\">{}</th>", ((cell.channel.name,) for cell in matrix[0][1]))
+        rows = format_html_join(
+            "",
+            "<tr><th scope=\"row\">{}</th>{}</tr>",
+            (
+                (
+                    company.legal_name,
+                    format_html_join(
+                        "", "<td>{}</td>", ((_("Receive") if cell.allowed else _("Do not receive"),) for cell in cells)
+                    ),
+                )
+                for company, cells in matrix
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th scope=\"col\">{}</th>{}</tr></thead><tbody>{}</tbody></table>",
+            _("Company"), head, rows,
+        )
+
+    @admin.display(description=gettext_lazy("Recent changes"))
+    def recent_events(self, obj):
+        if obj.pk is None:
+            return "-"
+        events = obj.events.select_related("receipt", "company", "channel").order_by("-id")[:RECENT_EVENTS]
+        if not events:
+            return _("No changes yet.")
+        items = format_html_join(
+            "",
+            "<li>{} {} {}／{}：{} → {}（{}）</li>",
+            (
+                (
+                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
+                    e.receipt.number,
+                    e.company.short_name,
+                    e.channel.name,
+                    _("Receive") if e.old_value else _("Do not receive"),
+                    _("Receive") if e.new_value else _("Do not receive"),
+                    e.get_source_display() + (f"：{e.reason}" if e.reason else ""),
+                )
+                for e in events
+            ),
+        )
+        url = reverse("admin:consents_consentevent_changelist") + f"?q={obj.customer_number}"
+        return format_html('<ul>{}</ul><p><a href="{}">{}</a></p>', items, url, _("All changes of this customer"))
+
+    def record_change_view(self, request, object_id):
+        if not request.user.has_perm("consents.record_preference_change"):
+            raise PermissionDenied
+        policyholder = self.get_object(request, unquote(object_id))
+        if policyholder is None:
+            raise Http404
+        matrix = preference_matrix(policyholder=policyholder)
+        status = 200
+        if request.method == "POST":
+            form = StaffPreferencesForm(request.POST, matrix=matrix)
+            if form.is_valid():
+                response = self._record_change(request, policyholder, form)
+                if response is not None:
+                    return response
+            status = 400
+        else:
+            form = StaffPreferencesForm(matrix=matrix)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": policyholder,
+            "title": _("Record a change on the customer's behalf"),
+            "form": form,
+            "change_url": reverse("admin:consents_policyholder_change", args=[policyholder.pk]),
+        }
+        return render(request, "consents/admin/record_change.html", context, status=status)
+
+    def _record_change(self, request, policyholder, form):
+        try:
+            result = preferences_update(
+                policyholder=policyholder,
+                changes=form.changes(),
+                source=Source.STAFF,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return None
+        change_url = reverse("admin:consents_policyholder_change", args=[policyholder.pk])
+        if result.receipt is None:
+            messages.info(request, _("Nothing was changed: the settings were already as chosen."))
+            return redirect(change_url)
+        if not result.repeated:
+            try:
+                # The customer hears of every change made in their name, by whoever made it.
+                receipt_email_send(receipt=result.receipt)
+            except Exception:
+                logger.exception("Could not send the receipt email for receipt %s", result.receipt.number)
+        messages.success(
+            request,
+            _("The change was recorded with receipt number %(number)s.") % {"number": result.receipt.number},
+        )
+        return redirect(change_url)
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "id", "created_at", "receipt_number", "customer_number", "company", "channel",
+        "old_value", "new_value", "source", "actor", "reason",
+    ]
+    list_filter = ["source", "channel", "company", "created_at"]
+    search_fields = ["=policyholder__customer_number", "=receipt__number", "policyholder__name", "policyholder__kana"]
+    list_select_related = ["receipt", "policyholder", "company", "channel", "actor"]
+    change_list_template = "consents/admin/consentevent_change_list.html"
+    actions = None
+    show_full_result_count = False
+
+    def get_urls(self):
+        return [
+            path("export/", self.admin_site.admin_view(self.export_view), name="consents_consentevent_export"),
+            *super().get_urls(),
+        ]
+
+    # The history is evidence: read-only for everyone, superusers included.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("receipt number"), ordering="receipt__number")
+    def receipt_number(self, obj):
+        return obj.receipt.number
+
+    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
+    def customer_number(self, obj):
+        return obj.policyholder.customer_number
+
+    def export_view(self, request):
+        """The events the changelist shows with the same filters and search, as CSV that Excel opens."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except (IncorrectLookupParameters, SuspiciousOperation):
+            return error_page(request, status=400, message=_("The filter in the address is not valid."))
+        events = changelist.queryset.select_related(
+            "receipt", "policyholder", "company", "channel", "actor", "notice_version"
+        ).order_by("id")
+        filename = f"consent-events-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
+        response = StreamingHttpResponse(events_csv_rows(events), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

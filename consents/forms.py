@@ -1,0 +1,112 @@
+import re
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import Cell
+
+ON, OFF = "on", "off"
+FIELD_PREFIX = "pref-"
+IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}\Z")
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The address registered with your insurance contract."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter the email address in the form name@example.com."),
+        },
+    )
+
+
+def field_name(cell: Cell) -> str:
+    return f"{FIELD_PREFIX}{cell.company.pk}-{cell.channel.code}"
+
+
+class PreferencesForm(forms.Form):
+    """One on/off radio pair per company × channel, a stop-all switch and the idempotency key.
+
+    A cell missing from the POST stays as it is; a field for a company or channel that is not in the
+    matrix, or a value other than on/off, makes the whole form invalid, so nothing is written.
+    """
+
+    stop_all = forms.BooleanField(
+        label=_("Stop all marketing from every company by every channel"),
+        required=False,
+        help_text=_("When this is checked, every setting below is saved as 'do not receive'."),
+    )
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The form is out of date. Open the page again and try again.")},
+    )
+
+    def __init__(self, *args, matrix, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        self.cells = {}
+        for _company, cells in matrix:
+            for cell in cells:
+                name = field_name(cell)
+                self.cells[name] = cell
+                self.fields[name] = forms.ChoiceField(
+                    choices=[(ON, _("Receive")), (OFF, _("Do not receive"))],
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=ON if cell.allowed else OFF,
+                    error_messages={"invalid_choice": _("Choose 'receive' or 'do not receive'.")},
+                )
+        self.rows = [(company, [(cell, self[field_name(cell)]) for cell in cells]) for company, cells in matrix]
+
+    def clean_idempotency_key(self):
+        key = self.cleaned_data["idempotency_key"]
+        if not IDEMPOTENCY_KEY.match(key):
+            raise forms.ValidationError(_("The form is out of date. Open the page again and try again."))
+        return key
+
+    def clean(self):
+        cleaned = super().clean()
+        unknown = [name for name in self.data if name.startswith(FIELD_PREFIX) and name not in self.cells]
+        if unknown:
+            raise forms.ValidationError(
+                _("The form contains a company or channel that cannot be chosen. Open the page again."),
+                code="unknown_cell",
+            )
+        for name in self.cells:
+            if name in self.data and self.data[name] not in (ON, OFF) and name not in self.errors:
+                self.add_error(name, _("Choose 'receive' or 'do not receive'."))
+        return cleaned
+
+    def changes(self) -> dict[tuple[int, str], bool]:
+        """{(company_id, channel_code): allowed} for every cell the form sent."""
+        stop_all = self.cleaned_data["stop_all"]
+        changes = {}
+        for name, cell in self.cells.items():
+            value = self.cleaned_data.get(name)
+            if stop_all:
+                changes[(cell.company.pk, cell.channel.code)] = False
+            elif value in (ON, OFF):
+                changes[(cell.company.pk, cell.channel.code)] = value == ON
+        return changes
+
+    def error_text(self) -> str:
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
+
+
+class StaffPreferencesForm(PreferencesForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("How the customer asked for the change, e.g. by phone or by letter."),
+        error_messages={"required": _("Enter the reason for the change.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Enter the reason for the change."))
+        return reason

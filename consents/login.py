@@ -1,0 +1,163 @@
+"""Passwordless login for policyholders: single-use email links, rate limits, and the customer session.
+
+Customers are not Django users. A logged-in customer is a policyholder id in the session; staff log in
+to the admin with Django's own authentication, which this module does not touch.
+"""
+
+import datetime
+import functools
+import hashlib
+import ipaddress
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from .emails import login_email_send
+from .models import LoginToken, Policyholder
+
+logger = logging.getLogger(__name__)
+
+LINK_VALID_FOR = datetime.timedelta(minutes=15)
+SESSION_KEY = "consents_policyholder_id"
+# Customer sessions end after this much inactivity; every customer page restarts the clock.
+SESSION_IDLE_SECONDS = 30 * 60
+
+# (requests, window in seconds). The sixth login request for one address within 15 minutes is refused.
+RATE_LIMITS = {
+    "login-address": (5, 15 * 60),
+    "login-ip": (20, 15 * 60),
+    "link-ip": (30, 15 * 60),
+}
+
+
+class LoginLinkError(Exception):
+    """The link cannot log anyone in; `code` is unknown, used or expired."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def client_ip(request) -> str | None:
+    """The visitor's address. Behind TRUSTED_PROXY_COUNT proxies it is that many hops from the right of
+    X-Forwarded-For; anything further left was written by the client and cannot be trusted."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:  # stored in an inet column: never let a malformed header reach it
+        return None
+
+
+def rate_limited(scope: str, identifier: str) -> bool:
+    """Count one request for `identifier` in `scope`; True once it is over the limit for the window.
+
+    The counter lives in the shared cache (Redis in production), so the limit holds across servers.
+    Identifiers are hashed so that no email address is written to the cache.
+    """
+    limit, window = RATE_LIMITS[scope]
+    key = f"ratelimit:{scope}:{_hash(identifier.lower())}"
+    if cache.add(key, 1, timeout=window):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def login_link_issue(*, email: str) -> None:
+    """Email a login link if the address belongs to a policyholder; do nothing visible otherwise."""
+    policyholder = Policyholder.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+    if policyholder is None:
+        return
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    LoginToken.objects.filter(expires_at__lt=now - datetime.timedelta(days=1)).delete()
+    link = LoginToken.objects.create(
+        policyholder=policyholder, token_hash=_hash(token), created_at=now, expires_at=now + LINK_VALID_FOR
+    )
+    url = settings.SITE_URL + reverse("consents:login_link", kwargs={"token": token})
+    try:
+        login_email_send(policyholder=policyholder, url=url, expires_at=link.expires_at)
+    except Exception:
+        # The visitor sees the same page either way; the operator sees the failure in the log.
+        logger.exception("Could not send a login link to policyholder %s", policyholder.pk)
+
+
+def login_link_check(*, token: str) -> LoginToken:
+    """The unused, unexpired link for `token`, without using it; LoginLinkError otherwise."""
+    link = LoginToken.objects.filter(token_hash=_hash(token)).select_related("policyholder").first()
+    if link is None:
+        raise LoginLinkError("unknown")
+    if link.used_at is not None:
+        raise LoginLinkError("used")
+    if link.expires_at <= timezone.now():
+        raise LoginLinkError("expired")
+    return link
+
+
+@transaction.atomic
+def login_link_redeem(*, token: str) -> Policyholder:
+    """Use the link once: of two simultaneous requests only one gets the policyholder."""
+    link = login_link_check(token=token)
+    now = timezone.now()
+    used = LoginToken.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+    if not used:
+        raise LoginLinkError("used")
+    # Older links sent to the same address are no longer needed once the customer is in.
+    LoginToken.objects.filter(policyholder=link.policyholder, used_at__isnull=True).update(used_at=now)
+    return link.policyholder
+
+
+def customer_login(request, policyholder: Policyholder) -> None:
+    # A new session key, so that a key planted before login (session fixation) is worth nothing.
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = policyholder.pk
+    request.session.set_expiry(SESSION_IDLE_SECONDS)
+
+
+def customer_logout(request) -> None:
+    request.session.flush()
+
+
+def current_policyholder(request) -> Policyholder | None:
+    policyholder_id = request.session.get(SESSION_KEY)
+    if policyholder_id is None:
+        return None
+    return Policyholder.objects.filter(pk=policyholder_id).first()
+
+
+def policyholder_required(view):
+    """A customer page: the logged-in policyholder is `request.policyholder`; never cached anywhere."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        policyholder = current_policyholder(request)
+        if policyholder is None:
+            response = redirect(reverse("consents:login") + "?required=1")
+        else:
+            request.policyholder = policyholder
+            # Saving the session again restarts the 30-minute idle clock.
+            request.session.set_expiry(SESSION_IDLE_SECONDS)
+            response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper

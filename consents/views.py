@@ -1,0 +1,236 @@
+"""The preference center: login by email link, the customer's pages, logout."""
+
+import functools
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView
+
+from privacy_portal.errors import error_page
+
+from .emails import receipt_email_send
+from .forms import LoginForm, PreferencesForm
+from .login import (
+    RATE_LIMITS,
+    LoginLinkError,
+    client_ip,
+    current_policyholder,
+    customer_login,
+    customer_logout,
+    login_link_check,
+    login_link_issue,
+    login_link_redeem,
+    policyholder_required,
+    rate_limited,
+)
+from .models import ConsentEvent, Receipt, Source
+from .selectors import joint_use_version_in_force, preference_matrix
+from .services import preferences_update
+
+logger = logging.getLogger(__name__)
+
+
+def allow_methods(*methods):
+    """Like require_http_methods, but the refusal is a Japanese page rather than an empty 405."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                response = error_page(
+                    request, status=405, message=_("Use the buttons and links on the page to continue.")
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def csrf_failure(request, reason=""):
+    return error_page(
+        request,
+        status=403,
+        title=_("The form could not be accepted"),
+        message=_(
+            "For your security the form was not accepted. It may have been open too long or cookies may be "
+            "turned off. Open the page again and try once more."
+        ),
+    )
+
+
+def link_error_page(request, error: LoginLinkError):
+    messages_by_code = {
+        "unknown": _("This login link is not valid. Check that the whole address was copied from the email."),
+        "used": _("This login link has already been used. Each link logs you in once."),
+        "expired": _("This login link has expired. Links are valid for 15 minutes."),
+    }
+    return error_page(
+        request,
+        status=400,
+        title=_("The login link cannot be used"),
+        message=messages_by_code[error.code] + " " + _("Ask for a new link on the login page."),
+    )
+
+
+@never_cache
+@allow_methods("GET", "HEAD", "POST")
+def login(request):
+    if request.method != "POST":
+        if current_policyholder(request) is not None:
+            return redirect("consents:my")
+        form = LoginForm()
+        return render(request, "consents/login.html", {"form": form, "required": "required" in request.GET})
+    # Both limits count every request, known address or not, so a refusal says nothing about who is registered.
+    over_ip = rate_limited("login-ip", client_ip(request) or "unknown")
+    form = LoginForm(request.POST)
+    over_address = form.is_valid() and rate_limited("login-address", form.cleaned_data["email"])
+    if over_ip or over_address:
+        response = error_page(
+            request, status=429, message=_("There were too many login requests. Wait 15 minutes and try again.")
+        )
+        response["Retry-After"] = str(RATE_LIMITS["login-address"][1])
+        return response
+    if not form.is_valid():
+        return render(request, "consents/login.html", {"form": form}, status=400)
+    login_link_issue(email=form.cleaned_data["email"])
+    return redirect("consents:login_sent")
+
+
+@never_cache
+@allow_methods("GET", "HEAD")
+def login_sent(request):
+    return render(request, "consents/login_sent.html")
+
+
+@never_cache
+@allow_methods("GET", "HEAD", "POST")
+def login_link(request, token: str):
+    """GET shows a button and changes nothing, so a mail scanner that fetches the link does not use it up."""
+    if request.method == "POST" and rate_limited("link-ip", client_ip(request) or "unknown"):
+        message = _("There were too many attempts. Wait 15 minutes and try again.")
+        return error_page(request, status=429, message=message)
+    try:
+        if request.method != "POST":
+            login_link_check(token=token)
+            return render(request, "consents/login_link.html")
+        policyholder = login_link_redeem(token=token)
+    except LoginLinkError as error:
+        return link_error_page(request, error)
+    customer_login(request, policyholder)
+    return redirect("consents:my")
+
+
+@never_cache
+@allow_methods("POST")
+def logout(request):
+    customer_logout(request)
+    return redirect("consents:logged_out")
+
+
+@never_cache
+@allow_methods("GET", "HEAD")
+def logged_out(request):
+    return render(request, "consents/logged_out.html")
+
+
+@policyholder_required
+@allow_methods("GET", "HEAD")
+def my(request):
+    policyholder = request.policyholder
+    matrix = preference_matrix(policyholder=policyholder)
+    summary = [
+        (company, [c.channel for c in cells if c.allowed], [c.channel for c in cells if not c.allowed])
+        for company, cells in matrix
+    ]
+    context = {
+        "policyholder": policyholder,
+        "policies": policyholder.policies.select_related("company"),
+        "summary": summary,
+        "latest_receipt": policyholder.receipts.first(),
+    }
+    return render(request, "consents/my.html", context)
+
+
+@policyholder_required
+@allow_methods("GET", "HEAD", "POST")
+def preferences(request):
+    policyholder = request.policyholder
+    matrix = preference_matrix(policyholder=policyholder)
+    if request.method != "POST":
+        form = PreferencesForm(matrix=matrix)
+        return _render_preferences(request, form)
+    form = PreferencesForm(request.POST, matrix=matrix)
+    if not form.is_valid():
+        return _render_preferences(request, form, status=400)
+    try:
+        result = preferences_update(
+            policyholder=policyholder,
+            changes=form.changes(),
+            source=Source.PORTAL,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ValidationError as error:
+        return error_page(request, status=400, message=" ".join(error.messages))
+    if result.receipt is None:
+        messages.info(request, _("Nothing was changed: the settings were already as you chose."))
+        return redirect("consents:preferences")
+    if not result.repeated:
+        try:
+            receipt_email_send(receipt=result.receipt)
+        except Exception:
+            # The change is saved and the receipt page shows its number; a mail outage must not hide that.
+            logger.exception("Could not send the receipt email for receipt %s", result.receipt.number)
+    return redirect("consents:receipt", number=result.receipt.number)
+
+
+def _render_preferences(request, form, *, status=200):
+    version = joint_use_version_in_force()
+    context = {"form": form, "version": version, "notice": version.notice if version else None}
+    return render(request, "consents/preferences.html", context, status=status)
+
+
+@method_decorator([policyholder_required, allow_methods("GET", "HEAD")], name="dispatch")
+class ReceiptView(DetailView):
+    template_name = "consents/receipt.html"
+    context_object_name = "receipt"
+    slug_field = slug_url_kwarg = "number"
+
+    def get_queryset(self):
+        # Another policyholder's receipt number is simply not found.
+        return Receipt.objects.filter(policyholder=self.request.policyholder)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            events=self.object.events.select_related("company", "channel", "notice_version__notice").order_by("id"),
+            **kwargs,
+        )
+
+
+receipt = ReceiptView.as_view()
+
+
+@method_decorator([policyholder_required, allow_methods("GET", "HEAD")], name="dispatch")
+class HistoryView(ListView):
+    template_name = "consents/history.html"
+    context_object_name = "events"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            ConsentEvent.objects.filter(policyholder=self.request.policyholder)
+            .select_related("receipt", "company", "channel")
+            .order_by("-id")
+        )
+
+
+history = HistoryView.as_view()

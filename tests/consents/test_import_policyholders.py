@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from consents.models import Policy, Policyholder
+from tests.factories import PolicyholderFactory
+
+HEADER = "customer_number,name,kana,email,birth_date,company,policy_number,product\n"
+GOOD = [
+    "C000000201,山田 太郎,ヤマダ タロウ,taro@example.com,1980-01-02,楽天生命,L-201,医療保険",
+    "C000000201,山田 太郎,ヤマダ タロウ,taro@example.com,1980-01-02,楽天損害保険株式会社,N-201,自動車保険",
+    "C000000202,佐藤 花子,ｻﾄｳ ﾊﾅｺ,hanako.sato@example.com,1975/3/4,楽天少短,S-202,ペット保険",
+]
+
+
+def write(tmp_path, rows, encoding="utf-8"):
+    path = tmp_path / "policyholders.csv"
+    path.write_bytes((HEADER + "\n".join(rows) + "\n").encode(encoding))
+    return path
+
+
+def run(path, *args):
+    call_command("import_policyholders", str(path), *args)
+
+
+def refused(path, capsys) -> str:
+    with pytest.raises(CommandError) as error:
+        run(path)
+    assert error.value.returncode == 1
+    assert "何も取り込んでいません" in str(error.value)
+    return capsys.readouterr().err
+
+
+def test_it_loads_a_cp932_file_with_kana_names(demo_content, tmp_path, capsys):
+    run(write(tmp_path, GOOD, encoding="cp932"))
+    taro = Policyholder.objects.get(customer_number="C000000201")
+    assert (taro.name, taro.kana, taro.birth_date) == ("山田 太郎", "ヤマダ タロウ", datetime.date(1980, 1, 2))
+    assert sorted(taro.policies.values_list("company__short_name", "product")) == [
+        ("楽天損保", "自動車保険"), ("楽天生命", "医療保険"),
+    ]
+    hanako = Policyholder.objects.get(customer_number="C000000202")
+    assert hanako.kana == "サトウ ハナコ"  # half-width katakana stored full-width
+    assert "新規 2件" in capsys.readouterr().out
+
+
+def test_it_reads_utf8_with_a_bom(demo_content, tmp_path):
+    run(write(tmp_path, GOOD, encoding="utf-8-sig"))
+    assert Policyholder.objects.count() == 2 and Policy.objects.count() == 3
+
+
+def test_it_updates_by_customer_number(demo_content, tmp_path, capsys):
+    PolicyholderFactory(customer_number="C000000201", name="旧姓 太郎", email="old@example.com")
+    run(write(tmp_path, GOOD))
+    taro = Policyholder.objects.get(customer_number="C000000201")
+    assert (taro.name, taro.email) == ("山田 太郎", "taro@example.com")
+    assert "新規 1件、更新 1件" in capsys.readouterr().out
+    run(write(tmp_path, GOOD))
+    assert "変更なし 2件" in capsys.readouterr().out
+
+
+def test_a_dry_run_saves_nothing(demo_content, tmp_path, capsys):
+    run(write(tmp_path, GOOD), "--dry-run")
+    assert not Policyholder.objects.exists()
+    assert "ドライラン" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@example.com,1980-13-01,楽天生命,L-203,医療保険",
+         "4行目 生年月日（birth_date）: 日付は YYYY-MM-DD の形式で指定してください"),
+        ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@@example,1980-01-01,楽天生命,L-203,医療保険",
+         "4行目 メールアドレス（email）: メールアドレスの形式が正しくありません"),
+        ("C000000201,山田 次郎,ヤマダ ジロウ,jiro@example.com,1980-01-01,楽天生命,L-203,医療保険",
+         "4行目 お客さま番号（customer_number）: お客さま番号 C000000201 が2行目にもあり"),
+        ("c-1,鈴木 一郎,スズキ イチロウ,ichiro@example.com,1980-01-01,楽天生命,L-203,医療保険",
+         "4行目 お客さま番号（customer_number）"),
+        ("C000000203,鈴木 一郎,すずき いちろう,ichiro@example.com,1980-01-01,楽天生命,L-203,医療保険",
+         "4行目 氏名（カナ）（kana）: カタカナ"),
+        ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@example.com,1980-01-01,存在しない保険,L-203,医療保険",
+         "4行目 会社（company）: この商号または略称のグループ会社はありません"),
+        ("C000000203,鈴木 一郎,スズキ イチロウ,taro@example.com,1980-01-01,楽天生命,L-203,医療保険",
+         "4行目 メールアドレス（email）: このメールアドレスは、お客さま番号 C000000201 にも"),
+        ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@example.com,1980-01-01,楽天生命,L-201,医療保険",
+         "4行目 証券番号（policy_number）: この契約は2行目にもあります"),
+        ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@example.com",
+         "5行目: 列の数が8列ではありません"),
+    ],
+)
+def test_one_bad_row_loads_no_row(demo_content, tmp_path, capsys, row, expected):
+    rows = [*GOOD[:2], row, GOOD[2]] if not row.endswith("example.com") else [*GOOD, row]
+    stderr = refused(write(tmp_path, rows), capsys)
+    assert expected in stderr
+    assert not Policyholder.objects.exists() and not Policy.objects.exists()
+
+
+def test_a_broken_encoding_is_refused(demo_content, tmp_path, capsys):
+    path = tmp_path / "broken.csv"
+    path.write_bytes(HEADER.encode() + "C000000201,山田 太郎".encode()[:-1] + b"\xff\xfe,\n")
+    assert "UTF-8 としても Shift_JIS（CP932）としても読めませんでした" in refused(path, capsys)
+    assert not Policyholder.objects.exists()
+
+
+def test_a_wrong_header_is_refused(demo_content, tmp_path, capsys):
+    path = tmp_path / "wrong.csv"
+    path.write_text("顧客番号,氏名\nC000000201,山田 太郎\n", encoding="utf-8")
+    assert "1行目: 見出し行は次のとおりにしてください" in refused(path, capsys)
+
+
+def test_an_email_of_another_registered_customer_is_refused(demo_content, tmp_path, capsys):
+    PolicyholderFactory(customer_number="C000000999", email="TARO@example.com")
+    assert "このメールアドレスは、登録済みの別のお客さまのものです" in refused(write(tmp_path, GOOD), capsys)
+    assert Policyholder.objects.count() == 1
+
+
+def test_a_missing_file_is_a_japanese_error(db, tmp_path):
+    with pytest.raises(CommandError, match="ファイルを開けませんでした"):
+        run(tmp_path / "missing.csv")
+
+
+def test_the_sample_file_imports(demo_content, capsys):
+    call_command("import_policyholders", "consents/fixtures/policyholders_sample.csv")
+    assert Policyholder.objects.filter(email__endswith="@example.com").count() == 2
+    assert Policyholder.objects.count() == 3

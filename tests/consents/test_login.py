@@ -1,0 +1,123 @@
+import hashlib
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client, RequestFactory
+
+from consents.login import client_ip
+from consents.models import LoginToken
+
+from .conftest import emailed_link
+
+
+def request_link(client, email, ip="192.0.2.1", **extra):
+    return client.post("/login/", {"email": email}, REMOTE_ADDR=ip, **extra)
+
+
+def test_it_shows_a_japanese_form(client, db):
+    response = client.get("/login/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "メールアドレス" in html and "ログイン用リンクを送る" in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_known_and_an_unknown_address_get_identical_answers(policyholder):
+    known = request_link(Client(), "hanako@example.com")
+    unknown = request_link(Client(), "nobody@example.com")
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"]) == (302, "/login/sent/")
+    assert known.cookies.keys() == unknown.cookies.keys()
+    assert Client().get(known["Location"]).content == Client().get(unknown["Location"]).content
+    assert [m.to for m in mail.outbox] == [["hanako@example.com"]]
+
+
+def test_it_emails_a_japanese_link_valid_for_15_minutes(policyholder):
+    with time_machine.travel("2026-04-01 10:00 +0900", tick=False):
+        request_link(Client(), "HANAKO@example.com ")
+    message = mail.outbox[0]
+    assert "ログイン用リンク" in message.subject
+    assert "楽天 花子 様" in message.body
+    assert "2026年4月1日 10:15 まで（15分間）" in message.body
+    assert emailed_link(message).startswith("/login/link/")
+
+
+def test_it_stores_only_a_hash_of_the_token(policyholder):
+    request_link(Client(), "hanako@example.com")
+    token = emailed_link().split("/")[-2]
+    stored = LoginToken.objects.get()
+    assert token not in stored.token_hash
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_the_sixth_request_for_one_address_is_refused(policyholder):
+    for n in range(5):
+        assert request_link(Client(), "hanako@example.com", ip=f"192.0.2.{n}").status_code == 302
+    response = request_link(Client(), "hanako@example.com", ip="192.0.2.99")
+    assert response.status_code == 429
+    assert "15分ほど待って" in response.content.decode()
+    assert response["Retry-After"] == "900"
+    assert len(mail.outbox) == 5
+
+
+def test_an_unknown_address_is_limited_the_same_way(db):
+    statuses = [request_link(Client(), "nobody@example.com", ip=f"192.0.2.{n}").status_code for n in range(6)]
+    assert statuses == [302] * 5 + [429]
+
+
+def test_the_limit_ends_with_its_window(policyholder):
+    with time_machine.travel("2026-04-01 10:00 +0900") as clock:
+        for _ in range(6):
+            request_link(Client(), "hanako@example.com")
+        clock.shift(15 * 60 + 1)
+        assert request_link(Client(), "hanako@example.com").status_code == 302
+
+
+def test_one_ip_is_limited_across_addresses(db):
+    statuses = [request_link(Client(), f"person{n}@example.com").status_code for n in range(21)]
+    assert statuses == [302] * 20 + [429]
+
+
+def test_invalid_requests_count_against_the_ip(db):
+    for _ in range(20):
+        request_link(Client(), "not-an-address")
+    assert request_link(Client(), "person@example.com").status_code == 429
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [(0, 302), (1, 429)])
+def test_x_forwarded_for_counts_only_behind_a_trusted_proxy(db, settings, proxies, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    for n in range(20):
+        request_link(Client(), f"p{n}@example.com", ip=f"10.0.0.{n}", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = request_link(Client(), "last@example.com", ip="10.0.0.99", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("email", ["", "hanako", "hanako@@example.com"])
+def test_a_bad_address_gets_a_japanese_message(db, client, email):
+    response = request_link(client, email)
+    assert response.status_code == 400
+    assert "メールアドレス" in response.content.decode()
+    assert not mail.outbox and not LoginToken.objects.exists()
+
+
+def test_a_missing_csrf_token_gets_a_japanese_403(policyholder):
+    response = request_link(Client(enforce_csrf_checks=True), "hanako@example.com")
+    assert response.status_code == 403
+    assert "送信を受け付けられませんでした" in response.content.decode()
+    assert not mail.outbox
+
+
+def test_a_mail_outage_gives_the_same_answer(policyholder, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.consents.conftest.BrokenEmailBackend"
+    response = request_link(Client(), "hanako@example.com")
+    assert (response.status_code, response["Location"]) == (302, "/login/sent/")
+    assert "Could not send a login link" in caplog.text
+
+
+def test_a_malformed_forwarded_address_is_not_trusted(db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="'; DROP TABLE--")
+    assert client_ip(request) is None
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    assert client_ip(request) == "198.51.100.7"
