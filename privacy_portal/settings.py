@@ -30,6 +30,7 @@ env = environ.Env(
     SECURE_HSTS_SECONDS=(int, 31536000),
     PUBLIC_CACHE_SECONDS=(int, 300),
     LOG_LEVEL=(str, "INFO"),
+    API_RATE_LIMIT=(int, 600),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "notices",
     "faq",
     "consents",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +141,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Public pages (notices, FAQ, companies) may be cached this long by browsers and a CDN.
 PUBLIC_CACHE_SECONDS = env("PUBLIC_CACHE_SECONDS")
+
+# Calls per minute that one API client may make; 0 turns the limit off. Counted in the shared cache.
+API_RATE_LIMIT = env("API_RATE_LIMIT")
 
 # Security headers. CSP never allows inline script or style.
 CONTENT_SECURITY_POLICY = {

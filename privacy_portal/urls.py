@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.views import api
+from consents import unsubscribe
 from notices import views as notice_views
 
 admin.site.site_header = _("Privacy portal administration")
@@ -18,4 +20,6 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("", include("faq.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]
