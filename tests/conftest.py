@@ -1,3 +1,4 @@
+import importlib
 import os
 import shutil
 
@@ -73,3 +74,19 @@ def assert_accessible():
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _seeded_channels(request, django_db_blocker):
+    """A transactional test flushes every table when it ends, the channels a migration seeds too;
+    the next transactional test (browser pages, concurrency) gets them back here."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if transactional:
+        from django.apps import apps
+
+        create_channels = importlib.import_module("consents.migrations.0002_channels").create_channels
+        with django_db_blocker.unblock():
+            create_channels(apps, None)

@@ -5,6 +5,8 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -26,6 +28,17 @@ def scoped(demo_content):
         change(holder, {(companies[0].pk, "direct_mail"): False, (companies[0].pk, "email"): True})
     client = ApiClientFactory(companies=companies[:-1])
     return client.token, [company.pk for company in companies]
+
+
+@pytest.fixture
+def keep_connection():
+    """The real WSGI handler closes the database connection after each request; the test client does
+    not, and neither may this: the test's transaction lives on that connection (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def aim(case, company_ids):
@@ -52,7 +65,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-def test_the_api_keeps_to_its_schema(case, scoped, settings):
+def test_the_api_keeps_to_its_schema(case, scoped, settings, keep_connection):
     settings.API_RATE_LIMIT = 0
     token, company_ids = scoped
     aim(case, company_ids)

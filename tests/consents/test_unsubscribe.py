@@ -2,11 +2,9 @@
 
 import datetime
 import uuid
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
 from django.core import mail
 from django.test import Client
 
@@ -131,8 +129,6 @@ def test_a_post_without_one_click_gets_400(subscriber, life):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_unsubscribe_pages_pass_axe(live_server, demo_content, page_at, assert_accessible, width):
-    # An earlier transactional test flushed the channels that a migration seeds; put them back.
-    import_module("consents.migrations.0002_channels").create_channels(django_apps, None)
     life = Company.objects.get(short_name="楽天生命")
     holder = PolicyholderFactory()
     opt_in(holder, life)
