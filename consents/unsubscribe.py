@@ -93,5 +93,5 @@ def unsubscribe(request, token: str):
         return error_page(request, status=400, message=" ".join(error.messages))
     if result.receipt is not None and not result.repeated:
         receipt_email_send(receipt=result.receipt)
-    context["receipt"] = result.receipt
+    context.update(receipt=result.receipt, emailed=bool(policyholder.email))
     return render(request, "consents/unsubscribe/done.html", context)

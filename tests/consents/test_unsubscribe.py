@@ -70,6 +70,7 @@ def test_one_click_records_one_event_however_often_it_is_repeated(subscriber, li
     # The receipt names the change and the way it was made.
     assert len(mail.outbox) == 1
     assert event.receipt.number in responses[0].content.decode()
+    assert "確認のメールをお送りしました" in responses[0].content.decode()
     assert "ワンクリック配信停止" in mail.outbox[0].body
 
 
@@ -99,6 +100,14 @@ def test_a_customer_who_never_opted_in_is_told_nothing_changed(life):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
+def test_no_confirmation_email_is_promised_without_an_address(life):
+    holder = PolicyholderFactory(email="")
+    opt_in(holder, life)
+    response = one_click(link_path(holder, life))
+    assert "受付番号" in response.content.decode()
+    assert "確認のメール" not in response.content.decode()
+
+
 def test_a_tampered_link_gets_a_japanese_400_page_and_changes_nothing(client, subscriber, life, method):
     path = link_path(subscriber, life)
     token = path.split("/")[1]
