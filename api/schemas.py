@@ -1,7 +1,9 @@
 import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
+from ninja import Field
+from ninja import Schema as NinjaSchema
+from pydantic import ConfigDict
 
 from consents.models import Channel
 
@@ -14,6 +16,12 @@ Campaign = Annotated[
     str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="Your campaign code, up to 64 characters.")
 ]
 MAX_BATCH = 1000
+
+
+class Schema(NinjaSchema):
+    # A parameter or field we do not know is a mistake in the request (a typo, a wrong version of
+    # the client): refuse it with a 422 rather than answer a question that was not asked.
+    model_config = ConfigDict(extra="forbid")
 
 
 class PermissionQuery(Schema):

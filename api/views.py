@@ -68,6 +68,15 @@ def _result(permission: Permission) -> dict:
     }
 
 
+def _refuse_unknown_parameters(request, query_schema) -> None:
+    """ninja drops query parameters it does not know; a typo (`chanel=`) must not go unnoticed."""
+    unknown = sorted(set(request.GET) - set(query_schema.model_fields))
+    if unknown:
+        errors = [{"location": f"query.{name}", "type": "extra_forbidden"} for name in unknown]
+        detail = _("Check these values: %(locations)s.") % {"locations": ", ".join(e["location"] for e in errors)}
+        raise ApiProblem(422, "invalid-request", detail, errors=errors)
+
+
 def _unknown_customer() -> ApiProblem:
     return ApiProblem(404, "unknown-customer", _("No customer has this customer number."))
 
@@ -75,6 +84,7 @@ def _unknown_customer() -> ApiProblem:
 @api.get("/contact-permission", response={200: schemas.PermissionOut, 404: Problem, **ERRORS})
 def contact_permission(request, query: Query[schemas.PermissionQuery]):
     """May this company contact this customer by this channel today?"""
+    _refuse_unknown_parameters(request, schemas.PermissionQuery)
     require_company(request.auth, query.company)
     channel = channel_get(query.channel)
     found, _missing = contact_permissions(company_id=query.company, channel=channel, customer_numbers=[query.customer])
@@ -175,6 +185,7 @@ EXPORT_RESPONSES = {
 )
 def do_not_contact(request, query: Query[schemas.ExportQuery]):
     """Customers this company must not contact by this channel, as CSV or JSON lines (by Accept)."""
+    _refuse_unknown_parameters(request, schemas.ExportQuery)
     require_company(request.auth, query.company)
     channel = channel_get(query.channel)
     media_type = _export_format(request)

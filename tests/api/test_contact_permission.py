@@ -108,6 +108,7 @@ def test_an_unknown_customer_gets_404(call, life):
         ({"channel": "fax"}, "query.channel"),
         ({"company": "abc"}, "query.company"),
         ({"company": None}, "query.company"),
+        ({"chanel": "phone"}, "query.chanel"),  # a typo is refused, not ignored
     ],
 )
 def test_bad_parameters_get_422_problem_details(call, life, params, location):

@@ -80,6 +80,7 @@ def test_1001_customers_get_422_and_change_nothing(call, life):
         {"channel": "direct_mail", "customers": ["C００００００１"]},
         {"channel": "direct_mail", "customers": []},
         {"channel": "direct_mail", "customers": "C000000001"},
+        {"channel": "direct_mail", "customers": ["C000000001"], "customer": "C000000002"},
     ],
 )
 def test_bad_bodies_get_422(call, life, body):
