@@ -33,7 +33,9 @@ class PermissionQuery(Schema):
 class ExportQuery(Schema):
     company: CompanyId
     channel: Channel.Code
-    since: Annotated[str | None, Field(max_length=500, description="The X-Next-Cursor of an earlier export.")] = None
+    since: Annotated[
+        str | None, Field(min_length=1, max_length=500, description="The X-Next-Cursor of an earlier export.")
+    ] = None
 
 
 class NoticeVersionOut(Schema):

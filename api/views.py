@@ -189,7 +189,7 @@ def do_not_contact(request, query: Query[schemas.ExportQuery]):
     require_company(request.auth, query.company)
     channel = channel_get(query.channel)
     media_type = _export_format(request)
-    after = cursor_read(query.since, company_id=query.company, channel=channel) if query.since else None
+    after = None if query.since is None else cursor_read(query.since, company_id=query.company, channel=channel)
     # Taken before the rows are read: a change made while they stream comes again next time.
     next_cursor = cursor_issue(company_id=query.company, channel=channel)
     rows = do_not_contact_rows(company_id=query.company, channel=channel, after_event=after)

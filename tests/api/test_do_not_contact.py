@@ -128,6 +128,12 @@ def test_a_cursor_we_did_not_issue_for_this_list_gets_422(call, life, cursor):
     assert "カーソル" in response.json()["detail"]
 
 
+def test_an_empty_cursor_gets_422(call, life):
+    response = export(call, life.pk, since="")
+    assert response.status_code == 422
+    assert "query.since" in response.json()["detail"]
+
+
 def test_100000_rows_stream_out_in_chunks(call, life, caplog):
     Policyholder.objects.bulk_create(
         (Policyholder(customer_number=f"S{n:09d}", name="顧客") for n in range(100_000)), batch_size=5000
