@@ -1,5 +1,9 @@
 """The measured paths, the targets they are held to, and the printed table."""
 
+import json
+import time
+import urllib.request
+
 from bench import run as bench
 
 PUBLIC = [
@@ -7,35 +11,151 @@ PUBLIC = [
     ("FAQ", "/faq/"),
     ("companies", "/companies/"),
 ]
-
-# (name, minimum requests/s as a fraction of the baseline, p99 at most this many × the path's own p50 … )
-TARGETS = {
-    "notice page in force": {"min_ratio": 0.7, "max_p99_over_baseline_p50": 3},
-    "FAQ": {"min_ratio": 0.7, "max_p99_over_baseline_p50": 3},
-    "companies": {"min_ratio": 0.7, "max_p99_over_baseline_p50": 3},
-}
+CHECK_CHANNEL = "direct_mail"
 
 
-def measure_all(server, scale: int) -> list[dict]:
+def _auth(context) -> str:
+    return f'wrk.headers["Authorization"] = "Bearer {context["token"]}"\n'
+
+
+def api_check(server, context, count: int, name="API check") -> dict:
+    template = f"/api/v1/contact-permission?customer=%s&company={context['company']}&channel={CHECK_CHANNEL}"
+    script = _auth(context) + bench.lua_random_customer(template, count)
+    return bench.wrk(server, name, "/api/v1/contact-permission", script)
+
+
+def api_batch(server, context, count: int) -> dict:
+    step = max(count // 1000, 1)
+    body = json.dumps({
+        "company": context["company"],
+        "channel": CHECK_CHANNEL,
+        "customers": [f"B{i:09d}" for i in range(1, count + 1, step)][:1000],
+    })
+    script = _auth(context) + (
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = '{body}'\n"
+    )
+    return bench.wrk(server, "API batch of 1,000", "/api/v1/contact-permission/batch", script, connections=4)
+
+
+def preference_save(server, context) -> dict:
+    """Logged-in POSTs of the preferences form, each turning one cell of one customer."""
+    sessions, cells = context["sessions"], context["cells"]
+    lua_sessions = ",".join(f'"{key}"' for key in sessions)
+    lua_cells = ",".join(f'{{"{name}","{value}"}}' for name, value in cells)
+    script = f"""
+local sessions = {{{lua_sessions}}}
+local cells = {{{lua_cells}}}
+local counter, id = 0, 0
+local threads = {{}}
+setup = function(thread) thread:set("id", #threads) table.insert(threads, thread) end
+init = function(args) id = wrk.thread:get("id") end
+request = function()
+  local n = counter * 2 + id
+  counter = counter + 1
+  local session = sessions[(n % #sessions) + 1]
+  local cell = cells[(math.floor(n / #sessions) % #cells) + 1]
+  local body = "csrfmiddlewaretoken={context['csrf']}&idempotency_key=" ..
+    string.format("%08x%08x%016x", id, counter, math.random(0, 2147483647)) .. "&" .. cell[1] .. "=" .. cell[2]
+  return wrk.format("POST", "/my/preferences/", {{
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "{context['session_cookie']}=" .. session .. "; csrftoken={context['csrf']}",
+  }}, body)
+end
+"""
+    before = bench.count_events()
+    result = bench.wrk(server, "preference save", "/my/preferences/", script, warm=False)
+    events = bench.count_events() - before
+    successful = result["requests"] - result["errors"]
+    result["events_written"] = events
+    result["events_equal_saves"] = events == successful
+    result["chain_verifies"] = bench.chain_verifies()
+    print(f"    events written {events}, successful saves {successful}, chain verifies: {result['chain_verifies']}")
+    return result
+
+
+def export(server, context, runs: int = 2) -> dict:
+    """The whole do-not-contact list for one company and channel, streamed, timed and its memory watched."""
+    url = f"{bench.BASE}/api/v1/do-not-contact?company={context['company']}&channel={CHECK_CHANNEL}"
+    idle = server.rss_mb()
+    timings, rows = [], 0
+    with bench.PeakMemory(server) as memory:
+        for _ in range(runs):
+            request = urllib.request.Request(url, headers={"Authorization": f"Bearer {context['token']}",
+                                                           "Accept": "text/csv"})
+            began = time.monotonic()
+            rows = 0
+            with urllib.request.urlopen(request, timeout=600) as response:
+                for _line in response:
+                    rows += 1
+            timings.append(time.monotonic() - began)
+    result = {"name": "do-not-contact export", "rows": rows - 1, "seconds": min(timings), "idle_mb": idle,
+              "peak_mb": memory.peak, "above_idle_mb": memory.peak - idle}
+    print(f"  {'do-not-contact export':<28} {result['rows']:>9} rows in {result['seconds']:.2f} s  "
+          f"memory +{result['above_idle_mb']:.0f} MB above idle")
+    return result
+
+
+def measure_all(server, context, scale: int) -> list[dict]:
     results = [bench.wrk(server, name, path) for name, path in PUBLIC]
+    results.append(bench.wrk(server, "新旧対照表", context["compare"]))
+    results.append(api_check(server, context, scale))
+    results.append(api_batch(server, context, scale))
+    results.append(preference_save(server, context))
     return results
 
 
-def measure_special(server, scale: int) -> dict:
-    return {}
+def _row(results, name):
+    return next(row for row in results["main"] if row["name"] == name)
 
 
-def api_check(server, count: int) -> dict:
-    raise NotImplementedError
+def evaluate(results: dict) -> list[tuple[str, bool, str]]:
+    base = results["main"][0]
+    verdicts = []
+    for name in ("notice page in force", "FAQ", "companies"):
+        row = _row(results, name)
+        ratio, tail = row["rps"] / base["rps"], row["p99_ms"] / row["p50_ms"]
+        verdicts.append((f"{name}: ≥ 0.7 × baseline req/s, p99 ≤ 3 × p50", ratio >= 0.7 and tail <= 3,
+                         f"{ratio:.2f} ×, p99/p50 {tail:.1f}"))
+    check = _row(results, "API check")
+    verdicts.append(("API check: ≥ 0.5 × baseline req/s", check["rps"] / base["rps"] >= 0.5,
+                     f"{check['rps'] / base['rps']:.2f} ×"))
+    batch = _row(results, "API batch of 1,000")
+    verdicts.append(("API batch of 1,000: p50 < 100 ms", batch["p50_ms"] < 100, f"{batch['p50_ms']:.1f} ms"))
+    save = _row(results, "preference save")
+    verdicts.append(("preference save: ≥ 0.2 × baseline, events = saves, chain verifies",
+                     save["rps"] / base["rps"] >= 0.2 and save["events_equal_saves"] and save["chain_verifies"],
+                     f"{save['rps'] / base['rps']:.2f} ×, {save['events_written']} events, "
+                     f"chain {'ok' if save['chain_verifies'] else 'BROKEN'}"))
+    exported = results["special"]["export"]
+    verdicts.append((f"export of {exported['rows']:,} rows: < 150 MB above idle", exported["above_idle_mb"] < 150,
+                     f"+{exported['above_idle_mb']:.0f} MB, {exported['seconds']:.1f} s"))
+    small, large = results["growth_base"][1], check
+    small_base, large_base = results["growth_base"][0], base
+    raw = large["p50_ms"] / small["p50_ms"]
+    normalised = (large["p50_ms"] / large_base["p50_ms"]) / (small["p50_ms"] / small_base["p50_ms"])
+    verdicts.append((f"growth: API check p50 at {results['machine']['scale']:,} ≤ 1.5 × at 10,000",
+                     normalised <= 1.5, f"{raw:.2f} × raw, {normalised:.2f} × against each phase's baseline"))
+    return verdicts
 
 
 def report(results: dict) -> None:
-    baseline = results["main"][0]
+    base = results["main"][0]
     print()
-    print(f"{'path':<28} {'req/s':>9} {'× base':>7} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'errors':>6} {'peak MB':>8} {'+idle':>6}")
-    for row in results["main"]:
-        ratio = row["rps"] / baseline["rps"]
-        row["ratio"] = round(ratio, 3)
-        print(f"{row['name']:<28} {row['rps']:>9.0f} {ratio:>7.2f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
-              f"{row['errors']:>6} {row['peak_mb']:>8.0f} {row['peak_mb'] - row['idle_mb']:>6.0f}")
+    print(f"{'path':<28} {'req/s':>9} {'× base':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+          f"{'peak MB':>8} {'+idle':>6}")
+    for row in results["growth_base"] + [None] + results["main"]:
+        if row is None:
+            print(f"-- at {results['machine']['scale']:,} policyholders --")
+            continue
+        reference = results["growth_base"][0] if row in results["growth_base"] else base
+        row["ratio"] = round(row["rps"] / reference["rps"], 3)
+        growth = row["peak_mb"] - row["idle_mb"]
+        print(f"{row['name']:<28} {row['rps']:>9.0f} {row['ratio']:>7.2f} {row['p50_ms']:>8.2f} "
+              f"{row['p99_ms']:>8.2f} {row['errors']:>6} {row['peak_mb']:>8.0f} {growth:>6.0f}")
+    print()
+    results["targets"] = []
+    for description, met, figure in evaluate(results):
+        results["targets"].append({"target": description, "met": met, "figure": figure})
+        print(f"{'MET    ' if met else 'NOT MET'} {description}: {figure}")

@@ -33,6 +33,7 @@ DB_NAME = os.environ.get("BENCH_DB", "privacy_portal_bench")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/3")
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 BASE = f"http://127.0.0.1:{PORT}"
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "2000"))
 
 ENV = {
     **os.environ,
@@ -44,6 +45,7 @@ ENV = {
     "CACHE_URL": REDIS,
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
+    "API_RATE_LIMIT": "100000000",  # the benchmark is one client asking as fast as it can
     "PYTHONPATH": str(ROOT),
 }
 
@@ -74,7 +76,23 @@ def prepare_database():
     manage("migrate", "--no-input", "-v0")
     manage("collectstatic", "--no-input", "-v0")
     manage("load_demo_content", "--no-accounts", "-v0")
-    manage("shell", "-c", "import bench.fixtures as f; f.setup()")
+
+
+def fixture(call: str) -> dict:
+    """Run a bench.fixtures function in the project and return the JSON it prints."""
+    output = manage("shell", "-v0", "-c", f"import bench.fixtures as f; f.{call}", capture=True)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def count_events() -> int:
+    output = manage("shell", "-v0", "-c", "from consents.models import ConsentEvent as E; print(E.objects.count())",
+                    capture=True)
+    return int(output.strip().splitlines()[-1])
+
+
+def chain_verifies() -> bool:
+    return subprocess.run([PYTHON, "manage.py", "verify_consent_chain"], cwd=ROOT, env=ENV,
+                          capture_output=True).returncode == 0
 
 
 def load(start: int, count: int):
@@ -194,20 +212,20 @@ def main():
     began = time.monotonic()
     print(f"Preparing PostgreSQL database {DB_NAME} ({GROWTH_BASE:,} policyholders first)…", flush=True)
     prepare_database()
+    context = {**fixture("second_version()"), **fixture("api_client()")}
     load(0, GROWTH_BASE)
     server = Server()
     server.start()
     results = {"growth_base": [], "main": [], "special": {}}
     try:
-        baseline = wrk(server, "baseline (/healthz/)", "/healthz/")
-        results["growth_base"].append(baseline)
-        pass  # results["growth_base"].append(paths.api_check(server, GROWTH_BASE))
+        results["growth_base"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
+        results["growth_base"].append(paths.api_check(server, context, GROWTH_BASE, name="API check at 10,000"))
         print(f"Loading up to {SCALE:,} policyholders…", flush=True)
         load(GROWTH_BASE, SCALE - GROWTH_BASE)
-        manage("shell", "-c", "from django.core.cache import cache; cache.clear()")
+        context.update(fixture(f"customer_sessions({SESSIONS})"))
         results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
-        results["main"].extend(paths.measure_all(server, SCALE))
-        results["special"] = paths.measure_special(server, SCALE)
+        results["main"].extend(paths.measure_all(server, context, SCALE))
+        results["special"]["export"] = paths.export(server, context)
     finally:
         server.stop()
     results["machine"] = {
@@ -215,8 +233,9 @@ def main():
         "workers": WORKERS, "connections": CONNECTIONS, "seconds": DURATION, "scale": SCALE,
     }
     results["elapsed_s"] = round(time.monotonic() - began, 1)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     paths.report(results)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(f"\nResults in bench/results.json ({results['elapsed_s']:.0f} s in all).")
 
 
 WRK = "wrk"

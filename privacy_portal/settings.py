@@ -32,6 +32,7 @@ env = environ.Env(
     PUBLIC_PAGE_CACHE_SECONDS=(int, 86400),
     LOG_LEVEL=(str, "INFO"),
     TRUSTED_PROXY_COUNT=(int, 0),
+    API_RATE_LIMIT=(int, 600),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "notices",
     "faq",
     "consents",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +145,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PUBLIC_CACHE_SECONDS = env("PUBLIC_CACHE_SECONDS")
 # How long the server keeps a rendered public page; publishing or editing content drops them all at once.
 PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
+
+# Calls per minute that one API client may make; 0 turns the limit off. Counted in the shared cache.
+API_RATE_LIMIT = env("API_RATE_LIMIT")
 
 # Security headers. CSP never allows inline script or style.
 CONTENT_SECURITY_POLICY = {

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.views import api
+from consents import unsubscribe
 from notices import views as notice_views
 
 from . import views
@@ -22,4 +24,6 @@ urlpatterns = [
     path("", include("consents.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

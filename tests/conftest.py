@@ -77,3 +77,18 @@ def assert_accessible():
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _seeded_channels(request, django_db_blocker):
+    """A transactional test flushes every table when it ends, the channels a migration seeds too;
+    the next transactional test (browser pages, concurrency) gets them back here."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if transactional:
+        from consents.channels import channels_ensure
+
+        with django_db_blocker.unblock():
+            channels_ensure()

@@ -72,3 +72,26 @@ class PolicyholderFactory(factory.django.DjangoModelFactory):
     kana = "ラクテン ハナコ"
     email = factory.Sequence(lambda n: f"hanako{n}@example.com")
     birth_date = datetime.date(1985, 4, 1)
+
+
+class ApiClientFactory(factory.django.DjangoModelFactory):
+    """An API client; `client.token` holds its token in clear, which only the test ever sees."""
+
+    class Meta:
+        model = "api.ApiClient"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"DM配送システム{n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        client = model_class(*args, **kwargs)
+        token = client.issue_token()
+        client.save()
+        client.token = token
+        return client
+
+    @factory.post_generation
+    def companies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.companies.set(extracted)

@@ -8,7 +8,7 @@ from django.core import mail
 
 from consents.models import ConsentEvent, Policy
 from notices.models import Company
-from tests.consents.conftest import emailed_link, seed_channels
+from tests.consents.conftest import emailed_link
 from tests.factories import PolicyholderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def hanako(demo_content):
-    seed_channels()
     policyholder = PolicyholderFactory(name="楽天 花子", email="hanako@example.com")
     Policy.objects.create(
         policyholder=policyholder, company=Company.objects.get(short_name="楽天生命"),

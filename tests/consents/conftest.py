@@ -1,8 +1,6 @@
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core import mail
 
@@ -68,9 +66,3 @@ def support_staff(db, django_user_model):
 @pytest.fixture
 def plain_staff(db, django_user_model):
     return django_user_model.objects.create_user("plain", password="plain-password-12", is_staff=True)
-
-
-def seed_channels():
-    """Transactional tests empty every table afterwards, the channels a data migration seeded included;
-    a later transactional test puts them back with the migration's own function."""
-    importlib.import_module("consents.migrations.0002_channels").create_channels(apps, None)

@@ -11,8 +11,6 @@ from consents.services import preferences_update
 from notices.models import Company
 from tests.factories import PolicyholderFactory
 
-from .conftest import seed_channels
-
 
 @pytest.fixture
 def life(demo_content):
@@ -108,7 +106,6 @@ def test_events_chain_per_policyholder(life):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_requests_all_land(demo_content):
-    seed_channels()
     life = Company.objects.get(short_name="楽天生命")
     policyholder = PolicyholderFactory()
     channels = ["web_ads", "direct_mail", "email", "phone"]

@@ -4,7 +4,6 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from consents.channels import channels_ensure
 from faq.models import FaqEntry
 from notices import demo_content as demo
 from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose, Section
@@ -26,7 +25,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, no_accounts=False, **options):
-        channels_ensure()
         companies = self.load_companies()
         group = self.load_notice(demo.GROUP_NOTICE, demo.GROUP_VERSION, demo.GROUP_NOTICE_EFFECTIVE_DATE, companies)
         shotan = self.load_notice(demo.SHOTAN_NOTICE, demo.SHOTAN_VERSION, demo.EFFECTIVE_DATE, companies)

@@ -1,0 +1,93 @@
+import datetime
+from typing import Annotated, Literal
+
+from ninja import Field
+from ninja import Schema as NinjaSchema
+from pydantic import ConfigDict
+
+from consents.models import Channel
+
+# Half-width only: full-width digits (０１２) are refused, not silently converted.
+CustomerNumber = Annotated[
+    str, Field(pattern=r"^[A-Z0-9]{6,20}$", description="Customer number: 6–20 half-width capital letters and digits.")
+]
+CompanyId = Annotated[int, Field(ge=1, le=2**63 - 1, description="The company's id (see /companies/#company-<id>).")]
+Campaign = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="Your campaign code, up to 64 characters.")
+]
+MAX_BATCH = 1000
+
+
+class Schema(NinjaSchema):
+    # A parameter or field we do not know is a mistake in the request (a typo, a wrong version of
+    # the client): refuse it with a 422 rather than answer a question that was not asked.
+    model_config = ConfigDict(extra="forbid")
+
+
+class PermissionQuery(Schema):
+    customer: CustomerNumber
+    company: CompanyId
+    channel: Channel.Code
+
+
+class ExportQuery(Schema):
+    company: CompanyId
+    channel: Channel.Code
+    since: Annotated[
+        str | None, Field(min_length=1, max_length=500, description="The X-Next-Cursor of an earlier export.")
+    ] = None
+
+
+class NoticeVersionOut(Schema):
+    effective_date: datetime.date
+    url: str
+
+
+class DecidedBy(Schema):
+    kind: Literal["event", "default"]
+    event_id: int | None = Field(description="The consent event that set the current value; null for the default.")
+    receipt: str | None = Field(description="The receipt number of that change.")
+    source: str | None = Field(description="portal, staff, unsubscribe or api.")
+
+
+class PermissionOut(Schema):
+    customer: str
+    company: int
+    channel: str
+    allowed: bool
+    since: datetime.datetime | None = Field(description="When the customer chose; null while the default applies.")
+    notice_version: NoticeVersionOut | None = Field(description="The joint-use notice version in force today.")
+    decided_by: DecidedBy
+
+
+class BatchIn(Schema):
+    company: CompanyId
+    channel: Channel.Code
+    customers: list[CustomerNumber] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchResult(Schema):
+    customer: str
+    allowed: bool
+    since: datetime.datetime | None
+    decided_by: DecidedBy
+
+
+class BatchOut(Schema):
+    company: int
+    channel: str
+    notice_version: NoticeVersionOut | None
+    results: list[BatchResult]
+    not_found: list[str] = Field(description="Customer numbers we do not know; do not contact them on our behalf.")
+
+
+class UnsubscribeLinkIn(Schema):
+    customer: CustomerNumber
+    company: CompanyId
+    campaign: Campaign
+
+
+class UnsubscribeLinkOut(Schema):
+    url: str
+    list_unsubscribe: str = Field(description="The value of the List-Unsubscribe header for the email.")
+    list_unsubscribe_post: str = Field(description="The value of the List-Unsubscribe-Post header (RFC 8058).")

@@ -1,0 +1,109 @@
+"""Reads behind the API: who may be contacted, and who must be left out, for one company and channel."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consents.models import Channel, ConsentEvent, Policyholder, Preference
+
+from .problems import ApiProblem
+
+CURSOR_SALT = "api.do-not-contact.cursor"
+# A cursor trails the newest event by this much, so that a change still being committed while an
+# export runs (its id taken, its row not yet visible) is reported by the next export, not skipped.
+CURSOR_GRACE = datetime.timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Permission:
+    customer_number: str
+    allowed: bool
+    preference: Preference | None  # None: nobody chose, the channel's default applies
+
+
+def channel_get(code: str) -> Channel:
+    channel = Channel.objects.filter(code=code).first()
+    if channel is None:
+        raise ApiProblem(422, "unknown-channel", _("Unknown channel: %(channel)s") % {"channel": code})
+    return channel
+
+
+def contact_permissions(
+    *, company_id: int, channel: Channel, customer_numbers: list[str]
+) -> tuple[list[Permission], list[str]]:
+    """The permission of each known customer (in the order given) and the numbers we do not know.
+
+    Two queries whatever the number of customers.
+    """
+    holders = dict(
+        Policyholder.objects.filter(customer_number__in=customer_numbers).values_list("customer_number", "pk")
+    )
+    preferences = {
+        p.policyholder_id: p
+        for p in Preference.objects.filter(
+            company_id=company_id, channel=channel, policyholder__customer_number__in=customer_numbers
+        ).select_related("last_event__receipt")
+    }
+    found, missing = [], []
+    for number in dict.fromkeys(customer_numbers):
+        if number not in holders:
+            missing.append(number)
+            continue
+        preference = preferences.get(holders[number])
+        allowed = preference.allowed if preference else channel.default_allowed
+        found.append(Permission(number, allowed, preference))
+    return found, missing
+
+
+def cursor_issue(*, company_id: int, channel: Channel) -> str:
+    horizon = timezone.now() - CURSOR_GRACE
+    last = ConsentEvent.objects.filter(created_at__lt=horizon).order_by("-id").values_list("id", flat=True).first()
+    return signing.dumps({"event": last or 0, "company": company_id, "channel": channel.code}, salt=CURSOR_SALT)
+
+
+def cursor_read(cursor: str, *, company_id: int, channel: Channel) -> int:
+    try:
+        data = signing.loads(cursor, salt=CURSOR_SALT)
+    except signing.BadSignature:
+        data = None
+    if (
+        not isinstance(data, dict)
+        or data.get("company") != company_id
+        or data.get("channel") != channel.code
+        or not isinstance(data.get("event"), int)
+    ):
+        raise ApiProblem(
+            422,
+            "invalid-cursor",
+            _("This since cursor was not issued for this company and channel. Start again with a full export."),
+        )
+    return data["event"]
+
+
+def do_not_contact_rows(*, company_id: int, channel: Channel, after_event: int | None):
+    """(customer number, allowed, changed at) rows, read from the database in chunks.
+
+    Without a cursor: everyone not to be contacted now. For an opt-in channel (email) that is every
+    customer without an opt-in. With a cursor: every cell changed after it, in its current state, so
+    a customer who allowed contact again comes with allowed=True and can be removed from the list.
+    """
+    cells = Preference.objects.filter(company_id=company_id, channel=channel)
+    if after_event is not None:
+        rows = cells.filter(last_event_id__gt=after_event).order_by("last_event_id")
+        return rows.values_list("policyholder__customer_number", "allowed", "updated_at").iterator(chunk_size=2000)
+    if channel.default_allowed:
+        rows = cells.filter(allowed=False).order_by("last_event_id")
+        return rows.values_list("policyholder__customer_number", "allowed", "updated_at").iterator(chunk_size=2000)
+    opted_in = cells.filter(allowed=True).values("policyholder_id")
+    changed_at = cells.filter(policyholder_id=OuterRef("pk")).values("updated_at")[:1]
+    rows = (
+        Policyholder.objects.exclude(pk__in=opted_in)
+        .annotate(changed_at=Subquery(changed_at))
+        .order_by("pk")
+        .values_list("customer_number", "changed_at")
+    )
+    return ((number, False, at) for number, at in rows.iterator(chunk_size=2000))

@@ -1,0 +1,212 @@
+"""`/api/v1/`: may company X contact customer Y by channel Z, and whom must a campaign leave out."""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query
+
+from consents.models import Policyholder
+from consents.selectors import joint_use_version_in_force
+from consents.unsubscribe import unsubscribe_url
+from notices.models import Company
+
+from . import schemas
+from .auth import BearerToken, require_company
+from .calls import logged_call
+from .problems import ApiProblem, Problem, install_problem_handlers, use_problem_media_type
+from .selectors import Permission, channel_get, contact_permissions, cursor_issue, cursor_read, do_not_contact_rows
+
+CSV, NDJSON = "text/csv", "application/x-ndjson"
+ROWS_PER_CHUNK = 1000
+
+
+class PortalAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return use_problem_media_type(super().get_openapi_schema(**kwargs))
+
+
+api = PortalAPI(
+    title="Privacy portal API",
+    version="1",
+    description="Marketing permissions of the group's customers, for the group's marketing systems.",
+    urls_namespace="api",
+    docs_url=None,
+    auth=BearerToken(),
+)
+install_problem_handlers(api)
+api.add_decorator(logged_call, mode="view")
+
+ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
+
+
+def _notice_version():
+    version = joint_use_version_in_force()
+    if version is None:
+        return None
+    return {"effective_date": version.effective_date, "url": settings.SITE_URL + version.get_absolute_url()}
+
+
+def _result(permission: Permission) -> dict:
+    preference = permission.preference
+    if preference is None:
+        decided_by = {"kind": "default", "event_id": None, "receipt": None, "source": None}
+        since = None
+    else:
+        event = preference.last_event
+        decided_by = {"kind": "event", "event_id": event.pk, "receipt": event.receipt.number, "source": event.source}
+        since = timezone.localtime(preference.updated_at)
+    return {
+        "customer": permission.customer_number,
+        "allowed": permission.allowed,
+        "since": since,
+        "decided_by": decided_by,
+    }
+
+
+def _refuse_unknown_parameters(request, query_schema) -> None:
+    """ninja drops query parameters it does not know; a typo (`chanel=`) must not go unnoticed."""
+    unknown = sorted(set(request.GET) - set(query_schema.model_fields))
+    if unknown:
+        errors = [{"location": f"query.{name}", "type": "extra_forbidden"} for name in unknown]
+        detail = _("Check these values: %(locations)s.") % {"locations": ", ".join(e["location"] for e in errors)}
+        raise ApiProblem(422, "invalid-request", detail, errors=errors)
+
+
+def _unknown_customer() -> ApiProblem:
+    return ApiProblem(404, "unknown-customer", _("No customer has this customer number."))
+
+
+@api.get("/contact-permission", response={200: schemas.PermissionOut, 404: Problem, **ERRORS})
+def contact_permission(request, query: Query[schemas.PermissionQuery]):
+    """May this company contact this customer by this channel today?"""
+    _refuse_unknown_parameters(request, schemas.PermissionQuery)
+    require_company(request.auth, query.company)
+    channel = channel_get(query.channel)
+    found, _missing = contact_permissions(company_id=query.company, channel=channel, customer_numbers=[query.customer])
+    if not found:
+        raise _unknown_customer()
+    result = _result(found[0])
+    return {**result, "company": query.company, "channel": channel.code, "notice_version": _notice_version()}
+
+
+@api.post("/contact-permission/batch", response={200: schemas.BatchOut, 413: Problem, **ERRORS})
+def contact_permission_batch(request, body: schemas.BatchIn):
+    """The same question for up to 1,000 customers of one company and channel, in a constant number of queries."""
+    require_company(request.auth, body.company)
+    channel = channel_get(body.channel)
+    found, missing = contact_permissions(company_id=body.company, channel=channel, customer_numbers=body.customers)
+    return {
+        "company": body.company,
+        "channel": channel.code,
+        "notice_version": _notice_version(),
+        "results": [_result(permission) for permission in found],
+        "not_found": missing,
+    }
+
+
+def _export_format(request) -> str:
+    accept = request.headers.get("Accept", "") or "*/*"
+    types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    for media_type in types:
+        if media_type in (CSV, NDJSON):
+            return media_type
+        if media_type in ("*/*", "text/*"):
+            return CSV
+    raise ApiProblem(406, "not-acceptable", _("The export is available as text/csv or application/x-ndjson."))
+
+
+def _csv_chunks(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["customer", "allowed", "changed_at"])
+    for count, (customer, allowed, changed_at) in enumerate(rows, start=1):
+        at = timezone.localtime(changed_at).isoformat() if changed_at else ""
+        writer.writerow([customer, "true" if allowed else "false", at])
+        if count % ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _ndjson_chunks(rows):
+    lines = []
+    for customer, allowed, changed_at in rows:
+        at = timezone.localtime(changed_at).isoformat() if changed_at else None
+        lines.append(json.dumps({"customer": customer, "allowed": allowed, "changed_at": at}) + "\n")
+        if len(lines) == ROWS_PER_CHUNK:
+            yield "".join(lines)
+            lines.clear()
+    if lines:
+        yield "".join(lines)
+
+
+EXPORT_RESPONSES = {
+    200: {
+        "description": "One row per customer: customer, allowed (false: leave out; true: remove from your list), "
+        "changed_at (empty while the default applies). Streamed.",
+        "headers": {
+            "X-Next-Cursor": {
+                "description": "Pass as `since` next time to receive only the changes after this export.",
+                "schema": {"type": "string"},
+                "required": True,
+            }
+        },
+        "content": {
+            CSV: {"schema": {"type": "string"}},
+            NDJSON: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "customer": {"type": "string"},
+                        "allowed": {"type": "boolean"},
+                        "changed_at": {"type": ["string", "null"], "format": "date-time"},
+                    },
+                }
+            },
+        },
+    },
+    406: {
+        "description": "Not Acceptable",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    },
+}
+
+
+@api.get(
+    "/do-not-contact",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": EXPORT_RESPONSES},
+)
+def do_not_contact(request, query: Query[schemas.ExportQuery]):
+    """Customers this company must not contact by this channel, as CSV or JSON lines (by Accept)."""
+    _refuse_unknown_parameters(request, schemas.ExportQuery)
+    require_company(request.auth, query.company)
+    channel = channel_get(query.channel)
+    media_type = _export_format(request)
+    after = None if query.since is None else cursor_read(query.since, company_id=query.company, channel=channel)
+    # Taken before the rows are read: a change made while they stream comes again next time.
+    next_cursor = cursor_issue(company_id=query.company, channel=channel)
+    rows = do_not_contact_rows(company_id=query.company, channel=channel, after_event=after)
+    chunks = _csv_chunks(rows) if media_type == CSV else _ndjson_chunks(rows)
+    content_type = f"{CSV}; charset=utf-8; header=present" if media_type == CSV else NDJSON
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["X-Next-Cursor"] = next_cursor
+    return response
+
+
+@api.post("/unsubscribe-links", response={200: schemas.UnsubscribeLinkOut, 404: Problem, 413: Problem, **ERRORS})
+def unsubscribe_link(request, body: schemas.UnsubscribeLinkIn):
+    """A one-click unsubscribe link (RFC 8058) from this company's marketing email, for one customer and campaign."""
+    require_company(request.auth, body.company)
+    policyholder = Policyholder.objects.filter(customer_number=body.customer).first()
+    if policyholder is None:
+        raise _unknown_customer()
+    company = Company.objects.get(pk=body.company)
+    url = unsubscribe_url(policyholder=policyholder, company=company, campaign=body.campaign)
+    return {"url": url, "list_unsubscribe": f"<{url}>", "list_unsubscribe_post": "List-Unsubscribe=One-Click"}

@@ -1,0 +1,97 @@
+"""One-click unsubscribe from a company's marketing email (RFC 8058, 特定電子メール法 Art. 3(3)).
+
+A link carries a signed (policyholder id, company id, campaign); the signature is the authority, so
+the pages need no login, set no cookie and are exempt from CSRF. GET shows a confirmation page; a
+POST with `List-Unsubscribe=One-Click` (from the mailbox provider or the page's button) turns the
+email channel off for that company. Links expire after UNSUBSCRIBE_MAX_AGE.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from privacy_portal.errors import error_page
+
+from .emails import receipt_email_send
+from .models import Channel, Policyholder, Preference, Source
+from .selectors import marketing_companies
+from .services import preferences_update
+
+SALT = "consents.unsubscribe"
+# Marketing emails are read long after they are sent; a year keeps every recent email's link working.
+UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=365)
+ONE_CLICK = "One-Click"
+
+
+def unsubscribe_url(*, policyholder: Policyholder, company, campaign: str) -> str:
+    # The policyholder's database id, not the customer number: the link must not carry personal data.
+    token = signing.dumps({"p": policyholder.pk, "c": company.pk, "m": campaign}, salt=SALT)
+    return settings.SITE_URL + reverse("unsubscribe", kwargs={"token": token})
+
+
+def _read(token: str):
+    """(policyholder, company, campaign) or an error message for the visitor."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except signing.SignatureExpired:
+        return None, _(
+            "This unsubscribe link has expired. Please change your settings in the preference center."
+        )
+    except signing.BadSignature:
+        data = None
+    if not (isinstance(data, dict) and isinstance(data.get("p"), int) and isinstance(data.get("c"), int)):
+        return None, _("This unsubscribe link is not valid. Please check that the whole address was opened.")
+    policyholder = Policyholder.objects.filter(pk=data["p"]).first()
+    company = marketing_companies().filter(pk=data["c"]).first()
+    if policyholder is None or company is None:
+        return None, _("This unsubscribe link can no longer be used. Please contact us.")
+    return (policyholder, company, str(data.get("m", ""))), None
+
+
+def _idempotency_key(token: str, policyholder: Policyholder, company) -> str:
+    """Same link, same state → same key, so a repeated POST finds the first receipt. The cell's last
+    event is part of it: after the customer opts in again, the old link unsubscribes again."""
+    last_event = (
+        Preference.objects.filter(policyholder=policyholder, company=company, channel__code=Channel.Code.EMAIL)
+        .values_list("last_event_id", flat=True)
+        .first()
+    )
+    return f"unsubscribe:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{last_event or 0}"
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token: str):
+    found, message = _read(token)
+    if found is None:
+        return error_page(request, status=400, message=message, title=_("This link cannot be used"))
+    policyholder, company, _campaign = found
+    channel = Channel.objects.get(code=Channel.Code.EMAIL)
+    context = {"company": company, "channel": channel}
+    if request.method != "POST":
+        return render(request, "consents/unsubscribe/confirm.html", context)
+    if request.POST.get("List-Unsubscribe") != ONE_CLICK:
+        return error_page(request, status=400, message=_("Please use the button on the unsubscribe page."))
+    try:
+        result = preferences_update(
+            policyholder=policyholder,
+            changes={(company.pk, Channel.Code.EMAIL): False},
+            source=Source.UNSUBSCRIBE,
+            idempotency_key=_idempotency_key(token, policyholder, company),
+            ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ValidationError as error:
+        return error_page(request, status=400, message=" ".join(error.messages))
+    if result.receipt is not None and not result.repeated:
+        receipt_email_send(receipt=result.receipt)
+    context.update(receipt=result.receipt, emailed=bool(policyholder.email))
+    return render(request, "consents/unsubscribe/done.html", context)
