@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from consents.selectors import marketing_companies
 
+from .auth import api_clients_changed
 from .models import ApiClient
 
 
@@ -65,6 +66,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the tokens of the selected clients"), permissions=["change"])
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        api_clients_changed()
         self.message_user(
             request,
             ngettext("Revoked %(count)d token.", "Revoked %(count)d tokens.", count) % {"count": count},

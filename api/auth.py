@@ -7,15 +7,32 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from privacy_portal.memo import process_memo
+
 from .models import ApiClient
 from .problems import ApiProblem, unauthorized
 
 RATE_WINDOW_SECONDS = 60
+# A client (its scope, its revocation) is read once per this many seconds per server process. A
+# change in the admin clears this process's copy at once and reaches the other servers in this time.
+CLIENT_MEMO_SECONDS = 2
+
+
+@process_memo(seconds=CLIENT_MEMO_SECONDS)
+def _client_for_token(token: str) -> ApiClient | None:
+    client = ApiClient.objects.for_token(token)
+    if client is not None:
+        client.company_ids()  # read the scope now, once, with the client
+    return client
+
+
+def api_clients_changed(**kwargs) -> None:
+    _client_for_token.clear()
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str) -> ApiClient:
-        client = ApiClient.objects.for_token(token)
+        client = _client_for_token(token)
         if client is None:
             raise unauthorized(_("This API token is not valid."))
         if client.is_revoked:
@@ -32,12 +49,11 @@ def rate_limit_check(client: ApiClient) -> None:
         return
     now = time.time()
     key = f"api-rate:{client.pk}:{int(now // RATE_WINDOW_SECONDS)}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        count = 1
+        count = cache.incr(key)  # one round trip on every call but the first of the window
+    except ValueError:
+        # First call of the window; if another server started it at the same moment, count on theirs.
+        count = 1 if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS * 2) else cache.incr(key)
     if count > limit:
         retry_after = RATE_WINDOW_SECONDS - int(now % RATE_WINDOW_SECONDS)
         raise ApiProblem(

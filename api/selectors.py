@@ -4,11 +4,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import OuterRef, Subquery
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.models import Channel, ConsentEvent, Policyholder, Preference
+from privacy_portal.memo import process_memo
 
 from .problems import ApiProblem
 
@@ -22,11 +23,21 @@ CURSOR_GRACE = datetime.timedelta(seconds=60)
 class Permission:
     customer_number: str
     allowed: bool
-    preference: Preference | None  # None: nobody chose, the channel's default applies
+    # All None while nobody chose and the channel's default applies.
+    since: datetime.datetime | None
+    event_id: int | None
+    receipt: str | None
+    source: str | None
+
+
+@process_memo(seconds=60)
+def _channel(code: str) -> Channel | None:
+    # A channel's code and default cannot change (the admin keeps them read-only): a memo is safe.
+    return Channel.objects.filter(code=code).first()
 
 
 def channel_get(code: str) -> Channel:
-    channel = Channel.objects.filter(code=code).first()
+    channel = _channel(code)
     if channel is None:
         raise ApiProblem(422, "unknown-channel", _("Unknown channel: %(channel)s") % {"channel": code})
     return channel
@@ -37,25 +48,29 @@ def contact_permissions(
 ) -> tuple[list[Permission], list[str]]:
     """The permission of each known customer (in the order given) and the numbers we do not know.
 
-    Two queries whatever the number of customers.
+    One query whatever the number of customers: each policyholder with its cell for this company
+    and channel, if there is one.
     """
-    holders = dict(
-        Policyholder.objects.filter(customer_number__in=customer_numbers).values_list("customer_number", "pk")
-    )
-    preferences = {
-        p.policyholder_id: p
-        for p in Preference.objects.filter(
-            company_id=company_id, channel=channel, policyholder__customer_number__in=customer_numbers
-        ).select_related("last_event__receipt")
+    this_cell = Q(preferences__company_id=company_id, preferences__channel=channel)
+    cell = FilteredRelation("preferences", condition=this_cell)
+    rows = {
+        row[0]: row
+        for row in Policyholder.objects.filter(customer_number__in=customer_numbers)
+        .annotate(cell=cell)
+        .values_list(
+            "customer_number", "cell__allowed", "cell__updated_at", "cell__last_event_id",
+            "cell__last_event__receipt__number", "cell__last_event__source",
+        )
     }
     found, missing = [], []
     for number in dict.fromkeys(customer_numbers):
-        if number not in holders:
+        row = rows.get(number)
+        if row is None:
             missing.append(number)
             continue
-        preference = preferences.get(holders[number])
-        allowed = preference.allowed if preference else channel.default_allowed
-        found.append(Permission(number, allowed, preference))
+        _number, allowed, since, event_id, receipt, source = row
+        found.append(Permission(number, channel.default_allowed if allowed is None else allowed, since, event_id,
+                                receipt, source))
     return found, missing
 
 

@@ -52,14 +52,13 @@ def _notice_version():
 
 
 def _result(permission: Permission) -> dict:
-    preference = permission.preference
-    if preference is None:
+    if permission.event_id is None:
         decided_by = {"kind": "default", "event_id": None, "receipt": None, "source": None}
         since = None
     else:
-        event = preference.last_event
-        decided_by = {"kind": "event", "event_id": event.pk, "receipt": event.receipt.number, "source": event.source}
-        since = timezone.localtime(preference.updated_at)
+        decided_by = {"kind": "event", "event_id": permission.event_id}
+        decided_by.update(receipt=permission.receipt, source=permission.source)
+        since = timezone.localtime(permission.since)
     return {
         "customer": permission.customer_number,
         "allowed": permission.allowed,

@@ -5,7 +5,7 @@ import json
 import secrets
 
 from django.conf import settings
-from django.contrib.sessions.backends.cached_db import SessionStore
+from django.contrib.sessions.backends.cache import SessionStore
 
 from notices.models import Company, Notice, Purpose
 from notices.services import notice_version_freeze

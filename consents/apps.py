@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class ConsentsConfig(AppConfig):
     name = "consents"
     verbose_name = _("Marketing preferences")
+
+    def ready(self):
+        from privacy_portal.memo import clear_process_memos
+
+        # Channel names are memoized per process with the matrix axes (consents.selectors.matrix_axes).
+        post_save.connect(clear_process_memos, sender=self.get_model("Channel"), dispatch_uid="memos-channel-save")

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .chain import GENESIS, event_hash
-from .models import Channel, ConsentEvent, Policyholder, Preference, Receipt, Source
-from .selectors import joint_use_version_in_force, marketing_companies
+from .models import ConsentEvent, Policyholder, Preference, Receipt, Source
+from .selectors import joint_use_version_in_force, matrix_axes
 
 USER_AGENT_LIMIT = 300
 
@@ -66,8 +66,9 @@ def preferences_update(
     if existing is not None:
         return PreferencesResult(receipt=existing, events=list(existing.events.order_by("id")), repeated=True)
 
-    companies = {company.pk: company for company in marketing_companies()}
-    channels = {channel.code: channel for channel in Channel.objects.all()}
+    company_list, channel_list = matrix_axes()
+    companies = {company.pk: company for company in company_list}
+    channels = {channel.code: channel for channel in channel_list}
     for company_id, channel_code in changes:
         if company_id not in companies:
             raise ValidationError(_("Unknown company: %(company)s") % {"company": company_id}, code="company")

@@ -9,9 +9,13 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         from privacy_portal.http import public_content_changed
+        from privacy_portal.memo import clear_process_memos
 
         # Published versions are frozen, but a new publication, a company or notice edit changes pages.
         for model in ("Company", "Notice", "NoticeVersion"):
             sender = self.get_model(model)
             post_save.connect(public_content_changed, sender=sender, dispatch_uid=f"public-pages-{model}-save")
             post_delete.connect(public_content_changed, sender=sender, dispatch_uid=f"public-pages-{model}-delete")
+            # The companies of the preference matrix and the version in force are memoized per process.
+            post_save.connect(clear_process_memos, sender=sender, dispatch_uid=f"memos-{model}-save")
+            post_delete.connect(clear_process_memos, sender=sender, dispatch_uid=f"memos-{model}-delete")

@@ -103,8 +103,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 CACHES = {"default": env.cache_url_config(env("CACHE_URL"))}
 
-# Sessions live in the cache with the database behind it, so they hold across app servers.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the shared cache (Redis in production), so they hold across app servers and a
+# customer's 30-minute idle clock costs no database write on every page. A Redis restart logs
+# everyone out, which short-lived sessions can afford.
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -26,12 +26,15 @@ def _clear_cache():
     from django.core.cache import cache
 
     from privacy_portal.http import reset_local_page_cache
+    from privacy_portal.memo import clear_process_memos
 
     cache.clear()
     reset_local_page_cache()
+    clear_process_memos()
     yield
     cache.clear()
     reset_local_page_cache()
+    clear_process_memos()
 
 
 @pytest.fixture(scope="session")
