@@ -4,11 +4,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import FilteredRelation, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from consents.models import Channel, ConsentEvent, Policyholder, Preference
+from consents.models import Channel, ConsentEvent, Policyholder, Preference, Receipt
 from privacy_portal.memo import process_memo
 
 from .problems import ApiProblem
@@ -49,29 +51,53 @@ def contact_permissions(
     """The permission of each known customer (in the order given) and the numbers we do not know.
 
     One query whatever the number of customers: each policyholder with its cell for this company
-    and channel, if there is one.
+    and channel, if there is one. Written in SQL because this is the hottest read of the API and
+    building the equivalent ORM query costs more than running it.
     """
-    this_cell = Q(preferences__company_id=company_id, preferences__channel=channel)
-    cell = FilteredRelation("preferences", condition=this_cell)
-    rows = {
-        row[0]: row
-        for row in Policyholder.objects.filter(customer_number__in=customer_numbers)
-        .annotate(cell=cell)
-        .values_list(
-            "customer_number", "cell__allowed", "cell__updated_at", "cell__last_event_id",
-            "cell__last_event__receipt__number", "cell__last_event__source",
-        )
-    }
+    numbers = list(dict.fromkeys(customer_numbers))
+    rows = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_PERMISSIONS_SQL.format(placeholders=", ".join(["%s"] * len(numbers))),
+                       [company_id, channel.pk, *numbers])
+        for number, allowed, since, event_id, receipt, source in cursor.fetchall():
+            rows[number] = (allowed, since, event_id, receipt, source)
     found, missing = [], []
-    for number in dict.fromkeys(customer_numbers):
+    for number in numbers:
         row = rows.get(number)
         if row is None:
             missing.append(number)
             continue
-        _number, allowed, since, event_id, receipt, source = row
-        found.append(Permission(number, channel.default_allowed if allowed is None else allowed, since, event_id,
-                                receipt, source))
+        allowed, since, event_id, receipt, source = row
+        found.append(Permission(
+            number,
+            channel.default_allowed if allowed is None else bool(allowed),
+            _as_datetime(since),
+            event_id,
+            receipt,
+            source,
+        ))
     return found, missing
+
+
+# Table names come from the models; every value is a parameter.
+_PERMISSIONS_SQL = f"""
+    SELECT holder.customer_number, cell.allowed, cell.updated_at, cell.last_event_id, receipt.number, event.source
+    FROM {Policyholder._meta.db_table} holder
+    LEFT JOIN {Preference._meta.db_table} cell
+        ON cell.policyholder_id = holder.id AND cell.company_id = %s AND cell.channel_id = %s
+    LEFT JOIN {ConsentEvent._meta.db_table} event ON event.id = cell.last_event_id
+    LEFT JOIN {Receipt._meta.db_table} receipt ON receipt.id = event.receipt_id
+    WHERE holder.customer_number IN ({{placeholders}})
+"""  # noqa: S608
+
+
+def _as_datetime(value) -> datetime.datetime | None:
+    # PostgreSQL hands back an aware datetime; SQLite the UTC value the ORM stored, naive.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 def cursor_issue(*, company_id: int, channel: Channel) -> str:
