@@ -32,6 +32,11 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
+# The production stack on loopback (gunicorn, PostgreSQL at 127.0.0.1:5432, Redis at 127.0.0.1:6379)
+# under wrk; SCALE=1000000 for the large run. See bench/RESULTS.md.
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 

@@ -64,20 +64,31 @@ request = function()
   }}, body)
 end
 """
-    before = bench.count_events()
+    events_before, receipts_before = bench.count_events_and_receipts()
     result = bench.wrk(server, "preference save", "/my/preferences/", script, warm=False)
-    events = bench.count_events() - before
-    successful = result["requests"] - result["errors"]
-    result["events_written"] = events
-    result["events_equal_saves"] = events == successful
-    result["chain_verifies"] = bench.chain_verifies()
-    print(f"    events written {events}, successful saves {successful}, chain verifies: {result['chain_verifies']}")
+    events_after, receipts_after = bench.count_events_and_receipts()
+    events, saves = events_after - events_before, receipts_after - receipts_before
+    answered = result["requests"] - result["errors"]
+    # Every successful save has a receipt and changes one cell. wrk stops counting at its deadline
+    # while up to one request per connection is still being served: those complete too.
+    result.update(
+        events_written=events,
+        saves_completed=saves,
+        events_equal_saves=events == saves and answered <= saves <= answered + bench.CONNECTIONS,
+        chain_verifies=bench.chain_verifies(),
+    )
+    print(f"    saves completed {saves} (answered before wrk's deadline {answered}), events written {events}, "
+          f"chain verifies: {result['chain_verifies']}")
     return result
 
 
+
 def export(server, context, runs: int = 2) -> dict:
-    """The whole do-not-contact list for one company and channel, streamed, timed and its memory watched."""
-    url = f"{bench.BASE}/api/v1/do-not-contact?company={context['company']}&channel={CHECK_CHANNEL}"
+    """The whole do-not-contact list for one company and channel, streamed, timed and its memory watched.
+
+    Email is opt-in, so its list holds nearly every customer: the largest export there is.
+    """
+    url = f"{bench.BASE}/api/v1/do-not-contact?company={context['company']}&channel=email"
     idle = server.rss_mb()
     timings, rows = [], 0
     with bench.PeakMemory(server) as memory:
@@ -126,7 +137,8 @@ def evaluate(results: dict) -> list[tuple[str, bool, str]]:
     save = _row(results, "preference save")
     verdicts.append(("preference save: ≥ 0.2 × baseline, events = saves, chain verifies",
                      save["rps"] / base["rps"] >= 0.2 and save["events_equal_saves"] and save["chain_verifies"],
-                     f"{save['rps'] / base['rps']:.2f} ×, {save['events_written']} events, "
+                     f"{save['rps'] / base['rps']:.2f} ×, {save['saves_completed']} saves, "
+                     f"{save['events_written']} events, "
                      f"chain {'ok' if save['chain_verifies'] else 'BROKEN'}"))
     exported = results["special"]["export"]
     verdicts.append((f"export of {exported['rows']:,} rows: < 150 MB above idle", exported["above_idle_mb"] < 150,

@@ -84,10 +84,14 @@ def fixture(call: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def count_events() -> int:
-    output = manage("shell", "-v0", "-c", "from consents.models import ConsentEvent as E; print(E.objects.count())",
-                    capture=True)
-    return int(output.strip().splitlines()[-1])
+def count_events_and_receipts() -> tuple[int, int]:
+    output = manage(
+        "shell", "-v0", "-c",
+        "from consents.models import ConsentEvent as E, Receipt as R; print(E.objects.count(), R.objects.count())",
+        capture=True,
+    )
+    events, receipts = output.strip().splitlines()[-1].split()
+    return int(events), int(receipts)
 
 
 def chain_verifies() -> bool:
