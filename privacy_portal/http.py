@@ -96,7 +96,10 @@ def public_page(view):
             if hasattr(response, "render"):
                 response.render()
             page = (response.content, {name: response[name] for name in CACHED_HEADERS if response.has_header(name)})
-            cache.set(key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            if not request.GET:
+                # Query strings (a FAQ search, ?as_of=) are endless: they stay in the bounded local
+                # memory only, so nobody can fill the shared cache by inventing them.
+                cache.set(key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
             _remember_locally(key, page)
         return response
 

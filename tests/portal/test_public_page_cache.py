@@ -91,3 +91,16 @@ def test_another_server_publishing_reaches_this_one_within_a_second(client, demo
     assert "別のサーバーで改訂" not in client.get("/faq/").content.decode()
     clock[0] += http.GENERATION_CHECK_SECONDS + 0.1
     assert "別のサーバーで改訂" in client.get("/faq/").content.decode()
+
+
+def test_searches_are_not_kept_in_the_shared_cache(client, demo_content, rf):
+    from django.core.cache import cache
+
+    from privacy_portal import http
+
+    client.get("/faq/", {"q": "ペット"})
+    client.get("/faq/")
+    assert cache.get(http._page_key(rf.get("/faq/"))) is not None
+    # Endless query strings stay in this process's bounded memory only.
+    assert cache.get(http._page_key(rf.get("/faq/", {"q": "ペット"}))) is None
+    assert client.get("/faq/", {"q": "ペット"}).status_code == 200
