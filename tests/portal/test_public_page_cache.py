@@ -104,3 +104,13 @@ def test_searches_are_not_kept_in_the_shared_cache(client, demo_content, rf):
     # Endless query strings stay in this process's bounded memory only.
     assert cache.get(http._page_key(rf.get("/faq/", {"q": "ペット"}))) is None
     assert client.get("/faq/", {"q": "ペット"}).status_code == 200
+
+
+def test_the_compare_page_costs_a_fixed_number_of_queries(client, demo_content, django_assert_num_queries):
+    notice = Notice.objects.get(slug="group-joint-use")
+    published_version(notice=notice, effective_date=datetime.date(2020, 1, 1), items=["2020年版の目的"])
+    url = "/notices/group-joint-use/compare/2019-06-03/2020-01-01/"
+    with django_assert_num_queries(3):  # the notice, the old version, the new one
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
