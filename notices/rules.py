@@ -108,11 +108,18 @@ def check_publication(
             RuleFailure(0, _("A published version of this notice already takes effect on %(date)s.")
                         % {"date": version.effective_date.isoformat()})
         )
+    if version.effective_date < today:
+        # Publishing a past date would rewrite what was in force on days already gone (?as_of=,
+        # the version list, the 新旧対照表); history is loaded, never published after the fact.
+        failures.append(RuleFailure(0, _(
+            "A version cannot take effect in the past: choose %(today)s or a later date."
+        ) % {"today": today.isoformat()}))
     if ground and ground not in NoticeVersion.Ground.values:
         failures.append(RuleFailure(0, _("Choose a ground from the list.")))
 
     if notice.is_joint_use:
-        missing = missing_statutory_items(content, effective_date=version.effective_date)
+        # In force from its effective date, or from today if that is later.
+        missing = missing_statutory_items(content, effective_date=max(version.effective_date, today))
         failures.extend(RuleFailure(1, message) for message in missing)
         previous = NoticeVersion.objects.preceding(version).first()
         changes = changes_between(content, previous.content if previous else None)

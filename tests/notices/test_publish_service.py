@@ -92,21 +92,31 @@ def test_rule_1_refuses_a_joint_use_version_missing_statutory_items(draft, peopl
     assert any("共同利用する旨" in message for message in messages)
 
 
-def test_rule_1_needs_no_address_for_a_version_effective_before_april_2022(people):
+def test_rule_1_needs_no_address_for_a_version_published_and_in_force_before_april_2022(people):
     editor, approver = people
     version = NoticeVersionFactory(
         effective_date=datetime.date(2019, 6, 3), responsible_party_address="", responsible_party_representative="",
         last_edited_by=editor,
     )
-    notice_version_publish(version=version, user=approver, at=NOW)
+    notice_version_publish(version=version, user=approver, at=datetime.datetime(2019, 5, 20, 10, 0, tzinfo=TOKYO))
     version.refresh_from_db()
     assert version.is_published
+
+
+def test_a_version_cannot_be_published_with_a_past_effective_date(people):
+    editor, approver = people
+    version = NoticeVersionFactory(effective_date=datetime.date(2021, 1, 1), last_edited_by=editor)
+    with pytest.raises(PublicationRefused) as refused:
+        notice_version_publish(version=version, user=approver, at=NOW)
+    assert any("過去" in failure.message for failure in refused.value.failures)
+    version.refresh_from_db()
+    assert not version.is_published
 
 
 def test_rule_1_needs_the_address_and_representative_from_april_2022(people):
     editor, approver = people
     version = NoticeVersionFactory(
-        effective_date=datetime.date(2022, 4, 1), responsible_party_address="", responsible_party_representative="",
+        effective_date=datetime.date(2027, 2, 1), responsible_party_address="", responsible_party_representative="",
         last_edited_by=editor,
     )
     refused = refusal(version, approver)
