@@ -18,7 +18,7 @@ RATE_WINDOW_SECONDS = 60
 CLIENT_MEMO_SECONDS = 2
 
 
-@process_memo(seconds=CLIENT_MEMO_SECONDS)
+@process_memo(seconds=CLIENT_MEMO_SECONDS, keep_none=False)
 def _client_for_token(token: str) -> ApiClient | None:
     client = ApiClient.objects.for_token(token)
     if client is not None:

@@ -9,7 +9,7 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         from privacy_portal.http import public_content_changed
-        from privacy_portal.memo import clear_process_memos
+        from privacy_portal.memo import memoized_data_changed
 
         # Published versions are frozen, but a new publication, a company or notice edit changes pages.
         for model in ("Company", "Notice", "NoticeVersion"):
@@ -17,5 +17,5 @@ class NoticesConfig(AppConfig):
             post_save.connect(public_content_changed, sender=sender, dispatch_uid=f"public-pages-{model}-save")
             post_delete.connect(public_content_changed, sender=sender, dispatch_uid=f"public-pages-{model}-delete")
             # The companies of the preference matrix and the version in force are memoized per process.
-            post_save.connect(clear_process_memos, sender=sender, dispatch_uid=f"memos-{model}-save")
-            post_delete.connect(clear_process_memos, sender=sender, dispatch_uid=f"memos-{model}-delete")
+            post_save.connect(memoized_data_changed, sender=sender, dispatch_uid=f"memos-{model}-save")
+            post_delete.connect(memoized_data_changed, sender=sender, dispatch_uid=f"memos-{model}-delete")

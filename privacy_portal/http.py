@@ -6,6 +6,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -27,14 +28,20 @@ def reset_local_page_cache() -> None:
     _generation.update(value="", checked_at=float("-inf"))
 
 
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    reset_local_page_cache()
+
+
 def public_content_changed(**kwargs) -> None:
     """Every cached public page is stale: called (as a signal receiver too) when published content changes.
 
     The generation is a random token, not a counter, so a flushed cache can never bring back an
-    old generation's pages.
+    old generation's pages. It changes now and again when the transaction commits: a page another
+    server renders in between, from the data before the commit, is dropped too.
     """
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    reset_local_page_cache()
+    _new_generation()
+    transaction.on_commit(_new_generation)
 
 
 def _current_generation() -> str:

@@ -114,3 +114,18 @@ def test_the_compare_page_costs_a_fixed_number_of_queries(client, demo_content, 
         assert client.get(url).status_code == 200
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
+
+
+def test_the_generation_changes_again_when_the_edit_commits(client, demo_content, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from privacy_portal import http
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        entry = FaqEntry.objects.get(number=2)
+        entry.question = "改訂中の質問ですか?"
+        entry.save()
+    during = cache.get(http.GENERATION_KEY)
+    for callback in callbacks:
+        callback()
+    assert cache.get(http.GENERATION_KEY) != during
