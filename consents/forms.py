@@ -8,6 +8,9 @@ from .selectors import Cell
 
 ON, OFF = "on", "off"
 FIELD_PREFIX = "pref-"
+# Each cell also posts the value the page showed, so that only the cells the customer changed are
+# written: an old tab must not undo a change made since (a one-click unsubscribe, a call to staff).
+SHOWN_PREFIX = "shown-"
 IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}\Z")
 
 
@@ -82,14 +85,14 @@ class PreferencesForm(forms.Form):
         return cleaned
 
     def changes(self) -> dict[tuple[int, str], bool]:
-        """{(company_id, channel_code): allowed} for every cell the form sent."""
+        """{(company_id, channel_code): allowed} for every cell the form changed from what it showed."""
         stop_all = self.cleaned_data["stop_all"]
         changes = {}
         for name, cell in self.cells.items():
             value = self.cleaned_data.get(name)
             if stop_all:
                 changes[(cell.company.pk, cell.channel.code)] = False
-            elif value in (ON, OFF):
+            elif value in (ON, OFF) and value != self.data.get(SHOWN_PREFIX + name):
                 changes[(cell.company.pk, cell.channel.code)] = value == ON
         return changes
 

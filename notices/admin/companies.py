@@ -33,6 +33,13 @@ class NoticeAdmin(BadInputIs400Mixin, admin.ModelAdmin):
     list_select_related = ("company",)
     ordering = ("display_order", "id")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Published URLs (emails, API answers) carry the slug, and the kind decides which legal
+        # rules apply: neither may change once a version is out.
+        if obj is not None and obj.versions.published().exists():
+            return ("slug", "kind")
+        return ()
+
     @admin.display(description=gettext_lazy("version in force"))
     def version_in_force(self, notice: Notice):
         version = notice.versions.in_force(on=today_in_tokyo()).first()

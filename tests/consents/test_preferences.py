@@ -139,3 +139,21 @@ def test_the_page_needs_few_queries_whatever_the_history(customer, policyholder,
     # policyholder, channels, preferences, companies, notice, version, and the session's idle-clock save (3)
     with django_assert_max_num_queries(9):
         customer.get("/my/preferences/")
+
+
+def test_an_old_tab_does_not_undo_a_change_made_since(customer, policyholder, life):
+    page = customer.get("/my/preferences/").content.decode()
+    assert f'name="shown-pref-{life.pk}-email" value="off"' in page
+    # Since the page was opened, the customer opted in to email by phone with staff.
+    from consents.services import preferences_update
+
+    preferences_update(
+        policyholder=policyholder, changes={(life.pk, "email"): True}, source=Source.PORTAL,
+        idempotency_key=uuid.uuid4().hex,
+    )
+    # The old tab posts every cell as shown, with direct mail changed.
+    data = matrix_post(life, direct_mail="off")
+    data.update({f"shown-{name}": value for name, value in matrix_post(life).items() if name.startswith("pref-")})
+    assert customer.post("/my/preferences/", data).status_code == 302
+    current = {p.channel.code: p.allowed for p in Preference.objects.filter(policyholder=policyholder, company=life)}
+    assert current == {"email": True, "direct_mail": False}
