@@ -110,9 +110,6 @@ class NoticeVersionQuerySet(models.QuerySet):
         """Published versions in force on `on`, newest effective date first; `.first()` is the one."""
         return self.published().filter(effective_date__lte=on).order_by("-effective_date")
 
-    def upcoming(self, *, after: datetime.date):
-        return self.published().filter(effective_date__gt=after).order_by("effective_date")
-
     def preceding(self, version: "NoticeVersion"):
         """Published versions of the same notice before `version`, newest first; `.first()` is what it revises."""
         return (

@@ -1,3 +1,4 @@
+import importlib
 import os
 import shutil
 
@@ -91,7 +92,8 @@ def _seeded_channels(request, django_db_blocker):
         request.fixturenames
     )
     if transactional:
-        from consents.channels import channels_ensure
+        from django.apps import apps
 
+        create_channels = importlib.import_module("consents.migrations.0002_channels").create_channels
         with django_db_blocker.unblock():
-            channels_ensure()
+            create_channels(apps, None)

@@ -22,8 +22,6 @@ def test_search_finds_question_text(client, demo_content):
 
 
 def test_search_folds_full_width_letters(client, demo_content):
-    html = client.get("/faq/", {"q": "ＤＭ"}).content.decode()
-    assert "該当する質問はありません" in html or 'id="q' in html
     FaqEntryFactory(question="DMは止められますか?", answer="止められます。")
     assert "DMは止められますか?" in client.get("/faq/", {"q": "ＤＭ"}).content.decode()
 
