@@ -2,8 +2,6 @@
 customer asked for by phone or on paper. Consent events are evidence: nobody may add, edit or delete
 them here, not even a superuser."""
 
-import logging
-
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -18,15 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from privacy_portal.errors import error_page
 
-from .emails import receipt_email_send
+from .emails import receipt_email_send_safely
 from .export import events_csv_rows
 from .forms import StaffPreferencesForm
 from .login import client_ip
 from .models import Channel, ConsentEvent, Policy, Policyholder, Source
 from .selectors import preference_matrix
 from .services import preferences_update
-
-logger = logging.getLogger(__name__)
 
 RECENT_EVENTS = 20
 
@@ -183,11 +179,8 @@ class PolicyholderAdmin(admin.ModelAdmin):
             messages.info(request, _("Nothing was changed: the settings were already as chosen."))
             return redirect(change_url)
         if not result.repeated:
-            try:
-                # The customer hears of every change made in their name, by whoever made it.
-                receipt_email_send(receipt=result.receipt)
-            except Exception:
-                logger.exception("Could not send the receipt email for receipt %s", result.receipt.number)
+            # The customer hears of every change made in their name, by whoever made it.
+            receipt_email_send_safely(receipt=result.receipt)
         messages.success(
             request,
             _("The change was recorded with receipt number %(number)s.") % {"number": result.receipt.number},

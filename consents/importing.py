@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +33,7 @@ COLUMNS = {
     "policy_number": gettext_lazy("Policy number"),
     "product": gettext_lazy("Product"),
 }
+EMAIL_MAX_LENGTH = Policyholder._meta.get_field("email").max_length  # 254
 PERSONAL = ("name", "kana", "email", "birth_date")
 KANA = re.compile(r"^[\u30a0-\u30ff\u3000 ]*\Z")  # katakana, ー, ・ and spaces
 DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})\Z")
@@ -121,9 +122,8 @@ class _Parser:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         try:
             header = reader.fieldnames or []
-            missing = [c for c in COLUMNS if c not in header]
-            unknown = [c for c in header if c not in COLUMNS]
-            if missing or unknown:
+            # Exactly the expected columns, each once: a repeated column would silently win over the other.
+            if len(header) != len(COLUMNS) or set(header) != set(COLUMNS):
                 self.error(1, None, _("The header must be exactly: %(columns)s") % {"columns": ",".join(COLUMNS)})
                 return
             row_number = 1
@@ -156,7 +156,9 @@ class _Parser:
             self.error(n, "name", _("At most 100 characters."))
         if not KANA.match(fields["kana"]) or len(fields["kana"]) > 100:
             self.error(n, "kana", _("Write the name in katakana, at most 100 characters."))
-        if fields["email"]:
+        if len(fields["email"]) > EMAIL_MAX_LENGTH:  # validate_email allows 320; the column holds 254
+            self.error(n, "email", _("An email address can have at most 254 characters."))
+        elif fields["email"]:
             try:
                 validate_email(fields["email"])
             except ValidationError:
@@ -270,7 +272,7 @@ def policyholders_import(*, data: bytes, dry_run: bool = False, encoding: str | 
             _apply(parser, result)
             if dry_run:
                 transaction.set_rollback(True)
-    except IntegrityError as error:
+    except DatabaseError as error:  # a constraint or a value the checks above missed: a message, not a traceback
         message = _("The database refused the file: %(error)s") % {"error": error}
         return ImportResult(errors=[RowError(1, None, message)])
     return result

@@ -16,11 +16,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
-from privacy_portal.errors import error_page
+from privacy_portal.errors import allow_methods, error_page
 
-from .emails import receipt_email_send
+from .emails import receipt_email_send_safely
+from .login import client_ip
 from .models import Channel, Policyholder, Preference, Source
 from .selectors import marketing_companies
 from .services import preferences_update
@@ -68,7 +68,7 @@ def _idempotency_key(token: str, policyholder: Policyholder, company) -> str:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow_methods("GET", "HEAD", "POST")
 def unsubscribe(request, token: str):
     found, message = _read(token)
     if found is None:
@@ -86,12 +86,12 @@ def unsubscribe(request, token: str):
             changes={(company.pk, Channel.Code.EMAIL): False},
             source=Source.UNSUBSCRIBE,
             idempotency_key=_idempotency_key(token, policyholder, company),
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
     except ValidationError as error:
         return error_page(request, status=400, message=" ".join(error.messages))
     if result.receipt is not None and not result.repeated:
-        receipt_email_send(receipt=result.receipt)
+        receipt_email_send_safely(receipt=result.receipt)
     context.update(receipt=result.receipt, emailed=bool(policyholder.email))
     return render(request, "consents/unsubscribe/done.html", context)

@@ -1,8 +1,5 @@
 """The preference center: login by email link, the customer's pages, logout."""
 
-import functools
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -11,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from privacy_portal.errors import error_page
+from privacy_portal.errors import allow_methods, error_page
 
-from .emails import receipt_email_send
+from .emails import receipt_email_send_safely
 from .forms import LoginForm, PreferencesForm
 from .login import (
     RATE_LIMITS,
@@ -31,27 +28,6 @@ from .login import (
 from .models import ConsentEvent, Receipt, Source
 from .selectors import joint_use_version_in_force, preference_matrix
 from .services import preferences_update
-
-logger = logging.getLogger(__name__)
-
-
-def allow_methods(*methods):
-    """Like require_http_methods, but the refusal is a Japanese page rather than an empty 405."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method not in methods:
-                response = error_page(
-                    request, status=405, message=_("Use the buttons and links on the page to continue.")
-                )
-                response["Allow"] = ", ".join(methods)
-                return response
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def csrf_failure(request, reason=""):
@@ -185,11 +161,8 @@ def preferences(request):
         messages.info(request, _("Nothing was changed: the settings were already as you chose."))
         return redirect("consents:preferences")
     if not result.repeated:
-        try:
-            receipt_email_send(receipt=result.receipt)
-        except Exception:
-            # The change is saved and the receipt page shows its number; a mail outage must not hide that.
-            logger.exception("Could not send the receipt email for receipt %s", result.receipt.number)
+        # The change is saved and the receipt page shows its number; a mail outage must not hide that.
+        receipt_email_send_safely(receipt=result.receipt)
     return redirect("consents:receipt", number=result.receipt.number)
 
 

@@ -1,5 +1,7 @@
 """Japanese error pages: every refusal a visitor can meet explains itself, in Japanese, with a 4xx."""
 
+import functools
+
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,25 @@ def error_page(request, *, status: int, message: str, title: str | None = None):
     }
     context = {"title": title or titles.get(status, _("An error occurred")), "message": message, "status": status}
     return render(request, "portal/error.html", context, status=status)
+
+
+def allow_methods(*methods):
+    """Like require_http_methods, but the refusal is a Japanese page rather than an empty 405."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                response = error_page(
+                    request, status=405, message=_("Use the buttons and links on the page to continue.")
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def bad_request(request, exception=None):

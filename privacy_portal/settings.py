@@ -196,6 +196,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # django.request logs the path of every 4xx: the filter masks the token of login and unsubscribe links.
+    "filters": {"mask_tokens": {"()": "privacy_portal.logging.MaskTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+    # On the logger too, so that Django's own handlers (its DEBUG console, mail_admins) get it masked.
+    "loggers": {"django.request": {"filters": ["mask_tokens"]}},
 }

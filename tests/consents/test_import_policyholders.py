@@ -123,3 +123,32 @@ def test_the_sample_file_imports(demo_content, capsys):
     call_command("import_policyholders", "consents/fixtures/policyholders_sample.csv")
     assert Policyholder.objects.filter(email__endswith="@example.com").count() == 2
     assert Policyholder.objects.count() == 3
+
+
+def test_it_refuses_an_email_longer_than_the_column(demo_content, tmp_path, capsys):
+    # validate_email accepts up to 320 characters; the column holds 254 (PostgreSQL would raise DataError).
+    email = "a" * 64 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 63]) + ".jp"
+    assert 254 < len(email) <= 320
+    row = f"C000000203,鈴木 一郎,スズキ イチロウ,{email},1980-01-01,楽天生命,L-203,医療保険"
+    stderr = refused(write(tmp_path, [*GOOD, row]), capsys)
+    assert "5行目 メールアドレス（email）: メールアドレスは254文字以内で指定してください" in stderr
+    assert not Policyholder.objects.exists()
+
+
+def test_it_refuses_a_header_that_repeats_a_column(demo_content, tmp_path, capsys):
+    path = tmp_path / "repeated.csv"
+    header = "customer_number,name,kana,email,birth_date,company,policy_number,product,name\n"
+    path.write_text(header + GOOD[0] + ",山田 次郎\n", encoding="utf-8")
+    assert "1行目: 見出し行は次のとおりにしてください" in refused(path, capsys)
+    assert not Policyholder.objects.exists()
+
+
+def test_it_reports_a_database_error_as_a_message_with_status_1(demo_content, tmp_path, capsys, monkeypatch):
+    from django.db import DataError
+
+    def refuse(parser, result):
+        raise DataError("value too long for type character varying(254)")
+
+    monkeypatch.setattr("consents.importing._apply", refuse)
+    stderr = refused(write(tmp_path, GOOD), capsys)
+    assert "1行目: データベースが取込みを拒否しました: value too long" in stderr

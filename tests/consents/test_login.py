@@ -121,3 +121,11 @@ def test_a_malformed_forwarded_address_is_not_trusted(db, settings):
     assert client_ip(request) is None
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
     assert client_ip(request) == "198.51.100.7"
+
+
+def test_it_logs_a_mail_outage_without_the_address_or_a_traceback(policyholder, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.consents.test_emails.RefusingEmailBackend"
+    request_link(Client(), "hanako@example.com")
+    assert f"Could not send a login link to policyholder {policyholder.pk}: SMTPRecipientsRefused" in caplog.text
+    assert "hanako@example.com" not in caplog.text
+    assert "Traceback" not in caplog.text and not any(record.exc_info for record in caplog.records)

@@ -127,7 +127,7 @@ def test_a_visitor_who_is_not_logged_in_changes_nothing(client, life):
 
 
 def test_a_mail_outage_still_shows_the_receipt(customer, life, caplog):
-    with mock.patch("consents.views.receipt_email_send", side_effect=ConnectionRefusedError):
+    with mock.patch("consents.emails.receipt_email_send", side_effect=ConnectionRefusedError):
         response = customer.post("/my/preferences/", matrix_post(life, direct_mail="off"))
     assert response["Location"] == f"/my/receipts/{Receipt.objects.get().number}/"
     assert "Could not send the receipt email" in caplog.text

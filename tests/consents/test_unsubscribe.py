@@ -152,3 +152,21 @@ def test_the_unsubscribe_pages_pass_axe(live_server, demo_content, page_at, asse
     assert page.get_by_role("heading", level=1).inner_text() == "このリンクはご利用いただけません"
     assert_accessible(page)
     assert ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).count() == 1
+
+
+def test_it_stores_the_client_ip_that_trusted_proxy_count_names(subscriber, life, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = one_click(
+        link_path(subscriber, life), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9"
+    )
+    assert response.status_code == 200
+    assert ConsentEvent.objects.get(source=Source.UNSUBSCRIBE).ip_address == "203.0.113.9"
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_it_refuses_another_method_with_a_japanese_405(client, subscriber, life, method):
+    response = getattr(client, method)("/" + link_path(subscriber, life))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert "画面のボタンやリンクから操作してください" in response.content.decode()
+    assert not ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).exists()

@@ -1,0 +1,46 @@
+"""No live login or unsubscribe token in the logs (privacy_portal/logging.py)."""
+
+import logging
+
+from privacy_portal.logging import MaskTokensFilter
+
+TOKEN = "eyJwIjoxLCJjIjoyLCJtIjoiYSJ9:1vXyZ_abc-DEF"
+
+
+def request_record(path):
+    # As django.utils.log.log_response makes it for a 4xx.
+    return logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Bad Request: %s", (path,), None)
+
+
+def test_it_masks_the_token_of_a_login_link_and_an_unsubscribe_link():
+    for path, masked in [
+        (f"/login/link/{TOKEN}/", "/login/link/…/"),
+        (f"/unsubscribe/{TOKEN}/", "/unsubscribe/…/"),
+    ]:
+        record = request_record(path)
+        assert MaskTokensFilter().filter(record) is True
+        assert record.getMessage() == f"Bad Request: {masked}"
+        assert TOKEN not in record.getMessage()
+
+
+def test_it_leaves_other_paths_and_messages_alone():
+    record = request_record("/my/preferences/")
+    MaskTokensFilter().filter(record)
+    assert record.getMessage() == "Bad Request: /my/preferences/"
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "GET /login/link/%s/ 400", (TOKEN,), None)
+    MaskTokensFilter().filter(record)
+    assert record.getMessage() == "GET /login/link/…/ 400"  # a path split between message and args
+
+
+def test_it_is_configured_for_django_request(caplog):
+    logging.getLogger("django.request").warning("Not Found: %s", f"/unsubscribe/{TOKEN}/")
+    assert TOKEN not in caplog.text and "Not Found: /unsubscribe/…/" in caplog.text
+    console = logging.getLogger().handlers
+    assert any(isinstance(f, MaskTokensFilter) for handler in console for f in handler.filters)
+
+
+def test_it_keeps_the_token_of_a_refused_link_out_of_the_log(client, db, caplog):
+    assert client.get(f"/unsubscribe/{TOKEN}/").status_code == 400
+    assert client.post(f"/login/link/{TOKEN}/").status_code == 400
+    assert "Bad Request: /unsubscribe/…/" in caplog.text
+    assert TOKEN not in caplog.text
