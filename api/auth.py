@@ -3,11 +3,11 @@
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from privacy_portal.memo import process_memo
+from privacy_portal.ratelimit import count_hit
 
 from .models import ApiClient
 from .problems import ApiProblem, unauthorized
@@ -49,11 +49,7 @@ def rate_limit_check(client: ApiClient) -> None:
         return
     now = time.time()
     key = f"api-rate:{client.pk}:{int(now // RATE_WINDOW_SECONDS)}"
-    try:
-        count = cache.incr(key)  # one round trip on every call but the first of the window
-    except ValueError:
-        # First call of the window; if another server started it at the same moment, count on theirs.
-        count = 1 if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS * 2) else cache.incr(key)
+    count = count_hit(key, window=RATE_WINDOW_SECONDS * 2)
     if count > limit:
         retry_after = RATE_WINDOW_SECONDS - int(now % RATE_WINDOW_SECONDS)
         raise ApiProblem(

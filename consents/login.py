@@ -12,12 +12,13 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+
+from privacy_portal.ratelimit import count_hit
 
 from .emails import login_email_send
 from .models import LoginToken, Policyholder
@@ -67,19 +68,10 @@ def client_ip(request) -> str | None:
 def rate_limited(scope: str, identifier: str) -> bool:
     """Count one request for `identifier` in `scope`; True once it is over the limit for the window.
 
-    The counter lives in the shared cache (Redis in production), so the limit holds across servers.
     Identifiers are hashed so that no email address is written to the cache.
     """
     limit, window = RATE_LIMITS[scope]
-    key = f"ratelimit:{scope}:{_hash(identifier.lower())}"
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return count_hit(f"ratelimit:{scope}:{_hash(identifier.lower())}", window=window) > limit
 
 
 def login_link_issue(*, email: str) -> None:
