@@ -21,6 +21,21 @@ def demo_content(db):
     call_command("load_demo_content", "--no-accounts", verbosity=0)
 
 
+@pytest.fixture
+def life(demo_content):
+    """楽天生命保険, a marketing company of the demo group."""
+    from notices.models import Company
+
+    return Company.objects.get(short_name="楽天生命")
+
+
+@pytest.fixture
+def nonlife(demo_content):
+    from notices.models import Company
+
+    return Company.objects.get(short_name="楽天損保")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and page caches live in the cache; no test may see another's.

@@ -4,18 +4,7 @@ import pytest
 
 from consents.models import Source
 from consents.services import preferences_update
-from notices.models import Company
 from tests.factories import ApiClientFactory
-
-
-@pytest.fixture
-def life(demo_content):
-    return Company.objects.get(short_name="楽天生命")
-
-
-@pytest.fixture
-def nonlife(demo_content):
-    return Company.objects.get(short_name="楽天損保")
 
 
 @pytest.fixture

@@ -6,13 +6,7 @@ from django.core import mail
 
 from consents.login import SESSION_IDLE_SECONDS, SESSION_KEY
 from consents.models import Policy
-from notices.models import Company
 from tests.factories import PolicyholderFactory
-
-
-@pytest.fixture
-def life(demo_content):
-    return Company.objects.get(short_name="楽天生命")
 
 
 @pytest.fixture

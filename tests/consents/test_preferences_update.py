@@ -12,16 +12,6 @@ from notices.models import Company
 from tests.factories import PolicyholderFactory
 
 
-@pytest.fixture
-def life(demo_content):
-    return Company.objects.get(short_name="楽天生命")
-
-
-@pytest.fixture
-def nonlife(demo_content):
-    return Company.objects.get(short_name="楽天損保")
-
-
 def update(policyholder, changes, **kwargs):
     kwargs.setdefault("source", Source.PORTAL)
     kwargs.setdefault("idempotency_key", uuid.uuid4().hex)

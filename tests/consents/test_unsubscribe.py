@@ -16,11 +16,6 @@ from tests.factories import PolicyholderFactory
 
 
 @pytest.fixture
-def life(demo_content):
-    return Company.objects.get(short_name="楽天生命")
-
-
-@pytest.fixture
 def subscriber(life):
     """A customer who opted in to 楽天生命's email newsletter in the preference center."""
     holder = PolicyholderFactory()
