@@ -33,6 +33,7 @@ env = environ.Env(
     LOG_LEVEL=(str, "INFO"),
     TRUSTED_PROXY_COUNT=(int, 0),
     API_RATE_LIMIT=(int, 600),
+    STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -102,6 +103,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 CACHES = {"default": env.cache_url_config(env("CACHE_URL"))}
+# django-environ reads ?key_prefix= into a key Django does not know; several sites can share one Redis.
+CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix", "")
+if PRODUCTION and CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] not in ("RedisCache", "PyMemcacheCache"):
+    # Sessions, rate limits and the public-page generation must be shared by every server.
+    raise ImproperlyConfigured("DJANGO_ENV=production requires a shared CACHE_URL such as redis://host:6379/1.")
 
 # Sessions live in the shared cache (Redis in production), so they hold across app servers and a
 # customer's 30-minute idle clock costs no database write on every page. A Redis restart logs
@@ -123,7 +129,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("STATIC_ROOT")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

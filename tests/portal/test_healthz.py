@@ -16,7 +16,8 @@ def test_it_is_not_redirected_to_https_in_production():
         "from django.test import Client; r = Client().get('/healthz/', HTTP_HOST='portal.example.com'); "
         "print(r.status_code)"
     )
-    env = {**os.environ, "DJANGO_ENV": "production", "SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "portal.example.com"}
+    env = {**os.environ, "DJANGO_ENV": "production", "SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "portal.example.com",
+           "CACHE_URL": "redis://127.0.0.1:6379/1"}
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
         capture_output=True, text=True,

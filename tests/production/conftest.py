@@ -1,0 +1,60 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.factories import PolicyholderFactory
+from tests.stack import REDIS_URL, ROOT, Stack
+
+
+def _require(condition: bool, reason: str):
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """collectstatic once, for servers with production settings (hashed file names from the manifest)."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=ROOT, env={**os.environ, "STATIC_ROOT": str(root), "DJANGO_ENV": "production",
+                       "SECRET_KEY": "s" * 64, "ALLOWED_HOSTS": "127.0.0.1", "CACHE_URL": REDIS_URL},
+        check=True,
+    )
+    return root
+
+
+@pytest.fixture
+def stack(transactional_db, demo_content, tmp_path, static_root):
+    """Factory of app servers (gunicorn) sharing the test database, Redis and a mailbox.
+
+    Needs PostgreSQL (DATABASE_URL), as production does: several processes share the database.
+    """
+    from django.db import connection
+
+    _require(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL")
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+        redis_up = True
+    except redis.RedisError:
+        redis_up = False
+    _require(redis_up, f"needs Redis at {REDIS_URL}")
+    servers = Stack(tmp_path, connection.settings_dict, static_root=static_root)
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture
+def hanako(life):
+    from consents.models import Policy
+
+    policyholder = PolicyholderFactory(name="楽天 花子", kana="ラクテン ハナコ", email="hanako@example.com")
+    Policy.objects.create(policyholder=policyholder, company=life, policy_number="L-0001", product="終身医療保険")
+    return policyholder

@@ -1,0 +1,246 @@
+"""Real app servers for the tests of what only a deployment shows: several servers behind one load
+balancer, a database that goes away, the log lines an operator ships, the headers a browser gets.
+
+Each server is gunicorn running this project in a subprocess on a free loopback port, against the
+test database and a Redis key prefix of its own test. WebClient plays the customer's browser.
+"""
+
+import email
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+REDIS_URL = "redis://127.0.0.1:6379/2"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url(settings_dict, *, port: int | None = None) -> str:
+    """The URL of the test database (as pytest-django named it), optionally through another port."""
+    user = quote(settings_dict["USER"] or "")
+    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict["PASSWORD"] else ""
+    host = settings_dict["HOST"] or "127.0.0.1"
+    return f"postgres://{user}{password}@{host}:{port or settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+
+
+class AppServer:
+    """gunicorn with `workers` processes; its stdout and stderr (the log) go to `log_path`."""
+
+    def __init__(self, env: dict, *, log_path: Path, workers: int = 2):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.env = {**env, "SITE_URL": env.get("SITE_URL", self.base)}
+        self.workers = workers
+        self.process = None
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def start(self) -> "AppServer":
+        command = [
+            GUNICORN, "privacy_portal.wsgi", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+            "--timeout", "60", "--graceful-timeout", "5",
+        ]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if requests.get(self.url("/healthz/"), timeout=2, headers={"X-Forwarded-Proto": "https"}).ok:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer on {self.base}:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class Stack:
+    """Starts servers that share the test database, one Redis key prefix and one mailbox."""
+
+    def __init__(self, tmp_path: Path, settings_dict, *, static_root: Path | None = None):
+        self.tmp_path = tmp_path
+        self.settings_dict = settings_dict
+        self.static_root = static_root
+        self.mailbox = Mailbox(tmp_path / "mail")
+        self.cache_url = f"{REDIS_URL}?key_prefix=test-{secrets.token_hex(6)}"
+        self.servers = []
+
+    def server(self, *, production: bool = False, database_port: int | None = None, **extra) -> AppServer:
+        env = {
+            key: value for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "EMAIL_", "SECRET_", "ALLOWED_"))
+        }
+        env.update(
+            DATABASE_URL=database_url(self.settings_dict, port=database_port),
+            CACHE_URL=self.cache_url,
+            EMAIL_URL=f"filemail:///{self.mailbox.path}",
+            LOG_LEVEL="INFO",
+            PYTHONUNBUFFERED="1",
+        )
+        if production:
+            env.update(
+                DJANGO_ENV="production",
+                SECRET_KEY=f"test-{secrets.token_urlsafe(48)}",
+                ALLOWED_HOSTS="127.0.0.1",
+                STATIC_ROOT=str(self.static_root),
+            )
+        env.update({key: str(value) for key, value in extra.items()})
+        server = AppServer(env, log_path=self.tmp_path / f"server-{len(self.servers) + 1}.log")
+        self.servers.append(server)
+        return server.start()
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+
+
+class Mailbox:
+    """The messages Django's file email backend wrote (EMAIL_URL=filemail://<path>)."""
+
+    SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+
+    def messages(self) -> list:
+        found = []
+        for file in sorted(self.path.iterdir(), key=lambda f: f.stat().st_mtime_ns):
+            for chunk in file.read_bytes().split(self.SEPARATOR):
+                if chunk.strip():
+                    found.append(email.message_from_bytes(chunk.strip()))
+        return found
+
+    def bodies_to(self, address: str) -> list[str]:
+        return [
+            message.get_payload(decode=True).decode() for message in self.messages() if message["To"] == address
+        ]
+
+    def login_path(self, address: str) -> str:
+        bodies = self.bodies_to(address)
+        assert bodies, f"no email to {address}"
+        return urlsplit(re.search(r"https?://\S+/login/link/\S+/", bodies[-1]).group(0)).path
+
+
+class FormReader(HTMLParser):
+    """The values a browser would submit for the form(s) in a page: hidden and text inputs, checked
+    radios and checkboxes."""
+
+    def __init__(self):
+        super().__init__()
+        self.values = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag != "input" or "name" not in attributes:
+            return
+        kind = attributes.get("type", "text")
+        if kind in ("radio", "checkbox") and "checked" not in attributes:
+            return
+        if kind in ("submit", "button"):
+            return
+        self.values[attributes["name"]] = attributes.get("value", "on")
+
+
+def form_values(html: str) -> dict:
+    reader = FormReader()
+    reader.feed(html)
+    return reader.values
+
+
+class WebClient:
+    """A browser: a cookie jar shared across the servers on 127.0.0.1 (as behind one load balancer),
+    forms with the CSRF token and Origin, redirects followed by hand.
+
+    With `https=True` it talks to production settings as their TLS proxy would (X-Forwarded-Proto:
+    https), so it keeps and sends Secure cookies over loopback HTTP itself.
+    """
+
+    def __init__(self, *, https: bool = False):
+        self.https = https
+        self.cookies = {}
+        self.set_cookie_headers = []
+        self.http = requests.Session()
+
+    def request(self, method: str, url: str, *, headers=None, follow=True, **kwargs) -> requests.Response:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        parts = urlsplit(url)
+        origin = f"{'https' if self.https else 'http'}://{parts.netloc}"
+        if self.https:
+            headers.setdefault("X-Forwarded-Proto", "https")
+        if method == "POST":
+            headers.setdefault("Origin", origin)
+            headers.setdefault("Referer", url.replace(f"http://{parts.netloc}", origin))
+        self.http.cookies.clear()
+        response = self.http.request(method, url, headers=headers, allow_redirects=False, timeout=30, **kwargs)
+        self._keep_cookies(response)
+        if follow and response.status_code in (301, 302, 303) and method in ("GET", "POST"):
+            location = response.headers["Location"]
+            if location.startswith("/"):
+                location = f"http://{parts.netloc}{location}"
+            return self.request("GET", location, follow=True)
+        return response
+
+    def _keep_cookies(self, response):
+        for header in response.raw.headers.getlist("Set-Cookie"):
+            self.set_cookie_headers.append(header)
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+    def get(self, url: str, **kwargs) -> requests.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, data: dict, **kwargs) -> requests.Response:
+        return self.request("POST", url, data=data, **kwargs)
+
+    def submit(self, url: str, changes: dict | None = None, **kwargs) -> requests.Response:
+        """Open the page at `url` and submit its form with `changes` applied."""
+        page = self.get(url)
+        assert page.status_code == 200, (page.status_code, page.text[:500])
+        return self.post(url, {**form_values(page.text), **(changes or {})}, **kwargs)
+
+    def log_in(self, server: AppServer, address: str, mailbox: Mailbox, *, link_server: AppServer | None = None):
+        """Ask `server` for a login link, and press the link's button on `link_server` (default: the same)."""
+        sent = self.submit(server.url("/login/"), {"email": address})
+        assert sent.status_code == 200 and sent.url.endswith("/login/sent/"), (sent.status_code, sent.text[:500])
+        landing = self.submit((link_server or server).url(mailbox.login_path(address)))
+        assert landing.status_code == 200 and landing.url.endswith("/my/"), (landing.status_code, landing.text[:500])
+        return landing
