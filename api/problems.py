@@ -2,12 +2,17 @@
 `detail`, including the ones django-ninja raises itself (authentication, validation, unreadable body)."""
 
 import json
+import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from privacy_portal.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:privacy-portal:problem:"
@@ -43,6 +48,7 @@ def _titles() -> dict[int, str]:
         413: _("Request body too large"),
         422: _("Invalid request"),
         429: _("Too many requests"),
+        503: _("Service unavailable"),
     }
 
 
@@ -95,11 +101,19 @@ def _on_not_found(request, exc: Http404):
     return problem_response(404, "not-found", _("Nothing was found at this address."))
 
 
+def _on_outage(request, exc: Exception):
+    logger.warning("service unavailable: %s on the API", type(exc).__name__)
+    detail = _("The service is temporarily unavailable. Nothing was changed; try again later.")
+    return problem_response(503, "unavailable", detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def install_problem_handlers(api) -> None:
     api.add_exception_handler(ApiProblem, _on_api_problem)
     api.add_exception_handler(HttpError, _on_http_error)
     api.add_exception_handler(ValidationError, _on_validation_error)
     api.add_exception_handler(Http404, _on_not_found)
+    for error in OUTAGE_ERRORS:
+        api.add_exception_handler(error, _on_outage)
 
 
 def use_problem_media_type(schema: dict) -> dict:
@@ -110,7 +124,7 @@ def use_problem_media_type(schema: dict) -> dict:
                 content = response.get("content", {})
                 if int(status) >= 400 and "application/json" in content:
                     response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
-                header = {401: "WWW-Authenticate", 429: "Retry-After"}.get(int(status))
+                header = {401: "WWW-Authenticate", 429: "Retry-After", 503: "Retry-After"}.get(int(status))
                 if header:
                     response["headers"] = {header: {"schema": {"type": "string"}, "required": True}}
     return schema

@@ -41,7 +41,7 @@ api = PortalAPI(
 install_problem_handlers(api)
 api.add_decorator(logged_call, mode="view")
 
-ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
+ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem, 503: Problem}
 
 
 def _notice_version():

@@ -13,6 +13,7 @@ def error_page(request, *, status: int, message: str, title: str | None = None):
         404: _("The page was not found"),
         405: _("This method is not allowed"),
         429: _("Too many requests"),
+        503: _("The service is temporarily unavailable"),
     }
     context = {"title": title or titles.get(status, _("An error occurred")), "message": message, "status": status}
     return render(request, "portal/error.html", context, status=status)
@@ -50,8 +51,17 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # No template context processors or database here: the failure may be in either.
+    import sys
+
     from django.http import HttpResponseServerError
     from django.template import loader
 
+    from .outage import OUTAGE_ERRORS, unavailable_page
+
+    # Called while the exception is being handled: a lost database or cache outside a view (in a
+    # middleware, say) still gets the 503 page rather than this one.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OUTAGE_ERRORS):
+        return unavailable_page(request, exception)
+    # No template context processors or database here: the failure may be in either.
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "privacy_portal.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "privacy_portal.urls"
@@ -101,10 +102,18 @@ DATABASES = {"default": env.db_url_config(env("DATABASE_URL"))}
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request in seconds (a Japanese 503), not at the proxy's timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 CACHES = {"default": env.cache_url_config(env("CACHE_URL"))}
 # django-environ reads ?key_prefix= into a key Django does not know; several sites can share one Redis.
 CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix", "")
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis that does not answer fails the request in seconds, like the database.
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 2, "socket_timeout": 2, **CACHES["default"].get("OPTIONS", {})
+    }
 if PRODUCTION and CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] not in ("RedisCache", "PyMemcacheCache"):
     # Sessions, rate limits and the public-page generation must be shared by every server.
     raise ImproperlyConfigured("DJANGO_ENV=production requires a shared CACHE_URL such as redis://host:6379/1.")
@@ -191,7 +200,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
     # The load balancer's liveness check comes over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)/?$"]
     SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

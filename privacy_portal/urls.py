@@ -23,7 +23,11 @@ urlpatterns = [
     path("", include("faq.urls")),
     path("", include("consents.urls")),
     path("admin/", admin.site.urls),
+    # Load balancers probe without a trailing slash; both forms answer, neither redirects.
+    path("healthz", views.healthz),
     path("healthz/", views.healthz, name="healthz"),
+    path("readyz", views.readyz),
+    path("readyz/", views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

@@ -5,6 +5,7 @@ Each server is gunicorn running this project in a subprocess on a free loopback 
 test database and a Redis key prefix of its own test. WebClient plays the customer's browser.
 """
 
+import contextlib
 import email
 import os
 import re
@@ -13,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -244,3 +246,67 @@ class WebClient:
         landing = self.submit((link_server or server).url(mailbox.login_path(address)))
         assert landing.status_code == 200 and landing.url.endswith("/my/"), (landing.status_code, landing.text[:500])
         return landing
+
+
+class CuttableProxy:
+    """A TCP proxy between app servers and PostgreSQL that a test can cut (every connection dropped,
+    new ones refused) and restore: a database outage without stopping the database the test itself
+    and everyone else on the machine use."""
+
+    def __init__(self, *, target_port: int, target_host: str = "127.0.0.1"):
+        self.port = free_port()
+        self.target = (target_host, target_port)
+        self.sockets = set()
+        self.lock = threading.Lock()
+        self.listening = None
+
+    def start(self) -> "CuttableProxy":
+        listener = socket.create_server(("127.0.0.1", self.port))
+        listener.settimeout(0.1)
+        self.listening = threading.Event()
+        self.listening.set()
+        threading.Thread(target=self._accept, args=(listener, self.listening), daemon=True).start()
+        return self
+
+    def _accept(self, listener, listening):
+        with listener:
+            while listening.is_set():
+                try:
+                    client, _address = listener.accept()
+                except TimeoutError:
+                    continue
+                client.settimeout(None)
+                upstream = socket.create_connection(self.target)
+                with self.lock:
+                    self.sockets.update((client, upstream))
+                for source, destination in ((client, upstream), (upstream, client)):
+                    threading.Thread(target=self._pump, args=(source, destination), daemon=True).start()
+
+    def _pump(self, source, destination):
+        try:
+            while data := source.recv(65536):
+                destination.sendall(data)
+        except OSError:
+            pass
+        for end in (source, destination):
+            self._close(end)
+
+    def _close(self, end):
+        with self.lock:
+            self.sockets.discard(end)
+        with contextlib.suppress(OSError):
+            end.shutdown(socket.SHUT_RDWR)
+        end.close()
+
+    def cut(self) -> None:
+        """Refuse new connections and drop every open one, as a database that went away."""
+        self.listening.clear()
+        time.sleep(0.3)  # the accept loop notices within its 0.1 s timeout and closes the listener
+        with self.lock:
+            open_sockets = list(self.sockets)
+        for end in open_sockets:
+            self._close(end)
+
+    def restore(self) -> None:
+        if not self.listening.is_set():
+            self.start()
