@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from privacy_portal.ratelimit import count_hit
+from privacy_portal.ratelimit import over_limit
 
 from .emails import login_email_send
 from .models import LoginToken, Policyholder
@@ -66,12 +66,9 @@ def client_ip(request) -> str | None:
 
 
 def rate_limited(scope: str, identifier: str) -> bool:
-    """Count one request for `identifier` in `scope`; True once it is over the limit for the window.
-
-    Identifiers are hashed so that no email address is written to the cache.
-    """
+    """Count one request for `identifier` in `scope`; True once it is over the limit for the window."""
     limit, window = RATE_LIMITS[scope]
-    return count_hit(f"ratelimit:{scope}:{_hash(identifier.lower())}", window=window) > limit
+    return over_limit(scope, identifier, limit=limit, window=window)
 
 
 def login_link_issue(*, email: str) -> None:

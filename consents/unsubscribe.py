@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from privacy_portal.errors import allow_methods, error_page
+from privacy_portal.ratelimit import over_limit
 
 from .emails import receipt_email_send_safely
 from .login import client_ip
@@ -29,6 +30,13 @@ SALT = "consents.unsubscribe"
 # Marketing emails are read long after they are sent; a year keeps every recent email's link working.
 UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=365)
 ONE_CLICK = "One-Click"
+# (requests, window in seconds), counted in the shared cache. A mailbox provider sends each customer's
+# one-click POST from a pool of its servers, so one address may carry many customers' unsubscribes;
+# one link needs only a few requests (the page, the button, a provider's retry).
+RATE_LIMITS = {
+    "unsubscribe-ip": (60, 60),
+    "unsubscribe-link": (10, 15 * 60),
+}
 
 
 def unsubscribe_url(*, policyholder: Policyholder, company, campaign: str) -> str:
@@ -67,9 +75,25 @@ def _idempotency_key(token: str, policyholder: Policyholder, company) -> str:
     return f"unsubscribe:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{last_event or 0}"
 
 
+def _rate_limited(request, token: str) -> bool:
+    identifiers = {"unsubscribe-ip": client_ip(request) or "unknown", "unsubscribe-link": token}
+    # Both are counted on every request, valid link or not, before the link is read.
+    hits = [
+        over_limit(scope, identifiers[scope], limit=limit, window=window)
+        for scope, (limit, window) in RATE_LIMITS.items()
+    ]
+    return any(hits)
+
+
 @csrf_exempt
 @allow_methods("GET", "HEAD", "POST")
 def unsubscribe(request, token: str):
+    if _rate_limited(request, token):
+        response = error_page(
+            request, status=429, message=_("There were too many requests. Wait a few minutes and try again.")
+        )
+        response["Retry-After"] = str(RATE_LIMITS["unsubscribe-ip"][1])
+        return response
     found, message = _read(token)
     if found is None:
         return error_page(request, status=400, message=message, title=_("This link cannot be used"))

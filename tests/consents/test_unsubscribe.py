@@ -165,3 +165,22 @@ def test_it_refuses_another_method_with_a_japanese_405(client, subscriber, life,
     assert response["Allow"] == "GET, HEAD, POST"
     assert "画面のボタンやリンクから操作してください" in response.content.decode()
     assert not ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).exists()
+
+
+def test_one_link_is_refused_after_ten_requests_in_fifteen_minutes(subscriber, life):
+    path = link_path(subscriber, life)
+    statuses = [one_click(path).status_code for _ in range(12)]
+    assert statuses == [200] * 10 + [429] * 2
+    assert ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).count() == 1
+    refused = one_click(path)
+    assert "数分待ってから" in refused.content.decode() and refused["Retry-After"] == "60"
+
+
+def test_one_address_is_refused_after_sixty_requests_a_minute(subscriber, life):
+    forged = [one_click(f"unsubscribe/forged-{n}/").status_code for n in range(60)]
+    assert set(forged) == {400}
+    # The next request from that address is refused, even with a valid link.
+    assert one_click(link_path(subscriber, life)).status_code == 429
+    assert not ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).exists()
+    # Another address is not affected.
+    assert one_click(link_path(subscriber, life), REMOTE_ADDR="192.0.2.10").status_code == 200
