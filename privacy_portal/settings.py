@@ -19,6 +19,7 @@ env = environ.Env(
     DJANGO_ENV=(str, "development"),
     DEBUG=(bool, False),
     SECRET_KEY=(str, DEV_SECRET_KEY),
+    SECRET_KEY_FALLBACKS=(list, []),
     ALLOWED_HOSTS=(list, []),
     DATABASE_URL=(str, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
     CACHE_URL=(str, "locmemcache://privacy-portal"),
@@ -39,6 +40,9 @@ env = environ.Env(
 PRODUCTION = env("DJANGO_ENV") == "production"
 DEBUG = env("DEBUG") and not PRODUCTION
 SECRET_KEY = env("SECRET_KEY")
+# Previous keys, still accepted when reading what they signed (sessions, unsubscribe links, export
+# cursors, password-reset tokens) but never used to sign: see README, "Rotating the secret key".
+SECRET_KEY_FALLBACKS = env("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS") or ([] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 
 if PRODUCTION:
@@ -188,6 +192,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script on the site reads the CSRF cookie (forms carry the token), so scripts may not read it at all.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 # A missing or wrong CSRF token gets a Japanese 403 page.
 CSRF_FAILURE_VIEW = "consents.views.csrf_failure"

@@ -49,3 +49,17 @@ def test_a_key_prefix_in_the_cache_url_reaches_django():
         [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
     )
     assert result.stdout.strip().splitlines()[-1] == "portal-a", result.stderr
+
+
+def test_production_settings_pass_the_deploy_checks_without_a_warning():
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update(
+        DJANGO_ENV="production", SECRET_KEY="production-" + "k" * 60, ALLOWED_HOSTS="portal.example.com",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=environment, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
