@@ -1,9 +1,11 @@
 import functools
 import hashlib
+import logging
 import time
 import uuid
 from collections import OrderedDict
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -18,14 +20,28 @@ CACHED_HEADERS = ("Content-Type", "Cache-Control")
 # round trip; it asks the shared cache for the current generation at most once a second.
 GENERATION_CHECK_SECONDS = 1.0
 LOCAL_PAGES_MAX = 256
+# While the shared cache does not answer, public pages do without it for this long before trying
+# again: the pages this process holds are served, the others rendered from the database.
+CACHE_OUTAGE_PAUSE_SECONDS = 5.0
+
+logger = logging.getLogger(__name__)
 
 _local_pages: OrderedDict[str, tuple[bytes, dict]] = OrderedDict()
-_generation: dict[str, str | float] = {"value": "", "checked_at": float("-inf")}
+_generation: dict[str, str | float] = {"value": "", "checked_at": float("-inf"), "shared_down_until": float("-inf")}
 
 
 def reset_local_page_cache() -> None:
     _local_pages.clear()
-    _generation.update(value="", checked_at=float("-inf"))
+    _generation.update(value="", checked_at=float("-inf"), shared_down_until=float("-inf"))
+
+
+def _shared_cache_up() -> bool:
+    return time.monotonic() >= _generation["shared_down_until"]
+
+
+def _shared_cache_lost(error: Exception) -> None:
+    logger.warning("public pages: shared cache unavailable (%s); serving without it", type(error).__name__)
+    _generation["shared_down_until"] = time.monotonic() + CACHE_OUTAGE_PAUSE_SECONDS
 
 
 def _new_generation() -> None:
@@ -46,12 +62,17 @@ def public_content_changed(**kwargs) -> None:
 
 def _current_generation() -> str:
     now = time.monotonic()
-    if now - _generation["checked_at"] > GENERATION_CHECK_SECONDS:
-        value = cache.get(GENERATION_KEY)
-        if value is None:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    if now - _generation["checked_at"] > GENERATION_CHECK_SECONDS and _shared_cache_up():
+        try:
             value = cache.get(GENERATION_KEY)
-        _generation.update(value=value, checked_at=now)
+            if value is None:
+                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+                value = cache.get(GENERATION_KEY)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            # Content cannot change meanwhile: publishing needs the cache to announce a new generation.
+            _shared_cache_lost(error)
+        else:
+            _generation.update(value=value, checked_at=now)
     return _generation["value"]
 
 
@@ -71,11 +92,23 @@ def _remember_locally(key: str, page: tuple[bytes, dict]) -> None:
 
 def _cached_page(key: str) -> tuple[bytes, dict] | None:
     page = _local_pages.get(key)
-    if page is None:
-        page = cache.get(key)
+    if page is None and _shared_cache_up():
+        try:
+            page = cache.get(key)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            _shared_cache_lost(error)
         if page is not None:
             _remember_locally(key, page)
     return page
+
+
+def _share(key: str, page: tuple[bytes, dict]) -> None:
+    if not _shared_cache_up():
+        return
+    try:
+        cache.set(key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    except (redis.ConnectionError, redis.TimeoutError) as error:
+        _shared_cache_lost(error)
 
 
 def public_page(view):
@@ -106,7 +139,7 @@ def public_page(view):
             if not request.GET:
                 # Query strings (a FAQ search, ?as_of=) are endless: they stay in the bounded local
                 # memory only, so nobody can fill the shared cache by inventing them.
-                cache.set(key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+                _share(key, page)
             _remember_locally(key, page)
         return response
 

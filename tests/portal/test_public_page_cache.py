@@ -129,3 +129,24 @@ def test_the_generation_changes_again_when_the_edit_commits(client, demo_content
     for callback in callbacks:
         callback()
     assert cache.get(http.GENERATION_KEY) != during
+
+
+def test_public_pages_do_without_a_shared_cache_that_stopped_answering(client, demo_content, django_assert_num_queries):
+    from unittest import mock
+
+    import redis
+
+    from privacy_portal import http
+
+    assert client.get("/faq/").status_code == 200  # kept by this process too
+    down = mock.Mock(side_effect=redis.ConnectionError("Connection refused"))
+    with mock.patch.multiple(http.cache, get=down, set=down, add=down):
+        http._generation["checked_at"] = float("-inf")  # time to ask the shared cache again
+        with django_assert_num_queries(0):
+            assert client.get("/faq/").status_code == 200
+        with django_assert_num_queries(QUERIES["/companies/"]):
+            assert client.get("/companies/").status_code == 200
+        calls = down.call_count
+        # It is not asked again on every request while it is down: each would wait for its timeout.
+        assert client.get("/notices/group-joint-use/").status_code == 200
+        assert down.call_count == calls
