@@ -23,6 +23,9 @@ SECRET_PATH = re.compile(r"(/login/link/|/unsubscribe/)(?!<str:token>/)[^/\s?#\"
 # gunicorn's own lines name the client ("Invalid request from ip=203.0.113.7: …") and the URI of a
 # request it could not answer, query string included ("Error handling request GET /api/v1/…?customer=…").
 CLIENT_DETAILS = re.compile(r"(ip=)\S*?(?=: |\s|$)|(\?)[^\s\"']+")
+# PostgreSQL's errors quote the row in a DETAIL line: "Key (email)=(hanako@example.com) already exists.",
+# "Failing row contains (…, 楽天 花子, …)". A traceback keeps the first line, which names the constraint.
+DATABASE_DETAIL = re.compile(r"^(DETAIL:).*$", re.MULTILINE)
 MASK = "…"
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
@@ -84,11 +87,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def mask_traceback(text: str) -> str:
+    return DATABASE_DETAIL.sub(r"\1 " + MASK, text)
+
+
 class PlainFormatter(logging.Formatter):
     """Text for a developer's console: `time level logger [request id] message`."""
 
     def __init__(self):
         super().__init__(PLAIN_FORMAT, defaults={"request_id": "-"})
+
+    def formatException(self, ei) -> str:
+        return mask_traceback(super().formatException(ei))
 
 
 class JsonFormatter(BaseJsonFormatter):
@@ -98,12 +108,15 @@ class JsonFormatter(BaseJsonFormatter):
     {"time": "2025-04-01T00:12:34.567+00:00", "level": "INFO", "logger": "privacy_portal.requests",
      "message": "GET /my/ 200 4.1ms", "request_id": "3f2c…", "method": "GET", "route": "/my/", …}
 
-    `request_id` is null outside a request; a traceback is under `exc_info`. Japanese stays readable
-    (UTF-8, not \\u escapes).
+    `request_id` is null outside a request; a traceback is under `exc_info`, without the row values a
+    database error quotes. Japanese stays readable (UTF-8, not \\u escapes).
     """
 
     def __init__(self, **kwargs):
         super().__init__(**{"json_ensure_ascii": False, **kwargs})
+
+    def formatException(self, ei) -> str:
+        return mask_traceback(super().formatException(ei))
 
     def add_fields(self, log_data: dict, record: logging.LogRecord, message_dict: dict) -> None:
         log_data["time"] = datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(

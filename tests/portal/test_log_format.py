@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError
 
-from privacy_portal.logging import JsonFormatter, MaskClientFilter, current_request_id
+from privacy_portal.logging import JsonFormatter, MaskClientFilter, PlainFormatter, current_request_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,6 +59,26 @@ def test_it_keeps_the_traceback_and_japanese_readable():
     text = JsonFormatter().format(made)
     assert "\n" not in text and "保存できません" in text
     assert "ValueError: 失敗" in json.loads(text)["exc_info"]
+
+
+@pytest.mark.parametrize("formatter", [JsonFormatter(), PlainFormatter()], ids=["json", "plain"])
+def test_a_database_errors_traceback_keeps_the_constraint_but_not_the_row(formatter):
+    # As psycopg words a failed unique and check constraint.
+    messages = (
+        'duplicate key value violates unique constraint "consents_policyholder_email_key"\n'
+        "DETAIL:  Key (email)=(hanako@example.com) already exists.",
+        'new row violates check constraint "kana_katakana"\nDETAIL:  Failing row contains (7, C000123456, 楽天 花子).',
+    )
+    for message in messages:
+        try:
+            raise IntegrityError(message)
+        except IntegrityError:
+            made = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), None)
+            made.exc_info = sys.exc_info()
+        text = formatter.format(made)
+        assert "violates" in text and "DETAIL: …" in text
+        for value in ("hanako@example.com", "C000123456", "楽天 花子"):
+            assert value not in text
 
 
 def test_the_console_puts_the_request_id_on_every_line(caplog):
