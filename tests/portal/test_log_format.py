@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError
 
-from privacy_portal.logging import JsonFormatter, MaskClientFilter, PlainFormatter, current_request_id
+from privacy_portal.logging import JsonFormatter, MaskClientFilter, PlainFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,17 +79,6 @@ def test_a_database_errors_traceback_keeps_the_constraint_but_not_the_row(format
         assert "violates" in text and "DETAIL: …" in text
         for value in ("hanako@example.com", "C000123456", "楽天 花子"):
             assert value not in text
-
-
-def test_the_console_puts_the_request_id_on_every_line(caplog):
-    token = current_request_id.set("lb-0123456789abcdef")
-    try:
-        console = next(h for h in logging.getLogger().handlers if h.filters)
-        made = record()
-        assert all(log_filter.filter(made) for log_filter in console.filters)
-    finally:
-        current_request_id.reset(token)
-    assert json.loads(JsonFormatter().format(made))["request_id"] == "lb-0123456789abcdef"
 
 
 @pytest.mark.parametrize(
