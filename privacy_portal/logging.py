@@ -1,31 +1,135 @@
-"""Logging filters. Attached to the handlers in settings.LOGGING."""
+"""Log filters and the JSON formatter, attached to the handlers in settings.LOGGING.
 
+No log line may carry a customer's email, name or customer number, a live token or a client's IP
+address: the request line (privacy_portal/requestlog.py) is built from the URL pattern, the JSON
+formatter writes only the fields it names, and the filters mask what Django and gunicorn put into
+their own messages.
+"""
+
+import contextvars
+import datetime
 import logging
 import re
 
+from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
+
+# The id of the request this thread is answering; set by the request-log middleware.
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
 # Paths whose last segment is a live secret: a login link and a one-click unsubscribe link. Django's
 # django.request logger writes the path of every 4xx ("Bad Request: %s"), so the token would reach the log.
-SECRET_PATH = re.compile(r"(/login/link/|/unsubscribe/)[^/\s?#\"']+")
+# The URL pattern of the request line (`/login/link/<str:token>/`) is left as it is.
+SECRET_PATH = re.compile(r"(/login/link/|/unsubscribe/)(?!<str:token>/)[^/\s?#\"']+")
+# gunicorn's own lines name the client ("Invalid request from ip=203.0.113.7: …") and the URI of a
+# request it could not answer, query string included ("Error handling request GET /api/v1/…?customer=…").
+CLIENT_DETAILS = re.compile(r"(ip=)\S*?(?=: |\s|$)|(\?)[^\s\"']+")
+# PostgreSQL's errors quote the row in a DETAIL line: "Key (email)=(hanako@example.com) already exists.",
+# "Failing row contains (…, 楽天 花子, …)". A traceback keeps the first line, which names the constraint.
+DATABASE_DETAIL = re.compile(r"^(DETAIL:).*$", re.MULTILINE)
 MASK = "…"
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+# What a JSON line holds besides time, level, logger, message, request_id and a traceback. Anything
+# else a caller or a library passes as `extra` is left out: Django's django.request passes the request
+# itself, whose repr holds the full path with its query string (a customer number, a login token).
+JSON_EXTRA_FIELDS = ("method", "route", "status", "duration_ms", "streamed", "status_code")
 
 
 def mask_tokens(text: str) -> str:
     return SECRET_PATH.sub(lambda match: match.group(1) + MASK, text)
 
 
-class MaskTokensFilter(logging.Filter):
-    """Replace the token in login-link and unsubscribe paths with … in the record's message.
+def mask_client_details(text: str) -> str:
+    return CLIENT_DETAILS.sub(lambda match: (match.group(1) or match.group(2)) + MASK, text)
 
-    The message is formatted first, so a path split between `msg` and `args` is caught too; a record
-    with a token is left with the masked text as `msg` and no `args`.
+
+class _MaskFilter(logging.Filter):
+    """Replace what `mask` finds in the record's message with …
+
+    The message is formatted first, so a secret split between `msg` and `args` is caught too; a record
+    with one is left with the masked text as `msg` and no `args`.
     """
+
+    @staticmethod
+    def mask(text: str) -> str:
+        raise NotImplementedError
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a malformed record: leave it to the handler's own error handling
             return True
-        masked = mask_tokens(message)
+        masked = self.mask(message)
         if masked != message:
             record.msg, record.args = masked, ()
         return True
+
+
+class MaskTokensFilter(_MaskFilter):
+    """The token of login-link and unsubscribe paths."""
+
+    mask = staticmethod(mask_tokens)
+
+
+class MaskClientFilter(_MaskFilter):
+    """The client's address and the query string in gunicorn's own lines."""
+
+    mask = staticmethod(mask_client_details)
+
+
+class RequestIdFilter(logging.Filter):
+    """Give the record the id of the request being answered, so that every line it causes can be found."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request_id = current_request_id.get()
+        if request_id is not None:
+            record.request_id = request_id
+        return True
+
+
+def mask_traceback(text: str) -> str:
+    return DATABASE_DETAIL.sub(r"\1 " + MASK, text)
+
+
+class PlainFormatter(logging.Formatter):
+    """Text for a developer's console: `time level logger [request id] message`."""
+
+    def __init__(self):
+        super().__init__(PLAIN_FORMAT, defaults={"request_id": "-"})
+
+    def formatException(self, ei) -> str:
+        return mask_traceback(super().formatException(ei))
+
+
+class JsonFormatter(BaseJsonFormatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, message and request_id on every
+    line, then the fields of JSON_EXTRA_FIELDS the record has. A request line:
+
+    {"time": "2025-04-01T00:12:34.567+00:00", "level": "INFO", "logger": "privacy_portal.requests",
+     "message": "GET /my/ 200 4.1ms", "request_id": "3f2c…", "method": "GET", "route": "/my/", …}
+
+    `request_id` is null outside a request; a traceback is under `exc_info`, without the row values a
+    database error quotes. Japanese stays readable (UTF-8, not \\u escapes).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"json_ensure_ascii": False, **kwargs})
+
+    def formatException(self, ei) -> str:
+        return mask_traceback(super().formatException(ei))
+
+    def add_fields(self, log_data: dict, record: logging.LogRecord, message_dict: dict) -> None:
+        log_data["time"] = datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(
+            timespec="milliseconds"
+        )
+        log_data["level"] = record.levelname
+        log_data["logger"] = record.name
+        log_data["message"] = record.message
+        log_data["request_id"] = getattr(record, "request_id", None)
+        fields = record.__dict__
+        for key in JSON_EXTRA_FIELDS:
+            if key in fields:
+                log_data[key] = fields[key]
+        for key in ("exc_info", "stack_info"):
+            if message_dict.get(key):
+                log_data[key] = message_dict[key]

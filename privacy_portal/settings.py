@@ -32,6 +32,7 @@ env = environ.Env(
     PUBLIC_CACHE_SECONDS=(int, 300),
     PUBLIC_PAGE_CACHE_SECONDS=(int, 86400),
     LOG_LEVEL=(str, "INFO"),
+    LOG_FORMAT=(str, ""),
     TRUSTED_PROXY_COUNT=(int, 0),
     API_RATE_LIMIT=(int, 600),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it times everything and sees every answer, the redirects and error pages of the others too.
+    "privacy_portal.requestlog.request_log",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -213,14 +216,36 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# json: one JSON object a line, for the log shipper (privacy_portal/logging.py); plain: text for a console.
+LOG_FORMAT = env("LOG_FORMAT") or ("json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # django.request logs the path of every 4xx: the filter masks the token of login and unsubscribe links.
-    "filters": {"mask_tokens": {"()": "privacy_portal.logging.MaskTokensFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_tokens"]}},
+    "formatters": {
+        "plain": {"()": "privacy_portal.logging.PlainFormatter"},
+        "json": {"()": "privacy_portal.logging.JsonFormatter"},
+    },
+    "filters": {
+        "request_id": {"()": "privacy_portal.logging.RequestIdFilter"},
+        # django.request logs the path of every 4xx: the token of login and unsubscribe links is masked.
+        "mask_tokens": {"()": "privacy_portal.logging.MaskTokensFilter"},
+        "mask_client": {"()": "privacy_portal.logging.MaskClientFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "mask_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
-    # On the logger too, so that Django's own handlers (its DEBUG console, mail_admins) get it masked.
-    "loggers": {"django.request": {"filters": ["mask_tokens"]}},
+    "loggers": {
+        # On the logger too, so that Django's own handlers (its DEBUG console, mail_admins) get it masked.
+        "django.request": {"filters": ["mask_tokens"]},
+        # gunicorn's own lines (gunicorn.conf.py): the same console, without a client's address or query string.
+        "gunicorn.error": {"handlers": ["console"], "filters": ["mask_client"], "propagate": False},
+    },
 }

@@ -1,0 +1,86 @@
+"""Every request gets an id, sent back as `X-Request-ID` and put on every log line the request causes,
+and leaves one line on `privacy_portal.requests`: method, URL pattern, status, duration.
+
+Never the path itself (a login link's path is its token, a receipt's path its number), the query
+string, the client's address or user agent, or who the client is. First in MIDDLEWARE, so that it
+times everything and sees every answer: redirects, error pages, static files, the API.
+"""
+
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.core.signals import request_finished
+
+from .logging import current_request_id
+
+logger = logging.getLogger("privacy_portal.requests")
+
+HEADER = "X-Request-ID"
+# An id the load balancer set: used only from behind a trusted proxy, and only if it is a plain
+# token, so that a client cannot write what it likes into the log.
+INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
+
+
+def _request_id(request) -> str:
+    incoming = request.META.get("HTTP_X_REQUEST_ID")
+    if incoming and settings.TRUSTED_PROXY_COUNT > 0 and INCOMING_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+def _route(request) -> str | None:
+    """The URL pattern that answered (`/login/link/<str:token>/`); None for a path no pattern matched."""
+    match = request.resolver_match
+    return None if match is None else "/" + match.route
+
+
+def _log(request, status: int, started: float, *, streamed: bool) -> None:
+    method, route, duration_ms = request.method, _route(request), round((time.monotonic() - started) * 1000, 1)
+    logger.info(
+        "%s %s %d %.1fms",
+        method,
+        route or "-",
+        status,
+        duration_ms,
+        extra={"method": method, "route": route, "status": status, "duration_ms": duration_ms, "streamed": streamed},
+    )
+
+
+def _logged_stream(content, request, status: int, started: float):
+    try:
+        yield from content
+    finally:  # also when the client goes away mid-stream
+        _log(request, status, started, streamed=True)
+
+
+def _forget_request_id(**kwargs) -> None:
+    current_request_id.set(None)
+
+
+# Sent when the server closes the response, after the last byte of a stream.
+request_finished.connect(_forget_request_id, dispatch_uid="privacy_portal.requestlog")
+
+
+def request_log(get_response):
+    def middleware(request):
+        started = time.monotonic()
+        request_id = _request_id(request)
+        # Kept until the response is closed, not only until the middleware returns: Django logs a 4xx
+        # after it, and a streamed answer is written after it too.
+        current_request_id.set(request_id)
+        response = get_response(request)
+        # Set on the way out, on each response: a cached public page never replays another request's id.
+        response[HEADER] = request_id
+        # A streamed answer is logged when its stream ends, as the API logs it. A file (static files)
+        # goes out by sendfile, which a wrapped stream would lose: it is logged when its answer starts.
+        if response.streaming and getattr(response, "file_to_stream", None) is None:
+            content = response.streaming_content
+            response.streaming_content = _logged_stream(content, request, response.status_code, started)
+        else:
+            _log(request, response.status_code, started, streamed=False)
+        return response
+
+    return middleware

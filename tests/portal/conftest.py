@@ -1,0 +1,40 @@
+import io
+import json
+import logging
+
+import pytest
+
+from privacy_portal.logging import JsonFormatter, RequestIdFilter
+
+
+@pytest.fixture
+def json_log():
+    """The log as the JSON console writes it: lines() -> one dict per line.
+
+    A second handler on the root logger with the JSON formatter and the filters of the console handler
+    that settings.LOGGING configured (the test settings write plain text).
+    """
+    root = logging.getLogger()
+    console = next(h for h in root.handlers if any(isinstance(f, RequestIdFilter) for f in h.filters))
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    for log_filter in console.filters:
+        handler.addFilter(log_filter)
+    root.addHandler(handler)
+
+    class Log:
+        @staticmethod
+        def text() -> str:
+            return stream.getvalue()
+
+        @staticmethod
+        def lines() -> list[dict]:
+            return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+        @classmethod
+        def requests(cls) -> list[dict]:
+            return [line for line in cls.lines() if line["logger"] == "privacy_portal.requests"]
+
+    yield Log
+    root.removeHandler(handler)
