@@ -6,6 +6,7 @@ With DJANGO_ENV=production the site refuses to start without a real SECRET_KEY a
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -52,7 +53,8 @@ if PRODUCTION:
 SITE_URL = env("SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with staff.admin_site.StaffAdminSite as admin.site (the second factor).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +68,8 @@ INSTALLED_APPS = [
     "api",
     "staff",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a login refused by its lockout into the lockout page.
@@ -195,7 +200,8 @@ TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
 # Staff login security (staff/). django-axes counts failed admin logins in the database (AccessAttempt),
 # which every app server shares. The key is the pair (username, IP): five failures lock that pair out
 # for 30 minutes, so an attacker cannot lock every staff member out from one address, nor the staff
-# behind one office address lock each other out. A login that succeeds clears the pair's failures.
+# behind one office address lock each other out; guessing across many addresses is what the second
+# factor is for. A login that succeeds clears the pair's failures.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -210,7 +216,12 @@ AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "staff.lockout.client_str"
 # Masked in the request data AccessAttempt keeps.
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# The admin asks for a 確認コード from an authenticator app (django-otp TOTP): on in production unless
+# ADMIN_REQUIRE_OTP=false, off elsewhere so that `make run` and its demo staff log in with a password.
+ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=PRODUCTION)
+# Authenticator apps show this beside the username; the host tells one installation from another.
+OTP_TOTP_ISSUER = f"Privacy portal {urlsplit(SITE_URL).hostname}"
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,6 +4,9 @@ import logging
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +42,17 @@ def test_failures_a_lockout_and_a_login_log_no_username_or_address(client, caplo
     for personal in (USERNAME, "sato.hanako", ADDRESS, "192.0.2.1", PASSWORD):
         assert personal not in logged
 
+
+@override_settings(ADMIN_REQUIRE_OTP=True)
+def test_a_wrong_code_logs_no_username_address_or_code(client, caplog, staff_member):
+    device = TOTPDevice.objects.create(user=staff_member, name="app", confirmed=True)
+    caplog.set_level(logging.DEBUG)
+    right = f"{totp(device.bin_key):06d}"
+    assert log_in(client, PASSWORD, otp_token=right).status_code == 302
+    client.logout()
+    assert log_in(client, PASSWORD, otp_token="000000").status_code == 200
+
+    logged = everything_logged(caplog)
+    assert "AXES: New login failure by path=/admin/login/" in logged
+    for personal in (USERNAME, ADDRESS, right, device.key):
+        assert personal not in logged
