@@ -4,7 +4,9 @@ The defaults let `make run` start with nothing set (SQLite file, local-memory ca
 With DJANGO_ENV=production the site refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -56,7 +58,8 @@ if PRODUCTION:
 SITE_URL = env("SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with staff.admin_site.StaffAdminSite as admin.site (the second factor).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +71,10 @@ INSTALLED_APPS = [
     "faq",
     "consents",
     "api",
+    "staff",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -81,9 +88,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "privacy_portal.outage.OutageMiddleware",
+    # Last, as axes asks: it turns a login refused by its lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "privacy_portal.urls"
@@ -204,6 +214,32 @@ CSRF_FAILURE_VIEW = "consents.views.csrf_failure"
 # Proxies (load balancers) in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR.
 # Login rate limits per IP and the IP address in consent events depend on it.
 TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
+
+# Staff login security (staff/). django-axes counts failed admin logins in the database (AccessAttempt),
+# which every app server shares. The key is the pair (username, IP): five failures lock that pair out
+# for 30 minutes, so an attacker cannot lock every staff member out from one address, nor the staff
+# behind one office address lock each other out; guessing across many addresses is what the second
+# factor is for. A login that succeeds clears the pair's failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "consents.login.client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
+# No usernames or IP addresses in the log: axes names a client by the path alone.
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "staff.lockout.client_str"
+# Masked in the request data AccessAttempt keeps.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# The admin asks for a 確認コード from an authenticator app (django-otp TOTP): on in production unless
+# ADMIN_REQUIRE_OTP=false, off elsewhere so that `make run` and its demo staff log in with a password.
+ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=PRODUCTION)
+# Authenticator apps show this beside the username; the host tells one installation from another.
+OTP_TOTP_ISSUER = f"Privacy portal {urlsplit(SITE_URL).hostname}"
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from notices.management.commands.load_demo_content import DEMO_PASSWORD
 
@@ -11,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def test_it_creates_an_editor_and_an_approver_who_can_log_in_to_the_admin(capsys):
     call_command("load_demo_content", verbosity=1)
-    editor = authenticate(username="editor", password=DEMO_PASSWORD)
-    approver = authenticate(username="approver", password=DEMO_PASSWORD)
+    # With a request, as the admin's login form authenticates: django-axes counts logins per request.
+    request = RequestFactory().post("/admin/login/")
+    editor = authenticate(request, username="editor", password=DEMO_PASSWORD)
+    approver = authenticate(request, username="approver", password=DEMO_PASSWORD)
     assert editor.is_staff and not editor.is_superuser
     assert list(editor.groups.values_list("name", flat=True)) == ["編集者"]
     assert list(approver.groups.values_list("name", flat=True)) == ["承認者"]
