@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -62,6 +63,10 @@ class StaffLoginForm(AdminAuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        # Django sets the field's max_length after building it, so nothing enforces it: a longer name
+        # would reach authenticate() and axes, whose attempt row (varchar 255) PostgreSQL refuses.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length or 150))
         if not settings.ADMIN_REQUIRE_OTP:
             del self.fields["otp_token"]
             return
