@@ -235,9 +235,11 @@ AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "staff.lockout.client_str"
 # Masked in the request data AccessAttempt keeps.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
-# The admin asks for a 確認コード from an authenticator app (django-otp TOTP): on in production unless
-# ADMIN_REQUIRE_OTP=false, off elsewhere so that `make run` and its demo staff log in with a password.
+# The admin asks for a 確認コード from an authenticator app (django-otp TOTP): always in production, off
+# elsewhere unless asked for, so that `make run` and its demo staff log in with a password.
 ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=PRODUCTION)
+if PRODUCTION and not ADMIN_REQUIRE_OTP:
+    raise ImproperlyConfigured("DJANGO_ENV=production requires a second factor for the admin: unset ADMIN_REQUIRE_OTP.")
 # Authenticator apps show this beside the username; the host tells one installation from another.
 OTP_TOTP_ISSUER = f"Privacy portal {urlsplit(SITE_URL).hostname}"
 
