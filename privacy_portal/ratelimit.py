@@ -1,18 +1,29 @@
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 
 def count_hit(key: str, *, window: int) -> int:
     """Count one request under `key` in the shared cache (Redis in production, so the count holds
     across servers) and return the count so far; the key expires `window` seconds after its first hit.
 
-    One round trip on every hit but the first.
+    On Redis, one round trip: SET NX EX and INCR in one MULTI/EXEC. Django's own incr() checks that
+    the key exists and then increments it, in two commands; a key that expires between them comes back
+    without an expiry, and a limit on an address would then refuse that address for ever.
     """
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        with cache._cache.get_client(full_key, write=True).pipeline(transaction=True) as pipe:
+            pipe.set(full_key, 0, ex=window, nx=True)
+            pipe.incr(full_key)
+            return pipe.execute()[1]
+    # Other backends (local memory in development and tests) lock around their own incr().
     try:
         return cache.incr(key)
     except ValueError:
-        # The first hit; if another server made it at the same moment, count on theirs.
+        # The first hit; if another process made it at the same moment, count on theirs.
         return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
 
 
