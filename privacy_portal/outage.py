@@ -2,10 +2,12 @@
 never a 500 trace. Public pages already in the page cache keep serving (privacy_portal.http), and the
 next request after the service is back works again without a restart (CONN_HEALTH_CHECKS)."""
 
+import contextvars
 import logging
 
 import redis
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -19,10 +21,34 @@ OUTAGE_ERRORS = (OperationalError, InterfaceError, redis.ConnectionError, redis.
 RETRY_AFTER_SECONDS = 30
 
 
+class RequestWrites:
+    """Whether a transaction of this request has committed a change: then the 503 page must not say
+    that nothing was saved (the cache can fail after the commit, when the session is saved)."""
+
+    committed = False
+
+
+_current_writes: contextvars.ContextVar[RequestWrites | None] = contextvars.ContextVar("writes", default=None)
+
+
+def _note_write(sender, **kwargs) -> None:
+    writes = _current_writes.get()
+    if writes is not None:
+        # At once outside a transaction; after the commit inside one, and never if it rolls back.
+        transaction.on_commit(lambda: setattr(writes, "committed", True))
+
+
+post_save.connect(_note_write, dispatch_uid="privacy_portal.outage.post_save")
+post_delete.connect(_note_write, dispatch_uid="privacy_portal.outage.post_delete")
+
+
 def unavailable_page(request, exception: BaseException):
     # The class name only: the message of a connection error names hosts, never a customer.
     logger.warning("service unavailable: %s on %s", type(exception).__name__, request.method)
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    writes = getattr(request, "writes", None)
+    if writes is not None and writes.committed:
+        message = _("What you sent has been saved, but this page could not be shown. Check the result later.")
+    elif request.method in ("GET", "HEAD", "OPTIONS"):
         message = _("The service is temporarily unavailable. Please try again in a few minutes.")
     else:
         # The request's transaction was rolled back (or never began): what was sent is not stored.
@@ -40,7 +66,12 @@ class OutageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        request.writes = RequestWrites()
+        token = _current_writes.set(request.writes)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_writes.reset(token)
 
     def process_exception(self, request, exception):
         if isinstance(exception, OUTAGE_ERRORS):

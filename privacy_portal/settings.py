@@ -138,7 +138,7 @@ if PRODUCTION and CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] not in ("Redis
 # Sessions live in the shared cache (Redis in production), so they hold across app servers and a
 # customer's 30-minute idle clock costs no database write on every page. A Redis restart logs
 # everyone out, which short-lived sessions can afford.
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_ENGINE = "privacy_portal.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
