@@ -10,6 +10,7 @@ import hashlib
 import ipaddress
 import logging
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.db import transaction
@@ -71,9 +72,21 @@ def rate_limited(scope: str, identifier: str) -> bool:
     return over_limit(scope, identifier, limit=limit, window=window)
 
 
-def login_link_issue(*, email: str) -> None:
-    """Email a login link if the address belongs to a policyholder; do nothing visible otherwise."""
-    policyholder = Policyholder.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+def login_policyholder(email: str) -> Policyholder | None:
+    """The policyholder a login address finds, as the database compares it (case-insensitively)."""
+    return Policyholder.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+
+
+def login_address_limited(email: str, policyholder: Policyholder | None) -> bool:
+    """Count one login request for the address. A known address counts on its policyholder: the
+    database also matches spellings that Python's lower() keeps apart (ſ for s, ı for i), and each
+    such variant must not get five more emails to the same mailbox."""
+    identifier = f"policyholder:{policyholder.pk}" if policyholder else unicodedata.normalize("NFKC", email).casefold()
+    return rate_limited("login-address", identifier)
+
+
+def login_link_issue(*, policyholder: Policyholder | None) -> None:
+    """Email a login link to the policyholder the address found; do nothing visible otherwise."""
     if policyholder is None:
         return
     token = secrets.token_urlsafe(32)

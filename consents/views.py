@@ -19,9 +19,11 @@ from .login import (
     current_policyholder,
     customer_login,
     customer_logout,
+    login_address_limited,
     login_link_check,
     login_link_issue,
     login_link_redeem,
+    login_policyholder,
     policyholder_required,
     rate_limited,
 )
@@ -67,7 +69,10 @@ def login(request):
     # Both limits count every request, known address or not, so a refusal says nothing about who is registered.
     over_ip = rate_limited("login-ip", client_ip(request) or "unknown")
     form = LoginForm(request.POST)
-    over_address = form.is_valid() and rate_limited("login-address", form.cleaned_data["email"])
+    policyholder = over_address = None
+    if form.is_valid():
+        policyholder = login_policyholder(form.cleaned_data["email"])
+        over_address = login_address_limited(form.cleaned_data["email"], policyholder)
     if over_ip or over_address:
         response = error_page(
             request, status=429, message=_("There were too many login requests. Wait 15 minutes and try again.")
@@ -76,7 +81,7 @@ def login(request):
         return response
     if not form.is_valid():
         return render(request, "consents/login.html", {"form": form}, status=400)
-    login_link_issue(email=form.cleaned_data["email"])
+    login_link_issue(policyholder=policyholder)
     return redirect("consents:login_sent")
 
 

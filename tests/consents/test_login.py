@@ -60,6 +60,27 @@ def test_the_sixth_request_for_one_address_is_refused(policyholder):
     assert len(mail.outbox) == 5
 
 
+@pytest.mark.parametrize("variant", ["HANAKO@EXAMPLE.COM", "Hanako@Example.com", " hanako@example.com "])
+def test_other_spellings_of_the_address_share_its_limit(policyholder, variant):
+    for n in range(5):
+        request_link(Client(), "hanako@example.com", ip=f"192.0.2.{n}")
+    assert request_link(Client(), variant, ip="192.0.2.99").status_code == 429
+    assert len(mail.outbox) == 5
+
+
+def test_spellings_the_database_folds_count_on_the_policyholder_they_find(policyholder):
+    # PostgreSQL's case-insensitive match finds hanako@ for "ſ" (long s) and "ı" (dotless i) spellings,
+    # which Python's lower() leaves alone: counted apart, each would get five more emails.
+    policyholder.email = "suzuki.ichiro@example.com"
+    policyholder.save()
+    for n in range(5):
+        request_link(Client(), "suzuki.ichiro@example.com", ip=f"192.0.2.{n}")
+    variants = ["ſuzuki.ichiro@example.com", "suzuki.ıchiro@example.com", "ſuzuki.ıchıro@example.com"]
+    for n, variant in enumerate(variants):
+        request_link(Client(), variant, ip=f"198.51.100.{n}")
+    assert len(mail.outbox) == 5
+
+
 def test_an_unknown_address_is_limited_the_same_way(db):
     statuses = [request_link(Client(), "nobody@example.com", ip=f"192.0.2.{n}").status_code for n in range(6)]
     assert statuses == [302] * 5 + [429]
