@@ -34,7 +34,9 @@ def _database_answers() -> bool:
 
 
 def _cache_answers() -> bool:
-    key, value = "readyz:probe", secrets.token_hex(8)
+    # A key of this probe's own: probes of other servers and workers run at the same time.
+    value = secrets.token_hex(8)
+    key = f"readyz:{value}"
     try:
         cache.set(key, value, timeout=10)
         return cache.get(key) == value

@@ -1,35 +1,12 @@
 """The counters behind the login, unsubscribe and API limits, on Redis as in production."""
 
-import os
-import secrets
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-import redis
 from django.core.cache import caches
 
 from privacy_portal.ratelimit import count_hit
-
-REDIS_URL = "redis://127.0.0.1:6379/2"
-
-
-@pytest.fixture
-def redis_cache(settings):
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is required in CI")
-        pytest.skip(f"needs Redis at {REDIS_URL}")
-    prefix = f"test-{secrets.token_hex(6)}"
-    backend = "django.core.cache.backends.redis.RedisCache"
-    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
-    client = redis.Redis.from_url(REDIS_URL)
-    yield client
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
 
 
 def test_every_hit_is_counted_once_under_concurrency(redis_cache):

@@ -34,3 +34,14 @@ def test_it_is_503_naming_the_cache_when_the_cache_is_down(client, db):
 def test_liveness_answers_with_or_without_the_slash(client, path):
     response = client.get(path)
     assert response.status_code == 200 and b"OK" in response.content
+
+
+def test_simultaneous_probes_do_not_fail_each_other(redis_cache):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from privacy_portal.views import _cache_answers
+
+    # Load balancer nodes probe every server's workers at once; each probe must see its own write.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: _cache_answers(), range(1000)))
+    assert all(answers)
