@@ -30,12 +30,13 @@ SALT = "consents.unsubscribe"
 # Marketing emails are read long after they are sent; a year keeps every recent email's link working.
 UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=365)
 ONE_CLICK = "One-Click"
-# (requests, window in seconds), counted in the shared cache. A mailbox provider sends each customer's
-# one-click POST from a pool of its servers, so one address may carry many customers' unsubscribes;
-# one link needs only a few requests (the page, the button, a provider's retry).
+# (requests, window in seconds), counted in the shared cache. One link needs only a few requests (a
+# link scanner, the page, the button, a provider's retry). A mailbox provider sends its customers'
+# one-click POSTs from a pool of its servers, so an address is limited only for links that are not
+# ours: valid unsubscribes are never refused for coming from a busy address.
 RATE_LIMITS = {
-    "unsubscribe-ip": (60, 60),
     "unsubscribe-link": (10, 15 * 60),
+    "unsubscribe-invalid-ip": (60, 60),
 }
 
 
@@ -75,28 +76,27 @@ def _idempotency_key(token: str, policyholder: Policyholder, company) -> str:
     return f"unsubscribe:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{last_event or 0}"
 
 
-def _rate_limited(request, token: str) -> bool:
-    identifiers = {"unsubscribe-ip": client_ip(request) or "unknown", "unsubscribe-link": token}
-    # Both are counted on every request, valid link or not, before the link is read.
-    hits = [
-        over_limit(scope, identifiers[scope], limit=limit, window=window)
-        for scope, (limit, window) in RATE_LIMITS.items()
-    ]
-    return any(hits)
+def _too_many(request, scope: str, identifier: str):
+    """The 429 page once `identifier` is over the limit of `scope`, else None."""
+    limit, window = RATE_LIMITS[scope]
+    if not over_limit(scope, identifier, limit=limit, window=window):
+        return None
+    message = _("There were too many requests. Wait a few minutes and try again.")
+    response = error_page(request, status=429, message=message)
+    response["Retry-After"] = str(window)
+    return response
 
 
 @csrf_exempt
 @allow_methods("GET", "HEAD", "POST")
 def unsubscribe(request, token: str):
-    if _rate_limited(request, token):
-        response = error_page(
-            request, status=429, message=_("There were too many requests. Wait a few minutes and try again.")
-        )
-        response["Retry-After"] = str(RATE_LIMITS["unsubscribe-ip"][1])
-        return response
+    refused = _too_many(request, "unsubscribe-link", token)
+    if refused:
+        return refused
     found, message = _read(token)
     if found is None:
-        return error_page(request, status=400, message=message, title=_("This link cannot be used"))
+        refused = _too_many(request, "unsubscribe-invalid-ip", client_ip(request) or "unknown")
+        return refused or error_page(request, status=400, message=message, title=_("This link cannot be used"))
     policyholder, company, _campaign = found
     channel = Channel.objects.get(code=Channel.Code.EMAIL)
     context = {"company": company, "channel": channel}

@@ -173,14 +173,15 @@ def test_one_link_is_refused_after_ten_requests_in_fifteen_minutes(subscriber, l
     assert statuses == [200] * 10 + [429] * 2
     assert ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).count() == 1
     refused = one_click(path)
-    assert "数分待ってから" in refused.content.decode() and refused["Retry-After"] == "60"
+    assert "数分待ってから" in refused.content.decode() and refused["Retry-After"] == "900"
 
 
-def test_one_address_is_refused_after_sixty_requests_a_minute(subscriber, life):
-    forged = [one_click(f"unsubscribe/forged-{n}/").status_code for n in range(60)]
-    assert set(forged) == {400}
-    # The next request from that address is refused, even with a valid link.
-    assert one_click(link_path(subscriber, life)).status_code == 429
-    assert not ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).exists()
-    # Another address is not affected.
-    assert one_click(link_path(subscriber, life), REMOTE_ADDR="192.0.2.10").status_code == 200
+def test_an_address_sending_links_that_are_not_ours_is_refused_after_sixty_a_minute(subscriber, life):
+    forged = [one_click(f"unsubscribe/forged-{n}/").status_code for n in range(61)]
+    assert forged == [400] * 60 + [429]
+    # A mailbox provider's pool sends many customers' unsubscribes from one address: valid links from
+    # it are still honoured.
+    assert one_click(link_path(subscriber, life)).status_code == 200
+    assert ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).count() == 1
+    # Another address is not affected by the first one's forgeries.
+    assert one_click("unsubscribe/forged-x/", REMOTE_ADDR="192.0.2.10").status_code == 400
