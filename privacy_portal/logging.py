@@ -77,6 +77,25 @@ class MaskClientFilter(_MaskFilter):
     mask = staticmethod(mask_client_details)
 
 
+def route_of(request) -> str | None:
+    """The URL pattern that answered (`/login/link/<str:token>/`); None for a path no pattern matched."""
+    match = getattr(request, "resolver_match", None)
+    return None if match is None else "/" + match.route
+
+
+class PathToRouteFilter(logging.Filter):
+    """Django's django.request line names the request's path ("Not Found: /my/receipts/R2026…/"), and a
+    path can hold a receipt number, a token, or an email address typed into the address bar. The line
+    keeps the URL pattern instead, as the request line does ("-" where no pattern matched)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        args = record.args
+        if request is not None and isinstance(args, tuple) and args and args[-1] == getattr(request, "path", None):
+            record.args = (*args[:-1], route_of(request) or "-")
+        return True
+
+
 class RequestIdFilter(logging.Filter):
     """Give the record the id of the request being answered, so that every line it causes can be found."""
 

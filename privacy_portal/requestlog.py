@@ -14,7 +14,7 @@ import uuid
 from django.conf import settings
 from django.core.signals import request_finished
 
-from .logging import current_request_id
+from .logging import current_request_id, route_of
 
 logger = logging.getLogger("privacy_portal.requests")
 
@@ -31,14 +31,8 @@ def _request_id(request) -> str:
     return uuid.uuid4().hex
 
 
-def _route(request) -> str | None:
-    """The URL pattern that answered (`/login/link/<str:token>/`); None for a path no pattern matched."""
-    match = request.resolver_match
-    return None if match is None else "/" + match.route
-
-
 def _log(request, status: int, started: float, *, streamed: bool) -> None:
-    method, route, duration_ms = request.method, _route(request), round((time.monotonic() - started) * 1000, 1)
+    method, route, duration_ms = request.method, route_of(request), round((time.monotonic() - started) * 1000, 1)
     logger.info(
         "%s %s %d %.1fms",
         method,

@@ -268,7 +268,9 @@ LOGGING = {
     },
     "filters": {
         "request_id": {"()": "privacy_portal.logging.RequestIdFilter"},
-        # django.request logs the path of every 4xx: the token of login and unsubscribe links is masked.
+        # django.request logs the path of every 4xx and 5xx: it gets the URL pattern instead, and any
+        # other message the token of login and unsubscribe links masked.
+        "path_to_route": {"()": "privacy_portal.logging.PathToRouteFilter"},
         "mask_tokens": {"()": "privacy_portal.logging.MaskTokensFilter"},
         "mask_client": {"()": "privacy_portal.logging.MaskClientFilter"},
     },
@@ -282,7 +284,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
     "loggers": {
         # On the logger too, so that Django's own handlers (its DEBUG console, mail_admins) get it masked.
-        "django.request": {"filters": ["mask_tokens"]},
+        "django.request": {"filters": ["path_to_route", "mask_tokens"]},
         # gunicorn's own lines (gunicorn.conf.py): the same console, without a client's address or query string.
         "gunicorn.error": {"handlers": ["console"], "filters": ["mask_client"], "propagate": False},
     },

@@ -42,5 +42,16 @@ def test_it_is_configured_for_django_request(caplog):
 def test_it_keeps_the_token_of_a_refused_link_out_of_the_log(client, db, caplog):
     assert client.get(f"/unsubscribe/{TOKEN}/").status_code == 400
     assert client.post(f"/login/link/{TOKEN}/").status_code == 400
-    assert "Bad Request: /unsubscribe/…/" in caplog.text
+    assert "Bad Request: /unsubscribe/<str:token>/" in caplog.text
     assert TOKEN not in caplog.text
+
+
+def test_a_refused_path_is_logged_as_its_url_pattern(customer, client, caplog):
+    # A path can hold what identifies a customer: a receipt number, an address typed into the bar.
+    assert customer.get("/my/receipts/R20260401-000123/").status_code == 404
+    assert client.get("/hanako@example.com/").status_code == 404
+    assert client.get("/notices/no-such-notice/2019-06-03/").status_code == 404
+    assert "R20260401-000123" not in caplog.text and "Not Found: /my/receipts/<str:number>/" in caplog.text
+    assert "hanako@example.com" not in caplog.text and "no-such-notice" not in caplog.text
+    assert "Not Found: -" in caplog.text  # no pattern matched
+    assert "Not Found: /notices/<slug:slug>/<isodate:date>/" in caplog.text
