@@ -21,6 +21,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import redis
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,7 +98,8 @@ class Stack:
         self.settings_dict = settings_dict
         self.static_root = static_root
         self.mailbox = Mailbox(tmp_path / "mail")
-        self.cache_url = f"{REDIS_URL}?key_prefix=test-{secrets.token_hex(6)}"
+        self.key_prefix = f"test-{secrets.token_hex(6)}"
+        self.cache_url = f"{REDIS_URL}?key_prefix={self.key_prefix}"
         self.servers = []
 
     def server(self, *, production: bool = False, database_port: int | None = None, **extra) -> AppServer:
@@ -127,6 +129,9 @@ class Stack:
     def stop(self) -> None:
         for server in self.servers:
             server.stop()
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{self.key_prefix}:*"):
+            client.delete(key)
 
 
 class Mailbox:
