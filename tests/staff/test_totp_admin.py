@@ -34,3 +34,19 @@ def test_a_device_that_does_not_exist_is_a_404(client):
     for view in ("config", "qrcode"):
         response = client.get(f"/admin/otp_totp/totpdevice/999/{view}/")
         assert response.status_code == 404 and "ページが見つかりません" in response.content.decode()
+
+
+def test_the_key_of_an_app_already_used_to_log_in_is_never_shown_again(client):
+    from django.utils import timezone
+
+    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.com", personas.PASSWORD))
+    device = TOTPDevice.objects.create(user=personas.editor(), name="iPhone", confirmed=True)
+    device.set_last_used_timestamp()
+    assert device.last_used_at <= timezone.now()
+
+    for view in ("config", "qrcode"):
+        assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/{view}/").status_code == 403
+    change = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert change.status_code == 200
+    html = change.content.decode()
+    assert device.key not in html and 'name="key"' not in html and "/config/" not in html
