@@ -35,7 +35,6 @@ env = environ.Env(
     PUBLIC_PAGE_CACHE_SECONDS=(int, 86400),
     LOG_LEVEL=(str, "INFO"),
     LOG_FORMAT=(str, ""),
-    TRUSTED_PROXY_COUNT=(int, 0),
     API_RATE_LIMIT=(int, 600),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
 )
@@ -120,8 +119,13 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that does not answer fails the request in seconds (a Japanese 503), not at the proxy's timeout.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # A database that does not answer fails the request (a Japanese 503) before gunicorn's 30-second
+    # timeout kills the worker: 5 s to connect; a connection whose peer went silent is given up by TCP
+    # keepalives within 25 s, or 10 s after a send that is not acknowledged.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+        "keepalives_count": 3, "tcp_user_timeout": 10_000, **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 CACHES = {"default": env.cache_url_config(env("CACHE_URL"))}
 # django-environ reads ?key_prefix= into a key Django does not know; several sites can share one Redis.
@@ -131,9 +135,10 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["OPTIONS"] = {
         "socket_connect_timeout": 2, "socket_timeout": 2, **CACHES["default"].get("OPTIONS", {})
     }
-if PRODUCTION and CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] not in ("RedisCache", "PyMemcacheCache"):
-    # Sessions, rate limits and the public-page generation must be shared by every server.
-    raise ImproperlyConfigured("DJANGO_ENV=production requires a shared CACHE_URL such as redis://host:6379/1.")
+if PRODUCTION and not CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Sessions, rate limits and the public-page generation must be shared by every server, and the
+    # outage handling and atomic rate-limit counters are written for Redis.
+    raise ImproperlyConfigured("DJANGO_ENV=production requires CACHE_URL=redis://host:6379/1 (Redis).")
 
 # Sessions live in the shared cache (Redis in production), so they hold across app servers and a
 # customer's 30-minute idle clock costs no database write on every page. A Redis restart logs
@@ -213,7 +218,9 @@ CSRF_FAILURE_VIEW = "consents.views.csrf_failure"
 
 # Proxies (load balancers) in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR.
 # Login rate limits per IP and the IP address in consent events depend on it.
-TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
+# Production runs behind a load balancer (it trusts X-Forwarded-Proto too): 1 unless set; counting
+# every customer as the load balancer's one address would put the whole site under one IP's limits.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
 
 # Staff login security (staff/). django-axes counts failed admin logins in the database (AccessAttempt),
 # which every app server shares. The key is the pair (username, IP): five failures lock that pair out
