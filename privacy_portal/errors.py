@@ -1,8 +1,11 @@
 """Japanese error pages: every refusal a visitor can meet explains itself, in Japanese, with a 4xx."""
 
 import functools
+import sys
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 
@@ -51,12 +54,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    import sys
-
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
-    from .outage import OUTAGE_ERRORS, unavailable_page
+    from .outage import OUTAGE_ERRORS, unavailable_page  # outage imports this module
 
     # Called while the exception is being handled: a lost database or cache outside a view (in a
     # middleware, say) still gets the 503 page rather than this one.

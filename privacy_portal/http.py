@@ -5,7 +5,6 @@ import time
 import uuid
 from collections import OrderedDict
 
-import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -13,6 +12,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
+
+from .outage import CACHE_ERRORS
 
 GENERATION_KEY = "public-pages:generation"
 CACHED_HEADERS = ("Content-Type", "Cache-Control")
@@ -68,7 +69,7 @@ def _current_generation() -> str:
             if value is None:
                 cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
                 value = cache.get(GENERATION_KEY)
-        except (redis.ConnectionError, redis.TimeoutError) as error:
+        except CACHE_ERRORS as error:
             # Content cannot change meanwhile: publishing needs the cache to announce a new generation.
             _shared_cache_lost(error)
         else:
@@ -95,7 +96,7 @@ def _cached_page(key: str) -> tuple[bytes, dict] | None:
     if page is None and _shared_cache_up():
         try:
             page = cache.get(key)
-        except (redis.ConnectionError, redis.TimeoutError) as error:
+        except CACHE_ERRORS as error:
             _shared_cache_lost(error)
         if page is not None:
             _remember_locally(key, page)
@@ -107,7 +108,7 @@ def _share(key: str, page: tuple[bytes, dict]) -> None:
         return
     try:
         cache.set(key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
-    except (redis.ConnectionError, redis.TimeoutError) as error:
+    except CACHE_ERRORS as error:
         _shared_cache_lost(error)
 
 

@@ -15,9 +15,11 @@ from .errors import error_page
 
 logger = logging.getLogger(__name__)
 
-# A database or cache that cannot be reached, or a connection lost mid-request. Not IntegrityError or
-# other programming errors: those stay 500s, and the operator must see them as such.
-OUTAGE_ERRORS = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
+# A database or cache that cannot be reached, or a connection lost mid-request; a Redis replica that
+# refuses writes while a failover promotes another. Not IntegrityError or other programming errors:
+# those stay 500s, and the operator must see them as such.
+CACHE_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError)
+OUTAGE_ERRORS = (OperationalError, InterfaceError, *CACHE_ERRORS)
 RETRY_AFTER_SECONDS = 30
 
 

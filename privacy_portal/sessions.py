@@ -3,15 +3,16 @@ not answer is an outage (the 503 page) rather than an empty session. Django's ba
 error as "no session": the customer would be sent to the login page without a word, and a form they
 had sent would be dropped."""
 
-import redis
 from django.contrib.sessions.backends import cache
+
+from .outage import CACHE_ERRORS
 
 
 class SessionStore(cache.SessionStore):
     def load(self):
         try:
             session_data = self._cache.get(self.cache_key)
-        except (redis.ConnectionError, redis.TimeoutError):
+        except CACHE_ERRORS:
             raise
         except Exception:  # as Django's: a key the backend refuses starts a new session
             session_data = None
