@@ -46,8 +46,9 @@ def unsubscribe_url(*, policyholder: Policyholder, company, campaign: str) -> st
     return settings.SITE_URL + reverse("unsubscribe", kwargs={"token": token})
 
 
-def _read(token: str):
-    """(policyholder, company, campaign) or an error message for the visitor."""
+def _signed(token: str):
+    """(the link's data, None) for a link we signed that has not expired, else (None, a message for the
+    visitor). No database: a flood of links that are not ours costs a signature check each."""
     try:
         data = signing.loads(token, salt=SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     except signing.SignatureExpired:
@@ -58,11 +59,16 @@ def _read(token: str):
         data = None
     if not (isinstance(data, dict) and isinstance(data.get("p"), int) and isinstance(data.get("c"), int)):
         return None, _("This unsubscribe link is not valid. Please check that the whole address was opened.")
+    return data, None
+
+
+def _find(data: dict):
+    """(policyholder, company, campaign) of a signed link, or None if either is gone."""
     policyholder = Policyholder.objects.filter(pk=data["p"]).first()
     company = marketing_companies().filter(pk=data["c"]).first()
     if policyholder is None or company is None:
-        return None, _("This unsubscribe link can no longer be used. Please contact us.")
-    return (policyholder, company, str(data.get("m", ""))), None
+        return None
+    return policyholder, company, str(data.get("m", ""))
 
 
 def _idempotency_key(token: str, policyholder: Policyholder, company) -> str:
@@ -90,13 +96,18 @@ def _too_many(request, scope: str, identifier: str):
 @csrf_exempt
 @allow_methods("GET", "HEAD", "POST")
 def unsubscribe(request, token: str):
+    data, message = _signed(token)
+    if data is None:
+        refused = _too_many(request, "unsubscribe-invalid-ip", client_ip(request) or "unknown")
+        return refused or error_page(request, status=400, message=message, title=_("This link cannot be used"))
+    # Counted only for links we signed, so that forged ones cannot fill the cache with counters.
     refused = _too_many(request, "unsubscribe-link", token)
     if refused:
         return refused
-    found, message = _read(token)
+    found = _find(data)
     if found is None:
-        refused = _too_many(request, "unsubscribe-invalid-ip", client_ip(request) or "unknown")
-        return refused or error_page(request, status=400, message=message, title=_("This link cannot be used"))
+        message = _("This unsubscribe link can no longer be used. Please contact us.")
+        return error_page(request, status=400, message=message, title=_("This link cannot be used"))
     policyholder, company, _campaign = found
     channel = Channel.objects.get(code=Channel.Code.EMAIL)
     context = {"company": company, "channel": channel}
