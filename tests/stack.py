@@ -24,7 +24,8 @@ from urllib.parse import quote, urlsplit
 import redis
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.commands import ROOT
+
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REDIS_URL = "redis://127.0.0.1:6379/2"
 

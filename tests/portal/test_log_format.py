@@ -3,17 +3,13 @@
 import datetime
 import json
 import logging
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.db import IntegrityError
 
 from privacy_portal.logging import JsonFormatter, MaskClientFilter, PlainFormatter
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.commands import PRODUCTION, manage
 
 
 class Request:
@@ -102,21 +98,13 @@ def test_it_masks_the_client_and_query_string_in_gunicorns_own_lines(message, ma
     assert made.getMessage() == masked
 
 
-def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV")}
-    environment.update(CACHE_URL="redis://127.0.0.1:6379/1", **env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True
-    )
-
-
 def log_a_line(**env):
     code = "import logging; logging.getLogger('privacy_portal.test').warning('保存しました')"
     return manage("shell", "-c", code, **env)
 
 
 def test_production_logs_json_by_default():
-    result = log_a_line(DJANGO_ENV="production", SECRET_KEY="k" * 64, ALLOWED_HOSTS="portal.example.com")
+    result = log_a_line(**PRODUCTION)
     line = json.loads(result.stderr.strip().splitlines()[-1])
     assert (line["logger"], line["message"]) == ("privacy_portal.test", "保存しました")
 

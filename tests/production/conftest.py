@@ -1,11 +1,10 @@
 import os
-import subprocess
-import sys
 
 import pytest
 
+from tests.commands import PRODUCTION, manage
 from tests.factories import PolicyholderFactory
-from tests.stack import REDIS_URL, ROOT, Stack
+from tests.stack import REDIS_URL, Stack
 
 
 def _require(condition: bool, reason: str):
@@ -20,12 +19,7 @@ def _require(condition: bool, reason: str):
 def static_root(tmp_path_factory):
     """collectstatic once, for servers with production settings (hashed file names from the manifest)."""
     root = tmp_path_factory.mktemp("static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        cwd=ROOT, env={**os.environ, "STATIC_ROOT": str(root), "DJANGO_ENV": "production",
-                       "SECRET_KEY": "s" * 64, "ALLOWED_HOSTS": "127.0.0.1", "CACHE_URL": REDIS_URL},
-        check=True,
-    )
+    manage("collectstatic", "--no-input", "--verbosity", "0", STATIC_ROOT=str(root), **PRODUCTION).check_returncode()
     return root
 
 

@@ -1,28 +1,16 @@
 """ADMIN_REQUIRE_OTP: always on in production; off for `make run` unless asked for."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "portal.example.com"}
+from tests.commands import PRODUCTION, last_line, manage
 
 
 def shell(**env) -> subprocess.CompletedProcess:
-    unset = ("DJANGO_ENV", "ADMIN_REQUIRE_OTP", "SECRET_KEY", "ALLOWED_HOSTS")
-    environment = {k: v for k, v in os.environ.items() if k not in unset}
-    environment.update(CACHE_URL="redis://127.0.0.1:6379/1", **env)
-    code = "from django.conf import settings; print(settings.ADMIN_REQUIRE_OTP)"
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
-    )
+    return manage("shell", "-c", "from django.conf import settings; print(settings.ADMIN_REQUIRE_OTP)", **env)
 
 
 def require_otp(**env) -> str:
-    result = shell(**env)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
+    return last_line(shell(**env))
 
 
 def test_production_requires_a_second_factor():
