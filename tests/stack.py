@@ -21,6 +21,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import pytest
 import redis
 import requests
 
@@ -28,6 +29,25 @@ from tests.commands import ROOT
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REDIS_URL = "redis://127.0.0.1:6379/2"
+
+
+def require_redis() -> redis.Redis:
+    """A client of the tests' Redis database; a test that needs it fails in CI and is skipped elsewhere
+    when Redis does not answer."""
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {REDIS_URL} is required in CI")
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    return client
+
+
+def delete_keys(client: redis.Redis, key_prefix: str) -> None:
+    """Every key a Django cache with this KEY_PREFIX wrote."""
+    for key in client.scan_iter(f"{key_prefix}:*"):
+        client.delete(key)
 
 
 def free_port() -> int:
@@ -130,9 +150,7 @@ class Stack:
     def stop(self) -> None:
         for server in self.servers:
             server.stop()
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{self.key_prefix}:*"):
-            client.delete(key)
+        delete_keys(redis.Redis.from_url(REDIS_URL), self.key_prefix)
 
 
 class Mailbox:

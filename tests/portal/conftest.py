@@ -1,13 +1,12 @@
 import io
 import json
 import logging
-import os
 import secrets
 
 import pytest
-import redis
 
 from privacy_portal.logging import JsonFormatter, RequestIdFilter
+from tests.stack import REDIS_URL, delete_keys, require_redis
 
 
 @pytest.fixture
@@ -43,22 +42,12 @@ def json_log():
     root.removeHandler(handler)
 
 
-REDIS_URL = "redis://127.0.0.1:6379/2"
-
-
 @pytest.fixture
 def redis_cache(settings):
     """The default cache on Redis, as in production, under a key prefix of this test's own."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is required in CI")
-        pytest.skip(f"needs Redis at {REDIS_URL}")
+    client = require_redis()
     prefix = f"test-{secrets.token_hex(6)}"
     backend = "django.core.cache.backends.redis.RedisCache"
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
-    client = redis.Redis.from_url(REDIS_URL)
     yield client
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
+    delete_keys(client, prefix)

@@ -1,18 +1,8 @@
-import os
-
 import pytest
 
 from tests.commands import PRODUCTION, manage
 from tests.factories import PolicyholderFactory
-from tests.stack import REDIS_URL, Stack
-
-
-def _require(condition: bool, reason: str):
-    if condition:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
+from tests.stack import Stack, require_redis
 
 
 @pytest.fixture(scope="session")
@@ -35,14 +25,7 @@ def stack(transactional_db, demo_content, tmp_path, static_root):
     # process can open) leaves these to it.
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-        redis_up = True
-    except redis.RedisError:
-        redis_up = False
-    _require(redis_up, f"needs Redis at {REDIS_URL}")
+    require_redis()
     servers = Stack(tmp_path, connection.settings_dict, static_root=static_root)
     yield servers
     servers.stop()
