@@ -14,18 +14,24 @@ def static_root(tmp_path_factory):
 
 
 @pytest.fixture
-def stack(transactional_db, demo_content, tmp_path, static_root):
-    """Factory of app servers (gunicorn) sharing the test database, Redis and a mailbox.
+def services():
+    """PostgreSQL (DATABASE_URL), as production has: several processes share the database; and Redis.
 
-    Needs PostgreSQL (DATABASE_URL), as production does: several processes share the database.
+    Checked before anything is set up: CI runs the suite on PostgreSQL too, and the SQLite run (an
+    in-memory test database that no second process can open) leaves these tests to it.
     """
     from django.db import connection
 
-    # CI runs the suite on PostgreSQL too; the SQLite run (an in-memory test database that no second
-    # process can open) leaves these to it.
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
     require_redis()
+
+
+@pytest.fixture
+def stack(services, transactional_db, demo_content, tmp_path, static_root):
+    """Factory of app servers (gunicorn) sharing the test database, Redis and a mailbox."""
+    from django.db import connection
+
     servers = Stack(tmp_path, connection.settings_dict, static_root=static_root)
     yield servers
     servers.stop()
