@@ -6,8 +6,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
-from privacy_portal.memo import process_memo
-from privacy_portal.ratelimit import count_hit
+from core.memo import process_memo
+from core.ratelimit import count_hit
 
 from .models import ApiClient
 from .problems import ApiProblem, unauthorized

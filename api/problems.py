@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from privacy_portal.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS
+from core.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 

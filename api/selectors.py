@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from consents.models import Channel, ConsentEvent, Policyholder, Preference, Receipt
-from privacy_portal.memo import process_memo
+from core.memo import process_memo
 
 from .problems import ApiProblem
 

@@ -14,12 +14,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy_portal.errors import error_page
+from core.clientaddress import client_ip
+from core.errors import error_page
 
 from .emails import receipt_email_send_safely
 from .export import events_csv_rows
 from .forms import StaffPreferencesForm
-from .login import client_ip
 from .models import Channel, ConsentEvent, Policy, Policyholder, Source
 from .selectors import preference_matrix
 from .services import preferences_update

@@ -8,7 +8,7 @@ class ConsentsConfig(AppConfig):
     verbose_name = _("Marketing preferences")
 
     def ready(self):
-        from privacy_portal.memo import memoized_data_changed
+        from core.memo import memoized_data_changed
 
         # Channel names are memoized per process with the matrix axes (consents.selectors.matrix_axes).
         post_save.connect(memoized_data_changed, sender=self.get_model("Channel"), dispatch_uid="memos-channel-save")

@@ -7,7 +7,6 @@ to the admin with Django's own authentication, which this module does not touch.
 import datetime
 import functools
 import hashlib
-import ipaddress
 import logging
 import secrets
 import unicodedata
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from privacy_portal.ratelimit import over_limit
+from core.ratelimit import RateLimit
 
 from .emails import login_email_send
 from .models import LoginToken, Policyholder
@@ -31,12 +30,10 @@ SESSION_KEY = "consents_policyholder_id"
 # Customer sessions end after this much inactivity; every customer page restarts the clock.
 SESSION_IDLE_SECONDS = 30 * 60
 
-# (requests, window in seconds). The sixth login request for one address within 15 minutes is refused.
-RATE_LIMITS = {
-    "login-address": (5, 15 * 60),
-    "login-ip": (20, 15 * 60),
-    "link-ip": (30, 15 * 60),
-}
+# The sixth login request for one address within 15 minutes is refused.
+LOGIN_ADDRESS_LIMIT = RateLimit("login-address", limit=5, window=15 * 60)
+LOGIN_IP_LIMIT = RateLimit("login-ip", limit=20, window=15 * 60)
+LINK_IP_LIMIT = RateLimit("link-ip", limit=30, window=15 * 60)
 
 
 class LoginLinkError(Exception):
@@ -51,27 +48,6 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def client_ip(request) -> str | None:
-    """The visitor's address. Behind TRUSTED_PROXY_COUNT proxies it is that many hops from the right of
-    X-Forwarded-For; anything further left was written by the client and cannot be trusted."""
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            address = hops[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:  # stored in an inet column: never let a malformed header reach it
-        return None
-
-
-def rate_limited(scope: str, identifier: str) -> bool:
-    """Count one request for `identifier` in `scope`; True once it is over the limit for the window."""
-    limit, window = RATE_LIMITS[scope]
-    return over_limit(scope, identifier, limit=limit, window=window)
-
-
 def login_policyholder(email: str) -> Policyholder | None:
     """The policyholder a login address finds, as the database compares it (case-insensitively)."""
     return Policyholder.objects.filter(email__iexact=email.strip()).exclude(email="").first()
@@ -82,7 +58,7 @@ def login_address_limited(email: str, policyholder: Policyholder | None) -> bool
     database also matches spellings that Python's lower() keeps apart (ſ for s, ı for i), and each
     such variant must not get five more emails to the same mailbox."""
     identifier = f"policyholder:{policyholder.pk}" if policyholder else unicodedata.normalize("NFKC", email).casefold()
-    return rate_limited("login-address", identifier)
+    return LOGIN_ADDRESS_LIMIT.exceeded(identifier)
 
 
 def login_link_issue(*, policyholder: Policyholder | None) -> None:

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
+from core.memo import process_memo
 from notices.models import Company, Notice, NoticeVersion, today_in_tokyo
-from privacy_portal.memo import process_memo
 
 from .models import Channel, Policyholder, Preference
 

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from privacy_portal.errors import allow_methods, error_page
-from privacy_portal.ratelimit import over_limit
+from core.clientaddress import client_ip
+from core.errors import allow_methods, error_page
+from core.ratelimit import RateLimit, too_many_requests
 
 from .emails import receipt_email_send_safely
-from .login import client_ip
 from .models import Channel, Policyholder, Preference, Source
 from .selectors import marketing_companies
 from .services import preferences_update
@@ -34,16 +34,14 @@ ONE_CLICK = "One-Click"
 # link scanner, the page, the button, a provider's retry). A mailbox provider sends its customers'
 # one-click POSTs from a pool of its servers, so an address is limited only for links that are not
 # ours: valid unsubscribes are never refused for coming from a busy address.
-RATE_LIMITS = {
-    "unsubscribe-link": (10, 15 * 60),
-    "unsubscribe-invalid-ip": (60, 60),
-}
+LINK_LIMIT = RateLimit("unsubscribe-link", limit=10, window=15 * 60)
+INVALID_LINK_IP_LIMIT = RateLimit("unsubscribe-invalid-ip", limit=60, window=60)
 
 
 def unsubscribe_url(*, policyholder: Policyholder, company, campaign: str) -> str:
     # The policyholder's database id, not the customer number: the link must not carry personal data.
     token = signing.dumps({"p": policyholder.pk, "c": company.pk, "m": campaign}, salt=SALT)
-    return settings.SITE_URL + reverse("unsubscribe", kwargs={"token": token})
+    return settings.SITE_URL + reverse("consents:unsubscribe", kwargs={"token": token})
 
 
 def _signed(token: str):
@@ -82,15 +80,11 @@ def _idempotency_key(token: str, policyholder: Policyholder, company) -> str:
     return f"unsubscribe:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{last_event or 0}"
 
 
-def _too_many(request, scope: str, identifier: str):
-    """The 429 page once `identifier` is over the limit of `scope`, else None."""
-    limit, window = RATE_LIMITS[scope]
-    if not over_limit(scope, identifier, limit=limit, window=window):
-        return None
-    message = _("There were too many requests. Wait a few minutes and try again.")
-    response = error_page(request, status=429, message=message)
-    response["Retry-After"] = str(window)
-    return response
+def _too_many(request, limit: RateLimit, identifier: str):
+    """The 429 page once `identifier` is over `limit`, else None."""
+    if limit.exceeded(identifier):
+        return too_many_requests(request, retry_after=limit.window)
+    return None
 
 
 @csrf_exempt
@@ -98,10 +92,10 @@ def _too_many(request, scope: str, identifier: str):
 def unsubscribe(request, token: str):
     data, message = _signed(token)
     if data is None:
-        refused = _too_many(request, "unsubscribe-invalid-ip", client_ip(request) or "unknown")
+        refused = _too_many(request, INVALID_LINK_IP_LIMIT, client_ip(request) or "unknown")
         return refused or error_page(request, status=400, message=message, title=_("This link cannot be used"))
     # Counted only for links we signed, so that forged ones cannot fill the cache with counters.
-    refused = _too_many(request, "unsubscribe-link", token)
+    refused = _too_many(request, LINK_LIMIT, token)
     if refused:
         return refused
     found = _find(data)

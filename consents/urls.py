@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import unsubscribe, views
 
 app_name = "consents"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("my/preferences/", views.preferences, name="preferences"),
     path("my/receipts/<str:number>/", views.receipt, name="receipt"),
     path("my/history/", views.history, name="history"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

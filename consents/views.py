@@ -8,14 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from privacy_portal.errors import allow_methods, error_page
+from core.clientaddress import client_ip
+from core.errors import allow_methods, error_page
+from core.ratelimit import too_many_requests
 
 from .emails import receipt_email_send_safely
 from .forms import LoginForm, PreferencesForm
 from .login import (
-    RATE_LIMITS,
+    LINK_IP_LIMIT,
+    LOGIN_IP_LIMIT,
     LoginLinkError,
-    client_ip,
     current_policyholder,
     customer_login,
     customer_logout,
@@ -25,23 +27,10 @@ from .login import (
     login_link_redeem,
     login_policyholder,
     policyholder_required,
-    rate_limited,
 )
 from .models import ConsentEvent, Receipt, Source
 from .selectors import joint_use_version_in_force, preference_matrix
 from .services import preferences_update
-
-
-def csrf_failure(request, reason=""):
-    return error_page(
-        request,
-        status=403,
-        title=_("The form could not be accepted"),
-        message=_(
-            "For your security the form was not accepted. It may have been open too long or cookies may be "
-            "turned off. Open the page again and try once more."
-        ),
-    )
 
 
 def link_error_page(request, error: LoginLinkError):
@@ -67,18 +56,15 @@ def login(request):
         form = LoginForm()
         return render(request, "consents/login.html", {"form": form, "required": "required" in request.GET})
     # Both limits count every request, known address or not, so a refusal says nothing about who is registered.
-    over_ip = rate_limited("login-ip", client_ip(request) or "unknown")
+    over_ip = LOGIN_IP_LIMIT.exceeded(client_ip(request) or "unknown")
     form = LoginForm(request.POST)
     policyholder = over_address = None
     if form.is_valid():
         policyholder = login_policyholder(form.cleaned_data["email"])
         over_address = login_address_limited(form.cleaned_data["email"], policyholder)
     if over_ip or over_address:
-        response = error_page(
-            request, status=429, message=_("There were too many login requests. Wait 15 minutes and try again.")
-        )
-        response["Retry-After"] = str(RATE_LIMITS["login-address"][1])
-        return response
+        message = _("There were too many login requests. Wait 15 minutes and try again.")
+        return too_many_requests(request, retry_after=LOGIN_IP_LIMIT.window, message=message)
     if not form.is_valid():
         return render(request, "consents/login.html", {"form": form}, status=400)
     login_link_issue(policyholder=policyholder)
@@ -95,9 +81,9 @@ def login_sent(request):
 @allow_methods("GET", "HEAD", "POST")
 def login_link(request, token: str):
     """GET shows a button and changes nothing, so a mail scanner that fetches the link does not use it up."""
-    if request.method == "POST" and rate_limited("link-ip", client_ip(request) or "unknown"):
+    if request.method == "POST" and LINK_IP_LIMIT.exceeded(client_ip(request) or "unknown"):
         message = _("There were too many attempts. Wait 15 minutes and try again.")
-        return error_page(request, status=429, message=message)
+        return too_many_requests(request, retry_after=LINK_IP_LIMIT.window, message=message)
     try:
         if request.method != "POST":
             login_link_check(token=token)

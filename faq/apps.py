@@ -8,7 +8,7 @@ class FaqConfig(AppConfig):
     verbose_name = _("FAQ")
 
     def ready(self):
-        from privacy_portal.http import public_content_changed
+        from core.pagecache import public_content_changed
 
         sender = self.get_model("FaqEntry")
         post_save.connect(public_content_changed, sender=sender, dispatch_uid="public-pages-faq-save")

@@ -4,8 +4,8 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from privacy_portal.errors import error_page
-from privacy_portal.http import public_page
+from core.errors import error_page
+from core.pagecache import public_page
 
 from .models import FaqEntry
 

@@ -8,8 +8,8 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self):
-        from privacy_portal.http import public_content_changed
-        from privacy_portal.memo import memoized_data_changed
+        from core.memo import memoized_data_changed
+        from core.pagecache import public_content_changed
 
         # Published versions are frozen, but a new publication, a company or notice edit changes pages.
         for model in ("Company", "Notice", "NoticeVersion"):

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .content import build_content
 from .models import DataItem, JointUser, Notice, NoticeVersion, Purpose, Section, today_in_tokyo
 from .rules import RuleFailure, check_publication
 
@@ -21,17 +20,25 @@ class PublicationRefused(Exception):
 
 
 @transaction.atomic
-def notice_version_freeze(*, version: NoticeVersion, user=None, at: datetime.datetime | None = None) -> NoticeVersion:
+def notice_version_freeze(
+    *,
+    version: NoticeVersion,
+    user=None,
+    at: datetime.datetime | None = None,
+    content: dict | None = None,
+    update_fields: tuple[str, ...] = (),
+) -> NoticeVersion:
     """Mark a version published and store what it shows, so later edits elsewhere never change it.
 
     The legal checks that must pass before this is called live in the publishing workflow; this is
-    the last step that every publication, including the demo-content loader's, goes through.
+    the last step that every publication, including the demo-content loader's, goes through. `content`
+    is what the caller built and checked; `update_fields` names the caller's own changes to save with it.
     """
-    version.snapshot = build_content(version)
+    version.snapshot = content if content is not None else version.build_content()
     version.status = NoticeVersion.Status.PUBLISHED
     version.published_at = at or timezone.now()
     version.published_by = user
-    version.save(update_fields=["snapshot", "status", "published_at", "published_by", "updated_at"])
+    version.save(update_fields=["snapshot", "status", "published_at", "published_by", "updated_at", *update_fields])
     return version
 
 
@@ -91,13 +98,25 @@ def notice_version_publish(
     version = NoticeVersion.objects.select_for_update().select_related("notice").get(pk=version.pk)
     at = at or timezone.now()
     today = timezone.localdate(at)
+    content = version.build_content()
     failures = check_publication(
-        version, user=user, today=today, ground=ground, ground_note=ground_note, legal_signoff_note=legal_signoff_note
+        version,
+        user=user,
+        today=today,
+        ground=ground,
+        ground_note=ground_note,
+        legal_signoff_note=legal_signoff_note,
+        content=content,
     )
     if failures:
         raise PublicationRefused(failures)
     version.publication_ground = ground
     version.publication_ground_note = ground_note.strip()
     version.legal_signoff_note = legal_signoff_note.strip()
-    version.save(update_fields=["publication_ground", "publication_ground_note", "legal_signoff_note", "updated_at"])
-    return notice_version_freeze(version=version, user=user, at=at)
+    return notice_version_freeze(
+        version=version,
+        user=user,
+        at=at,
+        content=content,
+        update_fields=("publication_ground", "publication_ground_note", "legal_signoff_note"),
+    )

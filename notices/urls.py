@@ -8,6 +8,7 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "notices"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("companies/", views.company_list, name="companies"),
     path("notices/<slug:slug>/", views.notice_detail, name="notice"),
     path("notices/<slug:slug>/versions/", views.version_list, name="versions"),

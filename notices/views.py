@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
-from privacy_portal.errors import error_page
-from privacy_portal.http import public_page
+from core.errors import error_page
+from core.pagecache import public_page
 
 from .compare import comparison_context
 from .models import Company, Notice, NoticeVersion, today_in_tokyo

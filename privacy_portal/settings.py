@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "consents",
     "api",
     "staff",
+    "demo",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -78,7 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: it times everything and sees every answer, the redirects and error pages of the others too.
-    "privacy_portal.requestlog.request_log",
+    "core.requestlog.request_log",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -90,7 +91,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "privacy_portal.outage.OutageMiddleware",
+    "core.outage.OutageMiddleware",
     # Last, as axes asks: it turns a login refused by its lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,7 +144,7 @@ if PRODUCTION and not CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # Sessions live in the shared cache (Redis in production), so they hold across app servers and a
 # customer's 30-minute idle clock costs no database write on every page. A Redis restart logs
 # everyone out, which short-lived sessions can afford.
-SESSION_ENGINE = "privacy_portal.sessions"
+SESSION_ENGINE = "core.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -214,7 +215,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 # A missing or wrong CSRF token gets a Japanese 403 page.
-CSRF_FAILURE_VIEW = "consents.views.csrf_failure"
+CSRF_FAILURE_VIEW = "privacy_portal.views.csrf_failure"
 
 # Proxies (load balancers) in front of the app that append to X-Forwarded-For; 0 trusts REMOTE_ADDR.
 # Login rate limits per IP and the IP address in consent events depend on it.
@@ -235,7 +236,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "consents.login.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clientaddress.client_ip"
 AXES_LOCKOUT_CALLABLE = "staff.lockout.lockout_response"
 # No usernames or IP addresses in the log: axes names a client by the path alone.
 AXES_VERBOSE = False
@@ -261,7 +262,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# json: one JSON object a line, for the log shipper (privacy_portal/logging.py); plain: text for a console.
+# json: one JSON object a line, for the log shipper (core/logging.py); plain: text for a console.
 LOG_FORMAT = env("LOG_FORMAT") or ("json" if PRODUCTION else "plain")
 if LOG_FORMAT not in ("json", "plain"):
     raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
@@ -270,16 +271,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"()": "privacy_portal.logging.PlainFormatter"},
-        "json": {"()": "privacy_portal.logging.JsonFormatter"},
+        "plain": {"()": "core.logging.PlainFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "filters": {
-        "request_id": {"()": "privacy_portal.logging.RequestIdFilter"},
+        "request_id": {"()": "core.logging.RequestIdFilter"},
         # django.request logs the path of every 4xx and 5xx: it gets the URL pattern instead, and any
         # other message the token of login and unsubscribe links masked.
-        "path_to_route": {"()": "privacy_portal.logging.PathToRouteFilter"},
-        "mask_tokens": {"()": "privacy_portal.logging.MaskTokensFilter"},
-        "mask_client": {"()": "privacy_portal.logging.MaskClientFilter"},
+        "path_to_route": {"()": "core.logging.PathToRouteFilter"},
+        "mask_tokens": {"()": "core.logging.MaskTokensFilter"},
+        "mask_client": {"()": "core.logging.MaskClientFilter"},
     },
     "handlers": {
         "console": {

@@ -2,32 +2,26 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from api.views import api
-from consents import unsubscribe
-from notices import views as notice_views
-
 from . import views
 
 admin.site.site_header = _("Privacy portal administration")
 admin.site.site_title = _("Privacy portal administration")
 admin.site.index_title = _("Administration")
 
-handler400 = "privacy_portal.errors.bad_request"
-handler403 = "privacy_portal.errors.permission_denied"
-handler404 = "privacy_portal.errors.page_not_found"
-handler500 = "privacy_portal.errors.server_error"
+handler400 = "privacy_portal.views.bad_request"
+handler403 = "privacy_portal.views.permission_denied"
+handler404 = "privacy_portal.views.page_not_found"
+handler500 = "privacy_portal.views.server_error"
 
 urlpatterns = [
-    path("", notice_views.home, name="home"),
     path("", include("notices.urls")),
     path("", include("faq.urls")),
     path("", include("consents.urls")),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
     # Load balancers probe without a trailing slash; both forms answer, neither redirects.
     path("healthz", views.healthz),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz", views.readyz),
     path("readyz/", views.readyz, name="readyz"),
-    path("api/v1/", api.urls),
-    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

@@ -1,11 +1,19 @@
+"""The site's own views: the error handlers that urls.py names, and the health checks."""
+
 import logging
 import secrets
+import sys
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from core.errors import error_page
+from core.outage import OUTAGE_ERRORS, unavailable_page
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +63,37 @@ def readyz(request):
     body = {"status": "ok" if ready else "unavailable"}
     body.update((name, "ok" if ok else "error") for name, ok in checks.items())
     return JsonResponse(body, status=200 if ready else 503)
+
+
+def bad_request(request, exception=None):
+    return error_page(request, status=400, message=_("Please check the address or the values you entered."))
+
+
+def permission_denied(request, exception=None):
+    return error_page(request, status=403, message=_("You do not have permission to open this page."))
+
+
+def page_not_found(request, exception=None):
+    return error_page(request, status=404, message=_("The page may have moved or the address may be wrong."))
+
+
+def server_error(request):
+    # Called while the exception is being handled: a lost database or cache outside a view (in a
+    # middleware, say) still gets the 503 page rather than this one.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OUTAGE_ERRORS):
+        return unavailable_page(request, exception)
+    # No template context processors or database here: the failure may be in either.
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    return error_page(
+        request,
+        status=403,
+        title=_("The form could not be accepted"),
+        message=_(
+            "For your security the form was not accepted. It may have been open too long or cookies may be "
+            "turned off. Open the page again and try once more."
+        ),
+    )

@@ -1,13 +1,13 @@
 """The django-axes hooks named in settings (AXES_CLIENT_STR_CALLABLE, AXES_LOCKOUT_CALLABLE).
 
-The client's address comes from consents.login.client_ip (AXES_CLIENT_IP_CALLABLE), so that axes and
+The client's address comes from core.clientaddress.client_ip (AXES_CLIENT_IP_CALLABLE), so that axes and
 the customer login read X-Forwarded-For the same way, through TRUSTED_PROXY_COUNT.
 """
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from privacy_portal.errors import error_page
+from core.ratelimit import too_many_requests
 
 
 def client_str(username, ip_address, user_agent, path_info, request) -> str:
@@ -21,9 +21,9 @@ def client_str(username, ip_address, user_agent, path_info, request) -> str:
 def lockout_response(request, original_response=None, credentials=None):
     """The page for a locked-out login: Japanese, 429, with Retry-After."""
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
-    response = error_page(
+    return too_many_requests(
         request,
-        status=429,
+        retry_after=seconds,
         title=_("Login is temporarily locked"),
         message=_(
             "Too many failed logins. Try again in %(minutes)d minutes, or ask an administrator to unlock "
@@ -31,5 +31,3 @@ def lockout_response(request, original_response=None, credentials=None):
         )
         % {"minutes": seconds // 60},
     )
-    response["Retry-After"] = str(seconds)
-    return response

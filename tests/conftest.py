@@ -41,8 +41,8 @@ def _clear_cache():
     # Rate limits and page caches live in the cache; no test may see another's.
     from django.core.cache import cache
 
-    from privacy_portal.http import reset_local_page_cache
-    from privacy_portal.memo import clear_process_memos
+    from core.memo import clear_process_memos
+    from core.pagecache import reset_local_page_cache
 
     cache.clear()
     reset_local_page_cache()

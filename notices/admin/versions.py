@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..compare import comparison_context
-from ..content import build_content
 from ..models import DataItem, JointUser, NoticeVersion, Purpose, Section, today_in_tokyo
 from ..rules import check_publication
 from ..services import PUBLISH_PERMISSION, PublicationRefused, notice_version_publish
@@ -192,7 +191,7 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
         context = self._context(request, version, _("Comparison of old and new versions"))
         context["other"] = other
         if other is not None:
-            context.update(comparison_context(build_content(version) if not version.is_published else version.content,
+            context.update(comparison_context(version.content,
                                               other.content))
         return TemplateResponse(request, "admin/notices/noticeversion/compare.html", context)
 

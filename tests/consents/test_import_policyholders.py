@@ -120,7 +120,7 @@ def test_a_missing_file_is_a_japanese_error(db, tmp_path):
 
 
 def test_the_sample_file_imports(demo_content, capsys):
-    call_command("import_policyholders", "consents/fixtures/policyholders_sample.csv")
+    call_command("import_policyholders", "demo/fixtures/policyholders_sample.csv")
     assert Policyholder.objects.filter(email__endswith="@example.com").count() == 2
     assert Policyholder.objects.count() == 3
 

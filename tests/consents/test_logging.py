@@ -1,8 +1,8 @@
-"""No live login or unsubscribe token in the logs (privacy_portal/logging.py)."""
+"""No live login or unsubscribe token in the logs (core/logging.py)."""
 
 import logging
 
-from privacy_portal.logging import MaskTokensFilter
+from core.logging import MaskTokensFilter
 
 TOKEN = "eyJwIjoxLCJjIjoyLCJtIjoiYSJ9:1vXyZ_abc-DEF"
 

@@ -5,8 +5,8 @@ import time_machine
 from django.core import mail
 from django.test import Client, RequestFactory
 
-from consents.login import client_ip
 from consents.models import LoginToken
+from core.clientaddress import client_ip
 
 from .conftest import emailed_link
 

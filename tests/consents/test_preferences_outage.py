@@ -38,7 +38,7 @@ def test_a_save_refused_by_the_database_says_it_was_not_saved(customer, life):
 @pytest.mark.django_db(transaction=True)  # real commits: the page tells what committed
 def test_a_save_that_committed_before_the_cache_failed_says_it_was_saved(customer, life):
     # The change commits, then saving the session (the idle clock) finds Redis gone.
-    with mock.patch("privacy_portal.sessions.SessionStore.save", side_effect=CACHE_DOWN):
+    with mock.patch("core.sessions.SessionStore.save", side_effect=CACHE_DOWN):
         response = customer.post("/my/preferences/", matrix_post(life, direct_mail="off"))
     assert response.status_code == 503
     html = response.content.decode()

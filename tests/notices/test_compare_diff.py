@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from notices.compare import compare_contents, diff_html
-from notices.content import build_content
 from tests.factories import NoticeVersionFactory
 
 
@@ -31,7 +30,7 @@ def test_it_compares_each_section_and_reports_unchanged_ones():
     old = NoticeVersionFactory(effective_date=datetime.date(2023, 4, 1))
     new = NoticeVersionFactory(notice=old.notice, effective_date=datetime.date(2027, 4, 1), items=["保険契約の引受け"])
     new.joint_users.update(company=old.joint_users.get().company)
-    sections = {section.heading: section for section in compare_contents(build_content(new), build_content(old))}
+    sections = {section.heading: section for section in compare_contents(new.build_content(), old.build_content())}
     purposes = sections["共同利用の利用目的"]
     assert purposes.changed
     assert "<del>" in purposes.old_html and "各種商品のご案内" in purposes.old_html

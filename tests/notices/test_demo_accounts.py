@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from notices.management.commands.load_demo_content import DEMO_PASSWORD
+from demo.management.commands.load_demo_content import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import secrets
 
 import pytest
 
-from privacy_portal.logging import JsonFormatter, RequestIdFilter
+from core.logging import JsonFormatter, RequestIdFilter
 from tests.stack import REDIS_URL, delete_keys, require_redis
 
 

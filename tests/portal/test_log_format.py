@@ -1,4 +1,4 @@
-"""The JSON log format (privacy_portal/logging.py): which fields a line holds, and LOG_FORMAT."""
+"""The JSON log format (core/logging.py): which fields a line holds, and LOG_FORMAT."""
 
 import datetime
 import json
@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.db import IntegrityError
 
-from privacy_portal.logging import JsonFormatter, MaskClientFilter, PlainFormatter
+from core.logging import JsonFormatter, MaskClientFilter, PlainFormatter
 from tests.commands import PRODUCTION, manage
 
 

@@ -1,4 +1,4 @@
-from privacy_portal.memo import process_memo
+from core.memo import process_memo
 
 
 def test_it_keeps_at_most_maxsize_results_and_no_misses_when_asked(monkeypatch):
@@ -20,7 +20,7 @@ def test_it_keeps_at_most_maxsize_results_and_no_misses_when_asked(monkeypatch):
 
 
 def test_it_forgets_after_its_time(monkeypatch):
-    from privacy_portal import memo
+    from core import memo
 
     clock = [100.0]
     monkeypatch.setattr(memo.time, "monotonic", lambda: clock[0])

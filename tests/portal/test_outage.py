@@ -7,7 +7,7 @@ import redis
 from django.db import OperationalError
 from django.test import RequestFactory
 
-from privacy_portal.errors import server_error
+from privacy_portal.views import server_error
 
 DATABASE_DOWN = mock.patch(
     "django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("server closed the connection")

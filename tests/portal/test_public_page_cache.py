@@ -80,7 +80,7 @@ def test_error_pages_are_not_cached(client, demo_content):
 def test_another_server_publishing_reaches_this_one_within_a_second(client, demo_content, monkeypatch):
     from django.core.cache import cache
 
-    from privacy_portal import http
+    from core import pagecache as http
 
     clock = [1000.0]
     monkeypatch.setattr(http.time, "monotonic", lambda: clock[0])
@@ -96,7 +96,7 @@ def test_another_server_publishing_reaches_this_one_within_a_second(client, demo
 def test_searches_are_not_kept_in_the_shared_cache(client, demo_content, rf):
     from django.core.cache import cache
 
-    from privacy_portal import http
+    from core import pagecache as http
 
     client.get("/faq/", {"q": "ペット"})
     client.get("/faq/")
@@ -119,7 +119,7 @@ def test_the_compare_page_costs_a_fixed_number_of_queries(client, demo_content, 
 def test_the_generation_changes_again_when_the_edit_commits(client, demo_content, django_capture_on_commit_callbacks):
     from django.core.cache import cache
 
-    from privacy_portal import http
+    from core import pagecache as http
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         entry = FaqEntry.objects.get(number=2)
@@ -136,7 +136,7 @@ def test_public_pages_do_without_a_shared_cache_that_stopped_answering(client, d
 
     import redis
 
-    from privacy_portal import http
+    from core import pagecache as http
 
     assert client.get("/faq/").status_code == 200  # kept by this process too
     down = mock.Mock(side_effect=redis.ConnectionError("Connection refused"))

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.core.cache import caches
 
-from privacy_portal.ratelimit import count_hit
+from core.ratelimit import count_hit
 
 
 def test_every_hit_is_counted_once_under_concurrency(redis_cache):

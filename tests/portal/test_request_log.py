@@ -1,12 +1,12 @@
 """Every answer carries X-Request-ID, and every request leaves one log line with its URL pattern,
-status and duration under that id (privacy_portal/requestlog.py)."""
+status and duration under that id (core/requestlog.py)."""
 
 import logging
 import re
 
 import pytest
 
-from privacy_portal.http import _local_pages
+from core.pagecache import _local_pages
 from tests.factories import ApiClientFactory, PolicyholderFactory
 
 GENERATED = re.compile(r"[0-9a-f]{32}")

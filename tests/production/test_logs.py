@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from consents.models import Receipt
+from core.logging import JSON_EXTRA_FIELDS
 from notices.models import Notice
-from privacy_portal.logging import JSON_EXTRA_FIELDS
 from tests.factories import ApiClientFactory
 from tests.stack import WebClient
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from notices.management.commands.load_demo_content import DEMO_PASSWORD
+from demo.management.commands.load_demo_content import DEMO_PASSWORD
 from tests import personas
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Imports policyholders and policies from an insurer's CSV file (UTF-8 or CP932), upserting by customer "
         f"number. Header: {','.join(COLUMNS)}. One row per policy. All rows or none: any error lists its row and "
-        "column and exits with status 1. Sample: consents/fixtures/policyholders_sample.csv"
+        "column and exits with status 1. Sample: demo/fixtures/policyholders_sample.csv"
     )
 
     def add_arguments(self, parser):

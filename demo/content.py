@@ -1,6 +1,6 @@
 """The demo content: two published pages of the Rakuten Insurance group, word for word.
 
-Source: tests/fixtures/source_text.txt (a copy of shared/seeds/000_706b9258440114dd.txt).
+Source: tests/fixtures/source_text.txt, the two pages as published.
 Three things are not in the source and are supplied here, each marked where it is set:
 - the group notice's effective date (the source gives none; the 楽天少短 page's 2019-06-03 is used);
 - the question of FAQ Q4 (only its answer survives in the source);

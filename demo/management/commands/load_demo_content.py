@@ -4,13 +4,13 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo import content as demo
 from faq.models import FaqEntry
-from notices import demo_content as demo
 from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose, Section
 from notices.services import notice_version_freeze
 
 DEMO_PASSWORD = "demo-password-2019"
-# Demo staff for the two-person publishing rule: (username, group made by notices/migrations/0003_staff_roles).
+# Demo staff for the two-person publishing rule: (username, group made by staff/migrations/0001_staff_roles).
 DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者")]
 
 

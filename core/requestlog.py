@@ -55,7 +55,7 @@ def _forget_request_id(**kwargs) -> None:
 
 
 # Sent when the server closes the response, after the last byte of a stream.
-request_finished.connect(_forget_request_id, dispatch_uid="privacy_portal.requestlog")
+request_finished.connect(_forget_request_id, dispatch_uid="core.requestlog")
 
 
 def request_log(get_response):

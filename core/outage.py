@@ -1,5 +1,5 @@
 """While PostgreSQL or Redis does not answer: a Japanese 503 that says whether anything was saved,
-never a 500 trace. Public pages already in the page cache keep serving (privacy_portal.http), and the
+never a 500 trace. Public pages already in the page cache keep serving (core.pagecache), and the
 next request after the service is back works again without a restart (CONN_HEALTH_CHECKS)."""
 
 import contextvars
@@ -40,8 +40,8 @@ def _note_write(sender, **kwargs) -> None:
         transaction.on_commit(lambda: setattr(writes, "committed", True))
 
 
-post_save.connect(_note_write, dispatch_uid="privacy_portal.outage.post_save")
-post_delete.connect(_note_write, dispatch_uid="privacy_portal.outage.post_delete")
+post_save.connect(_note_write, dispatch_uid="core.outage.post_save")
+post_delete.connect(_note_write, dispatch_uid="core.outage.post_delete")
 
 
 def unavailable_page(request, exception: BaseException):

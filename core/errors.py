@@ -1,11 +1,8 @@
 """Japanese error pages: every refusal a visitor can meet explains itself, in Japanese, with a 4xx."""
 
 import functools
-import sys
 
-from django.http import HttpResponseServerError
 from django.shortcuts import render
-from django.template import loader
 from django.utils.translation import gettext as _
 
 
@@ -39,27 +36,3 @@ def allow_methods(*methods):
         return wrapper
 
     return decorator
-
-
-def bad_request(request, exception=None):
-    return error_page(request, status=400, message=_("Please check the address or the values you entered."))
-
-
-def permission_denied(request, exception=None):
-    return error_page(request, status=403, message=_("You do not have permission to open this page."))
-
-
-def page_not_found(request, exception=None):
-    return error_page(request, status=404, message=_("The page may have moved or the address may be wrong."))
-
-
-def server_error(request):
-    from .outage import OUTAGE_ERRORS, unavailable_page  # outage imports this module
-
-    # Called while the exception is being handled: a lost database or cache outside a view (in a
-    # middleware, say) still gets the 503 page rather than this one.
-    exception = sys.exc_info()[1]
-    if isinstance(exception, OUTAGE_ERRORS):
-        return unavailable_page(request, exception)
-    # No template context processors or database here: the failure may be in either.
-    return HttpResponseServerError(loader.get_template("500.html").render())

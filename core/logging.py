@@ -1,7 +1,7 @@
 """Log filters and the JSON formatter, attached to the handlers in settings.LOGGING.
 
 No log line may carry a customer's email, name or customer number, a live token or a client's IP
-address: the request line (privacy_portal/requestlog.py) is built from the URL pattern, the JSON
+address: the request line (core/requestlog.py) is built from the URL pattern, the JSON
 formatter writes only the fields it names, and the filters mask what Django and gunicorn put into
 their own messages.
 """

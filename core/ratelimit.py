@@ -1,0 +1,61 @@
+"""Rate limits counted in the shared cache (Redis in production, so a count holds across servers), and
+the one Japanese 429 page every refusal uses, always with `Retry-After`."""
+
+import dataclasses
+import hashlib
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.utils.translation import gettext as _
+
+from .errors import error_page
+
+
+def count_hit(key: str, *, window: int) -> int:
+    """Count one request under `key` and return the count so far; the key expires `window` seconds
+    after its first hit.
+
+    On Redis, one round trip: SET NX EX and INCR in one MULTI/EXEC. Django's own incr() checks that
+    the key exists and then increments it, in two commands; a key that expires between them comes back
+    without an expiry, and a limit on an address would then refuse that address for ever.
+    """
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        with cache._cache.get_client(full_key, write=True).pipeline(transaction=True) as pipe:
+            pipe.set(full_key, 0, ex=window, nx=True)
+            pipe.incr(full_key)
+            return pipe.execute()[1]
+    # Other backends (local memory in development and tests) lock around their own incr().
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The first hit; if another process made it at the same moment, count on theirs.
+        return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+
+
+@dataclasses.dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` requests per `window` seconds for one identifier (an address, an IP, a link)."""
+
+    scope: str
+    limit: int
+    window: int
+
+    def exceeded(self, identifier: str) -> bool:
+        """Count one request for `identifier`; True once there have been more than `limit` in the window.
+        The identifier is hashed: no email address or IP is written to the cache."""
+        digest = hashlib.sha256(identifier.lower().encode()).hexdigest()
+        return count_hit(f"ratelimit:{self.scope}:{digest}", window=self.window) > self.limit
+
+
+def too_many_requests(request, *, retry_after: int, message: str | None = None, title: str | None = None):
+    """The Japanese 429 page, with `Retry-After` in seconds."""
+    response = error_page(
+        request,
+        status=429,
+        title=title,
+        message=message or _("There were too many requests. Wait a few minutes and try again."),
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
