@@ -2,12 +2,12 @@
 never a 500 trace. Public pages already in the page cache keep serving (core.pagecache), and the
 next request after the service is back works again without a restart (CONN_HEALTH_CHECKS)."""
 
-import contextvars
+import contextlib
 import logging
+import re
 
 import redis
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import InterfaceError, OperationalError, connections
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -23,35 +23,55 @@ OUTAGE_ERRORS = (OperationalError, InterfaceError, *CACHE_ERRORS)
 RETRY_AFTER_SECONDS = 30
 
 
+# A statement that changes rows starts with one of these; Django's SAVEPOINT and RELEASE, a SELECT (FOR
+# UPDATE too) do not.
+WRITE_STATEMENT = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|MERGE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
+
+
 class RequestWrites:
-    """Whether a transaction of this request has committed a change: then the 503 page must not say
-    that nothing was saved (the cache can fail after the commit, when the session is saved)."""
+    """Whether this request has committed a change: then the 503 page must not say that nothing was
+    saved (the cache can fail after the commit, when the session is saved).
 
-    committed = False
+    It wraps every statement the request runs on any database connection (connection.execute_wrapper),
+    so it sees a save(), a QuerySet.update() or delete() and raw SQL alike. A write that succeeds counts
+    at once in autocommit, when its transaction commits otherwise, and never if it is rolled back.
+    """
 
+    def __init__(self):
+        self.committed = False
 
-_current_writes: contextvars.ContextVar[RequestWrites | None] = contextvars.ContextVar("writes", default=None)
+    def _commit_seen(self) -> None:
+        self.committed = True
 
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not self.committed and isinstance(sql, str) and WRITE_STATEMENT.match(sql):
+            connection = context["connection"]
+            if connection.in_atomic_block:
+                # Forgotten with the savepoint or the transaction if either is rolled back.
+                connection.on_commit(self._commit_seen)
+            elif connection.get_autocommit():
+                self._commit_seen()
+        return result
 
-def _note_write(sender, **kwargs) -> None:
-    writes = _current_writes.get()
-    if writes is not None:
-        # At once outside a transaction; after the commit inside one, and never if it rolls back.
-        transaction.on_commit(lambda: setattr(writes, "committed", True))
-
-
-post_save.connect(_note_write, dispatch_uid="core.outage.post_save")
-post_delete.connect(_note_write, dispatch_uid="core.outage.post_delete")
+    @contextlib.contextmanager
+    def tracking(self):
+        """Watch the statements of every database connection while the block runs."""
+        with contextlib.ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(self))
+            yield self
 
 
 def unavailable_page(request, exception: BaseException):
     # The class name only: the message of a connection error names hosts, never a customer.
     logger.warning("service unavailable: %s on %s", type(exception).__name__, request.method)
     writes = getattr(request, "writes", None)
-    if writes is not None and writes.committed:
-        message = _("What you sent has been saved, but this page could not be shown. Check the result later.")
-    elif request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        # The visitor sent nothing to save (a page may still have written its own bookkeeping).
         message = _("The service is temporarily unavailable. Please try again in a few minutes.")
+    elif writes is not None and writes.committed:
+        message = _("What you sent has been saved, but this page could not be shown. Check the result later.")
     else:
         # The request's transaction was rolled back (or never began): what was sent is not stored.
         message = _("What you sent has not been saved. Please try again in a few minutes.")
@@ -69,11 +89,8 @@ class OutageMiddleware:
 
     def __call__(self, request):
         request.writes = RequestWrites()
-        token = _current_writes.set(request.writes)
-        try:
+        with request.writes.tracking():
             return self.get_response(request)
-        finally:
-            _current_writes.reset(token)
 
     def process_exception(self, request, exception):
         if isinstance(exception, OUTAGE_ERRORS):

@@ -1,3 +1,7 @@
+from unittest import mock
+
+import pytest
+import redis
 import time_machine
 from django.conf import settings
 from django.test import Client
@@ -92,3 +96,18 @@ def test_guessing_links_from_one_ip_is_limited(policyholder):
     assert statuses == [400] * 30 + [429]
     response = Client().post(link_for())
     assert response.status_code == 429 and "操作が多すぎます" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the page tells what committed
+def test_a_link_spent_before_the_session_cache_failed_says_it_was_saved(policyholder, client):
+    client.raise_request_exception = False  # what a visitor gets from a real server
+    link = link_for()
+    # The link is spent (an UPDATE that commits), then saving the new session finds Redis gone.
+    with mock.patch("core.sessions.SessionStore.save", side_effect=redis.ConnectionError("Connection refused")):
+        response = client.post(link)
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "送信された内容は保存されましたが" in html and "保存されていません" not in html
+    assert LoginToken.objects.get().used_at is not None
+    # And so it is: the same link again is refused as used.
+    assert "使用済み" in Client().post(link).content.decode()

@@ -44,3 +44,15 @@ def test_a_save_that_committed_before_the_cache_failed_says_it_was_saved(custome
     html = response.content.decode()
     assert "送信された内容は保存されましたが" in html and "保存されていません" not in html
     assert Receipt.objects.count() == 1 and ConsentEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_rolled_back_after_its_first_write_says_it_was_not_saved(customer, life):
+    # The receipt row is inserted, then the database goes away mid-transaction: all of it rolls back.
+    with mock.patch(
+        "consents.services.joint_use_version_in_force", side_effect=OperationalError("server closed the connection")
+    ):
+        response = customer.post("/my/preferences/", matrix_post(life, direct_mail="off"))
+    assert response.status_code == 503
+    assert "送信された内容は保存されていません" in response.content.decode()
+    assert not Receipt.objects.exists() and not ConsentEvent.objects.exists()

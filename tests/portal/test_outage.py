@@ -68,3 +68,34 @@ def test_other_server_errors_stay_500s():
     except ValueError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+@pytest.mark.django_db(transaction=True)  # real commits and rollbacks
+def test_a_write_counts_once_committed_never_when_rolled_back():
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from core.outage import RequestWrites
+
+    writes = RequestWrites()
+    with writes.tracking():
+        Group.objects.filter(name="夜間").exists()
+        with transaction.atomic():
+            Group.objects.create(name="夜間")
+            with pytest.raises(ValueError), transaction.atomic():
+                Group.objects.filter(name="夜間").update(name="日中")
+                raise ValueError("rolled back")
+            assert not writes.committed  # written, not yet committed
+        assert writes.committed
+    assert Group.objects.filter(name="夜間").exists()
+
+    rolled_back = RequestWrites()
+    with rolled_back.tracking(), pytest.raises(ValueError), transaction.atomic():
+        Group.objects.filter(name="夜間").delete()
+        raise ValueError("rolled back")
+    assert not rolled_back.committed
+
+    autocommit = RequestWrites()
+    with autocommit.tracking():
+        Group.objects.filter(name="夜間").update(name="日中")  # no save(), no signal
+        assert autocommit.committed
