@@ -3,12 +3,14 @@ API clients), each kept a short time so that a change made on another server rea
 within seconds. A change made in this process clears them at once."""
 
 import functools
+import threading
 import time
-from collections import OrderedDict
 
+import cachetools
 from django.db import transaction
 
-_memos = []
+_memos: list[tuple[cachetools.TTLCache, threading.Lock]] = []
+_MISSING = object()
 
 
 def process_memo(seconds: float, *, maxsize: int = 256, keep_none: bool = True):
@@ -16,28 +18,33 @@ def process_memo(seconds: float, *, maxsize: int = 256, keep_none: bool = True):
 
     At most `maxsize` results are kept (the least recently used go first); with keep_none=False a
     None result is not kept, so arguments nobody issued (a made-up API token) cost no memory.
+    cachetools' caches are not thread-safe, and gunicorn may run threads: each memo has a lock, held
+    while the memo is read or written, never while the function runs.
     """
 
     def decorate(function):
-        values: OrderedDict = OrderedDict()
+        # The clock is looked up on each call, so that a test can move it.
+        values = cachetools.TTLCache(maxsize=maxsize, ttl=seconds, timer=lambda: time.monotonic())
+        lock = threading.Lock()
 
         @functools.wraps(function)
         def wrapper(*args):
-            now = time.monotonic()
-            hit = values.get(args)
-            if hit is not None and now - hit[0] < seconds:
-                values.move_to_end(args)
-                return hit[1]
+            with lock:
+                value = values.get(args, _MISSING)
+            if value is not _MISSING:
+                return value
             value = function(*args)
             if value is not None or keep_none:
-                values[args] = (now, value)
-                values.move_to_end(args)
-                while len(values) > maxsize:
-                    values.popitem(last=False)
+                with lock:
+                    values[args] = value
             return value
 
-        wrapper.clear = values.clear
-        _memos.append(values)
+        def clear() -> None:
+            with lock:
+                values.clear()
+
+        wrapper.clear = clear
+        _memos.append((values, lock))
         return wrapper
 
     return decorate
@@ -45,8 +52,9 @@ def process_memo(seconds: float, *, maxsize: int = 256, keep_none: bool = True):
 
 def clear_process_memos() -> None:
     """Forget every memo of this process."""
-    for values in _memos:
-        values.clear()
+    for values, lock in _memos:
+        with lock:
+            values.clear()
 
 
 def memoized_data_changed(**kwargs) -> None:

@@ -1,10 +1,11 @@
 import functools
 import hashlib
 import logging
+import threading
 import time
 import uuid
-from collections import OrderedDict
 
+import cachetools
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -27,12 +28,15 @@ CACHE_OUTAGE_PAUSE_SECONDS = 5.0
 
 logger = logging.getLogger(__name__)
 
-_local_pages: OrderedDict[str, tuple[bytes, dict]] = OrderedDict()
+# cachetools' caches are not thread-safe, and gunicorn may run threads.
+_local_pages: cachetools.LRUCache[str, tuple[bytes, dict]] = cachetools.LRUCache(maxsize=LOCAL_PAGES_MAX)
+_local_pages_lock = threading.Lock()
 _generation: dict[str, str | float] = {"value": "", "checked_at": float("-inf"), "shared_down_until": float("-inf")}
 
 
 def reset_local_page_cache() -> None:
-    _local_pages.clear()
+    with _local_pages_lock:
+        _local_pages.clear()
     _generation.update(value="", checked_at=float("-inf"), shared_down_until=float("-inf"))
 
 
@@ -85,14 +89,13 @@ def _page_key(request) -> str:
 
 
 def _remember_locally(key: str, page: tuple[bytes, dict]) -> None:
-    _local_pages[key] = page
-    _local_pages.move_to_end(key)
-    while len(_local_pages) > LOCAL_PAGES_MAX:
-        _local_pages.popitem(last=False)
+    with _local_pages_lock:
+        _local_pages[key] = page
 
 
 def _cached_page(key: str) -> tuple[bytes, dict] | None:
-    page = _local_pages.get(key)
+    with _local_pages_lock:
+        page = _local_pages.get(key)
     if page is None and _shared_cache_up():
         try:
             page = cache.get(key)

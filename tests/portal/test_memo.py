@@ -37,3 +37,20 @@ def test_it_forgets_after_its_time(monkeypatch):
     clock[0] += 1.5
     lookup("x")
     assert calls == ["x", "x"]
+
+
+def test_a_result_read_again_is_kept_over_one_read_longer_ago():
+    calls = []
+
+    @process_memo(seconds=60, maxsize=2)
+    def lookup(key):
+        calls.append(key)
+        return key
+
+    lookup("a")
+    lookup("b")
+    lookup("a")  # now "b" is the least recently used
+    lookup("c")
+    lookup("a")
+    lookup("b")
+    assert calls == ["a", "b", "c", "b"]

@@ -150,3 +150,16 @@ def test_public_pages_do_without_a_shared_cache_that_stopped_answering(client, d
         # It is not asked again on every request while it is down: each would wait for its timeout.
         assert client.get("/notices/group-joint-use/").status_code == 200
         assert down.call_count == calls
+
+
+def test_each_process_keeps_a_bounded_number_of_pages_the_latest_ones():
+    from core import pagecache as http
+
+    for n in range(http.LOCAL_PAGES_MAX + 1):
+        http._remember_locally(f"page-{n}", (b"", {}))
+    http._cached_page("page-1")  # read again: kept over page-2
+    http._remember_locally("one-more", (b"", {}))
+    assert len(http._local_pages) == http.LOCAL_PAGES_MAX
+    assert [key in http._local_pages for key in ("page-0", "page-1", "page-2", "one-more")] == [
+        False, True, False, True,
+    ]
