@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 
 from core.memo import process_memo
 from core.ratelimit import count_hit
+from core.requestlog import log_client
 
 from .models import ApiClient
 from .problems import ApiProblem, unauthorized
@@ -37,6 +38,7 @@ class BearerToken(HttpBearer):
             raise unauthorized(_("This API token is not valid."))
         if client.is_revoked:
             raise unauthorized(_("This API token has been revoked."))
+        log_client(request, client.pk)  # a refusal by the rate limit names the client too
         rate_limit_check(client)
         client.touch()
         return client

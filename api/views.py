@@ -17,7 +17,7 @@ from notices.models import Company
 
 from . import schemas
 from .auth import BearerToken, require_company
-from .calls import logged_call
+from .calls import api_call
 from .problems import ApiProblem, Problem, install_problem_handlers, use_problem_media_type
 from .selectors import Permission, channel_get, contact_permissions, cursor_issue, cursor_read, do_not_contact_rows
 
@@ -39,7 +39,7 @@ api = PortalAPI(
     auth=BearerToken(),
 )
 install_problem_handlers(api)
-api.add_decorator(logged_call, mode="view")
+api.add_decorator(api_call, mode="view")
 
 ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem, 503: Problem}
 

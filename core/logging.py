@@ -32,7 +32,7 @@ PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 # What a JSON line holds besides time, level, logger, message, request_id and a traceback. Anything
 # else a caller or a library passes as `extra` is left out: Django's django.request passes the request
 # itself, whose repr holds the full path with its query string (a customer number, a login token).
-JSON_EXTRA_FIELDS = ("method", "route", "status", "duration_ms", "streamed", "status_code")
+JSON_EXTRA_FIELDS = ("method", "route", "status", "duration_ms", "streamed", "client", "status_code")
 
 
 def mask_tokens(text: str) -> str:

@@ -1,9 +1,11 @@
 """Every request gets an id, sent back as `X-Request-ID` and put on every log line the request causes,
-and leaves one line on `privacy_portal.requests`: method, URL pattern, status, duration.
+and leaves one line on `privacy_portal.requests`: method, URL pattern, status, duration, and for an API
+call whose token was accepted, the client's id. That line is the API's call log too.
 
 Never the path itself (a login link's path is its token, a receipt's path its number), the query
-string, the client's address or user agent, or who the client is. First in MIDDLEWARE, so that it
-times everything and sees every answer: redirects, error pages, static files, the API.
+string, the client's address or user agent, or who a customer or staff member is. First in
+MIDDLEWARE, so that it times everything and sees every answer: redirects, error pages, static files,
+the API.
 """
 
 import logging
@@ -31,16 +33,20 @@ def _request_id(request) -> str:
     return uuid.uuid4().hex
 
 
+def log_client(request, client_id: int) -> None:
+    """Name the API client (its id, never its token) on the request's line."""
+    request.log_client = client_id
+
+
 def _log(request, status: int, started: float, *, streamed: bool) -> None:
     method, route, duration_ms = request.method, route_of(request), round((time.monotonic() - started) * 1000, 1)
-    logger.info(
-        "%s %s %d %.1fms",
-        method,
-        route or "-",
-        status,
-        duration_ms,
-        extra={"method": method, "route": route, "status": status, "duration_ms": duration_ms, "streamed": streamed},
-    )
+    client = getattr(request, "log_client", None)
+    fields = {"method": method, "route": route, "status": status, "duration_ms": duration_ms, "streamed": streamed}
+    if client is None:
+        logger.info("%s %s %d %.1fms", method, route or "-", status, duration_ms, extra=fields)
+    else:
+        message = "%s %s %d %.1fms client=%s"
+        logger.info(message, method, route or "-", status, duration_ms, client, extra={**fields, "client": client})
 
 
 def _logged_stream(content, request, status: int, started: float):
@@ -68,7 +74,7 @@ def request_log(get_response):
         response = get_response(request)
         # Set on the way out, on each response: a cached public page never replays another request's id.
         response[HEADER] = request_id
-        # A streamed answer is logged when its stream ends, as the API logs it. A file (static files)
+        # A streamed answer (the API export) is logged when its stream ends. A file (static files)
         # goes out by sendfile, which a wrapped stream would lose: it is logged when its answer starts.
         if response.streaming and getattr(response, "file_to_stream", None) is None:
             content = response.streaming_content

@@ -136,17 +136,19 @@ def test_a_client_over_its_rate_gets_429_and_others_do_not(call, life):
     assert ask(call, holder.customer_number, life.pk, token=other.token).status_code == 200
 
 
-def test_every_call_is_logged_without_the_customer_number(call, vendor, life, caplog):
+def test_every_call_leaves_one_line_naming_its_client_never_the_customer(call, vendor, life, caplog):
     holder = PolicyholderFactory()
-    with caplog.at_level(logging.INFO, logger="api.calls"):
+    with caplog.at_level(logging.INFO):
         ask(call, holder.customer_number, life.pk)
         ask(call, holder.customer_number, life.pk, token="pp_bad")
-    lines = [record.getMessage() for record in caplog.records if record.name == "api.calls"]
-    assert len(lines) == 2
-    assert f"client={vendor.pk} endpoint=GET /api/v1/contact-permission status=200" in lines[0]
-    assert "client=- endpoint=GET /api/v1/contact-permission status=401" in lines[1]
-    assert all("duration_ms=" in line for line in lines)
-    assert not any(holder.customer_number in line for line in lines)
+    info = [record for record in caplog.records if record.levelno == logging.INFO]
+    assert [record.name for record in info] == ["privacy_portal.requests"] * 2
+    assert [(record.route, record.status, getattr(record, "client", None)) for record in info] == [
+        (URL, 200, vendor.pk),
+        (URL, 401, None),  # no client: the token was not accepted
+    ]
+    assert info[0].getMessage().endswith(f" client={vendor.pk}")
+    assert not any(holder.customer_number in record.getMessage() for record in caplog.records)
 
 
 def test_it_records_when_the_client_was_last_used(call, vendor, life):

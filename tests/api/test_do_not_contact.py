@@ -138,7 +138,7 @@ def test_100000_rows_stream_out_in_chunks(call, life, caplog):
     Policyholder.objects.bulk_create(
         (Policyholder(customer_number=f"S{n:09d}", name="顧客") for n in range(100_000)), batch_size=5000
     )
-    with caplog.at_level(logging.INFO, logger="api.calls"):
+    with caplog.at_level(logging.INFO, logger="privacy_portal.requests"):
         response = export(call, life.pk, channel="email")
         assert isinstance(response, StreamingHttpResponse)
         assert not caplog.records  # logged when the stream ends, with its whole duration
@@ -149,6 +149,6 @@ def test_100000_rows_stream_out_in_chunks(call, life, caplog):
             assert len(chunk) < 100_000  # never the whole list at once
     assert lines == 100_001  # the header and every customer
     assert chunks > 100
-    [api_call] = [record for record in caplog.records if record.name == "api.calls"]
-    assert "status=200" in api_call.getMessage()
+    [line] = [record for record in caplog.records if record.name == "privacy_portal.requests"]
+    assert (line.status, line.streamed) == (200, True)
     assert not ConsentEvent.objects.exists()

@@ -81,6 +81,7 @@ def test_it_logs_one_json_line_per_request_with_method_route_status_and_duration
         False,
     )
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+    assert "client" not in line  # only an API call's line names its client
     assert line["level"] == "INFO" and line["message"].startswith("GET /notices/<slug:slug>/ 200 ")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", line["time"])
 
@@ -112,7 +113,9 @@ def test_no_line_of_a_refused_api_call_has_the_customer_number_of_its_query(clie
 
     assert response.status_code == 422
     lines = json_log.lines()
-    assert {line["logger"] for line in lines} == {"api.calls", "privacy_portal.requests", "django.request"}
+    assert {line["logger"] for line in lines} == {"privacy_portal.requests", "django.request"}
+    [request_line] = json_log.requests()
+    assert (request_line["status"], request_line["client"]) == (422, vendor.pk)
     assert {line["request_id"] for line in lines} == {response["X-Request-ID"]}
     assert "C000123456" not in json_log.text() and "customer=" not in json_log.text()
     # django.request hands the request itself to the log (its repr holds the query string): left out.
@@ -127,10 +130,10 @@ def test_it_logs_a_streamed_export_when_the_stream_ends(client, life, vendor, js
 
     b"".join(response.streaming_content)
 
-    [api_line, request_line] = json_log.lines()
-    assert api_line["logger"] == "api.calls"
+    [request_line] = json_log.lines()  # the request line is the API's call log too
     assert request_line["route"] == "/api/v1/do-not-contact" and request_line["streamed"] is True
-    assert api_line["request_id"] == request_line["request_id"] == response["X-Request-ID"]
+    assert request_line["client"] == vendor.pk
+    assert request_line["request_id"] == response["X-Request-ID"]
 
 
 def test_a_line_written_after_the_answer_has_no_request_id(client, db, json_log):

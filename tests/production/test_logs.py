@@ -108,10 +108,16 @@ def test_a_whole_visit_leaves_one_json_line_per_request_and_no_personal_data(sta
         [line] = requests_by_id[response.headers["X-Request-ID"]]
         assert (line["method"], line["status"]) == (response.request.method, response.status_code)
     assert all(len(found) == 1 for found in requests_by_id.values())
-    # Other lines of a request (api.calls, django.request) carry the id of its request line.
+    # Other lines of a request (django.request, a warning) carry the id of its request line.
     assert {line["request_id"] for line in lines} - {None} == set(requests_by_id)
     routes = {(line["route"], line["streamed"]) for found in requests_by_id.values() for line in found}
     assert ("/login/link/<str:token>/", False) in routes and ("/api/v1/do-not-contact", True) in routes
+    # The request line is the API's call log too: an API call's line names the client, no other line does.
+    request_lines = [line for found in requests_by_id.values() for line in found]
+    api_lines = [line for line in request_lines if (line["route"] or "").startswith("/api/")]
+    assert len(api_lines) == 6 and all(line["client"] == vendor.pk for line in api_lines)
+    assert not any("client" in line for line in request_lines if line not in api_lines)
+    assert not [line for line in lines if line["logger"].startswith("api")]
 
     cookies = {morsel.split("=", 1)[1].split(";")[0] for morsel in browser.set_cookie_headers}
     # An API token is pp_<prefix>_<secret>, and the secret may hold "_" itself.
