@@ -8,9 +8,6 @@ from .selectors import Cell
 
 ON, OFF = "on", "off"
 FIELD_PREFIX = "pref-"
-# Each cell also posts the value the page showed, so that only the cells the customer changed are
-# written: an old tab must not undo a change made since (a one-click unsubscribe, a call to staff).
-SHOWN_PREFIX = "shown-"
 IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}\Z")
 
 
@@ -56,11 +53,15 @@ class PreferencesForm(forms.Form):
             for cell in cells:
                 name = field_name(cell)
                 self.cells[name] = cell
+                # Each cell also posts the value the page showed (`initial-pref-…`), so that only the cells
+                # the customer changed are written: an old tab must not undo a change made since (a
+                # one-click unsubscribe, a call to staff).
                 self.fields[name] = forms.ChoiceField(
                     choices=[(ON, _("Receive")), (OFF, _("Do not receive"))],
                     required=False,
                     widget=forms.RadioSelect,
                     initial=ON if cell.allowed else OFF,
+                    show_hidden_initial=True,
                     error_messages={"invalid_choice": _("Choose 'receive' or 'do not receive'.")},
                 )
         self.rows = [(company, [(cell, self[field_name(cell)]) for cell in cells]) for company, cells in matrix]
@@ -86,13 +87,13 @@ class PreferencesForm(forms.Form):
 
     def changes(self) -> dict[tuple[int, str], bool]:
         """{(company_id, channel_code): allowed} for every cell the form changed from what it showed."""
-        stop_all = self.cleaned_data["stop_all"]
+        if self.cleaned_data["stop_all"]:
+            return {(cell.company.pk, cell.channel.code): False for cell in self.cells.values()}
         changes = {}
-        for name, cell in self.cells.items():
-            value = self.cleaned_data.get(name)
-            if stop_all:
-                changes[(cell.company.pk, cell.channel.code)] = False
-            elif value in (ON, OFF) and value != self.data.get(SHOWN_PREFIX + name):
+        for name in self.changed_data:
+            cell, value = self.cells.get(name), self.cleaned_data.get(name)
+            # A cell missing from the POST (value "") stays as it is.
+            if cell is not None and value in (ON, OFF):
                 changes[(cell.company.pk, cell.channel.code)] = value == ON
         return changes
 

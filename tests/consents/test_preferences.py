@@ -143,7 +143,7 @@ def test_the_page_needs_few_queries_whatever_the_history(customer, policyholder,
 
 def test_an_old_tab_does_not_undo_a_change_made_since(customer, policyholder, life):
     page = customer.get("/my/preferences/").content.decode()
-    assert f'name="shown-pref-{life.pk}-email" value="off"' in page
+    assert f'name="initial-pref-{life.pk}-email" value="off"' in page
     # Since the page was opened, the customer opted in to email by phone with staff.
     from consents.services import preferences_update
 
@@ -153,7 +153,7 @@ def test_an_old_tab_does_not_undo_a_change_made_since(customer, policyholder, li
     )
     # The old tab posts every cell as shown, with direct mail changed.
     data = matrix_post(life, direct_mail="off")
-    data.update({f"shown-{name}": value for name, value in matrix_post(life).items() if name.startswith("pref-")})
+    data.update({f"initial-{name}": value for name, value in matrix_post(life).items() if name.startswith("pref-")})
     assert customer.post("/my/preferences/", data).status_code == 302
     current = {p.channel.code: p.allowed for p in Preference.objects.filter(policyholder=policyholder, company=life)}
     assert current == {"email": True, "direct_mail": False}
