@@ -7,6 +7,10 @@ import secrets
 from django.conf import settings
 from django.contrib.sessions.backends.cache import SessionStore
 
+from api.models import ApiClient
+from consents.login import SESSION_IDLE_SECONDS, SESSION_KEY
+from consents.models import Policyholder
+from consents.selectors import marketing_companies
 from notices.models import Company, Notice, Purpose
 from notices.services import notice_version_freeze
 
@@ -41,8 +45,6 @@ def second_version():
 
 
 def api_client():
-    from api.models import ApiClient
-
     client = ApiClient(name="benchmark")
     token = client.issue_token()
     client.save()
@@ -54,10 +56,6 @@ def api_client():
 def customer_sessions(count: int):
     """Logged-in sessions of `count` customers who have changed nothing yet, so that every save
     the benchmark posts changes exactly one cell."""
-    from consents.login import SESSION_IDLE_SECONDS, SESSION_KEY
-    from consents.models import Policyholder
-    from consents.selectors import marketing_companies
-
     holders = Policyholder.objects.filter(preferences__isnull=True).order_by("id").values_list("pk", flat=True)
     keys = []
     for pk in holders[:count]:

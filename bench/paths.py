@@ -4,7 +4,7 @@ import json
 import time
 import urllib.request
 
-from bench import run as bench
+from bench import harness
 
 PUBLIC = [
     ("notice page in force", "/notices/group-joint-use/"),
@@ -20,8 +20,8 @@ def _auth(context) -> str:
 
 def api_check(server, context, count: int, name="API check") -> dict:
     template = f"/api/v1/contact-permission?customer=%s&company={context['company']}&channel={CHECK_CHANNEL}"
-    script = _auth(context) + bench.lua_random_customer(template, count)
-    return bench.wrk(server, name, "/api/v1/contact-permission", script)
+    script = _auth(context) + harness.lua_random_customer(template, count)
+    return harness.wrk(server, name, "/api/v1/contact-permission", script)
 
 
 def api_batch(server, context, count: int) -> dict:
@@ -36,7 +36,7 @@ def api_batch(server, context, count: int) -> dict:
         'wrk.headers["Content-Type"] = "application/json"\n'
         f"wrk.body = '{body}'\n"
     )
-    return bench.wrk(server, "API batch of 1,000", "/api/v1/contact-permission/batch", script, connections=4)
+    return harness.wrk(server, "API batch of 1,000", "/api/v1/contact-permission/batch", script, connections=4)
 
 
 def preference_save(server, context) -> dict:
@@ -64,9 +64,9 @@ request = function()
   }}, body)
 end
 """
-    events_before, receipts_before = bench.count_events_and_receipts()
-    result = bench.wrk(server, "preference save", "/my/preferences/", script, warm=False)
-    events_after, receipts_after = bench.count_events_and_receipts()
+    events_before, receipts_before = harness.count_events_and_receipts()
+    result = harness.wrk(server, "preference save", "/my/preferences/", script, warm=False)
+    events_after, receipts_after = harness.count_events_and_receipts()
     events, saves = events_after - events_before, receipts_after - receipts_before
     answered = result["requests"] - result["errors"]
     # Every successful save has a receipt and changes one cell. wrk stops counting at its deadline
@@ -74,8 +74,8 @@ end
     result.update(
         events_written=events,
         saves_completed=saves,
-        events_equal_saves=events == saves and answered <= saves <= answered + bench.CONNECTIONS,
-        chain_verifies=bench.chain_verifies(),
+        events_equal_saves=events == saves and answered <= saves <= answered + harness.CONNECTIONS,
+        chain_verifies=harness.chain_verifies(),
     )
     print(f"    saves completed {saves} (answered before wrk's deadline {answered}), events written {events}, "
           f"chain verifies: {result['chain_verifies']}")
@@ -88,10 +88,10 @@ def export(server, context, runs: int = 2) -> dict:
 
     Email is opt-in, so its list holds nearly every customer: the largest export there is.
     """
-    url = f"{bench.BASE}/api/v1/do-not-contact?company={context['company']}&channel=email"
+    url = f"{harness.BASE}/api/v1/do-not-contact?company={context['company']}&channel=email"
     idle = server.rss_mb()
     timings, rows = [], 0
-    with bench.PeakMemory(server) as memory:
+    with harness.PeakMemory(server) as memory:
         for _ in range(runs):
             request = urllib.request.Request(url, headers={"Authorization": f"Bearer {context['token']}",
                                                            "Accept": "text/csv"})
@@ -109,8 +109,8 @@ def export(server, context, runs: int = 2) -> dict:
 
 
 def measure_all(server, context, scale: int) -> list[dict]:
-    results = [bench.wrk(server, name, path) for name, path in PUBLIC]
-    results.append(bench.wrk(server, "新旧対照表", context["compare"]))
+    results = [harness.wrk(server, name, path) for name, path in PUBLIC]
+    results.append(harness.wrk(server, "新旧対照表", context["compare"]))
     results.append(api_check(server, context, scale))
     results.append(api_batch(server, context, scale))
     results.append(preference_save(server, context))

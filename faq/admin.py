@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from notices.admin.base import BadInputIs400Mixin
+from core.admin import BadInputIs400Mixin
 
 from .models import FaqEntry
 

@@ -2,14 +2,14 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from core.pagecache import public_content_changed
+
 
 class FaqConfig(AppConfig):
     name = "faq"
     verbose_name = _("FAQ")
 
     def ready(self):
-        from core.pagecache import public_content_changed
-
         sender = self.get_model("FaqEntry")
         post_save.connect(public_content_changed, sender=sender, dispatch_uid="public-pages-faq-save")
         post_delete.connect(public_content_changed, sender=sender, dispatch_uid="public-pages-faq-delete")

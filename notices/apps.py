@@ -2,15 +2,15 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from core.memo import memoized_data_changed
+from core.pagecache import public_content_changed
+
 
 class NoticesConfig(AppConfig):
     name = "notices"
     verbose_name = _("Notices")
 
     def ready(self):
-        from core.memo import memoized_data_changed
-        from core.pagecache import public_content_changed
-
         # Published versions are frozen, but a new publication, a company or notice edit changes pages.
         for model in ("Company", "Notice", "NoticeVersion"):
             sender = self.get_model(model)

@@ -6,9 +6,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import BadInputIs400Mixin
+
 from ..models import Company, Notice, today_in_tokyo
 from ..services import notice_version_create_draft
-from .base import BadInputIs400Mixin
 
 
 @admin.register(Company)

@@ -9,11 +9,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import BadInputIs400Mixin
+
 from ..compare import comparison_context
 from ..models import DataItem, JointUser, NoticeVersion, Purpose, Section, today_in_tokyo
 from ..rules import check_publication
 from ..services import PUBLISH_PERMISSION, PublicationRefused, notice_version_publish
-from .base import BadInputIs400Mixin
 
 
 class DraftOnlyInlineMixin:

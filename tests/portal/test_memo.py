@@ -1,3 +1,4 @@
+from core import memo
 from core.memo import process_memo
 
 
@@ -20,8 +21,6 @@ def test_it_keeps_at_most_maxsize_results_and_no_misses_when_asked(monkeypatch):
 
 
 def test_it_forgets_after_its_time(monkeypatch):
-    from core import memo
-
     clock = [100.0]
     monkeypatch.setattr(memo.time, "monotonic", lambda: clock[0])
     calls = []

@@ -4,10 +4,13 @@ from unittest import mock
 
 import pytest
 import redis
-from django.db import OperationalError
+from django.contrib.auth.models import Group
+from django.db import OperationalError, transaction
 from django.test import RequestFactory
 
+from core.outage import RequestWrites
 from privacy_portal.views import server_error
+from tests.factories import ApiClientFactory
 
 DATABASE_DOWN = mock.patch(
     "django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("server closed the connection")
@@ -38,8 +41,6 @@ def test_a_form_sent_during_an_outage_says_it_was_not_saved(raising_client, db):
 
 
 def test_the_api_answers_a_problem_document(raising_client, life):
-    from tests.factories import ApiClientFactory
-
     vendor = ApiClientFactory(companies=[life])
     with DATABASE_DOWN:
         response = raising_client.get(
@@ -72,11 +73,6 @@ def test_other_server_errors_stay_500s():
 
 @pytest.mark.django_db(transaction=True)  # real commits and rollbacks
 def test_a_write_counts_once_committed_never_when_rolled_back():
-    from django.contrib.auth.models import Group
-    from django.db import transaction
-
-    from core.outage import RequestWrites
-
     writes = RequestWrites()
     with writes.tracking():
         Group.objects.filter(name="夜間").exists()

@@ -1,13 +1,18 @@
 """Public pages are kept in the shared cache, dropped when content changes and at Tokyo midnight."""
 
 import datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+import redis
 import time_machine
+from django.core.cache import cache
 
+from core import pagecache as http
 from faq.models import FaqEntry
 from notices.models import Notice
+from notices.services import notice_version_freeze
 from tests.factories import NoticeVersionFactory, published_version
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -71,17 +76,11 @@ def test_error_pages_are_not_cached(client, demo_content):
     notice = Notice.objects.get(slug="group-joint-use")
     # A version effective that day, published without any signal reaching the cache.
     version = NoticeVersionFactory(notice=notice, effective_date=datetime.date(2019, 6, 1))
-    from notices.services import notice_version_freeze
-
     notice_version_freeze(version=version)
     assert client.get("/notices/group-joint-use/?as_of=2019-06-02").status_code == 200
 
 
 def test_another_server_publishing_reaches_this_one_within_a_second(client, demo_content, monkeypatch):
-    from django.core.cache import cache
-
-    from core import pagecache as http
-
     clock = [1000.0]
     monkeypatch.setattr(http.time, "monotonic", lambda: clock[0])
     client.get("/faq/")
@@ -94,10 +93,6 @@ def test_another_server_publishing_reaches_this_one_within_a_second(client, demo
 
 
 def test_searches_are_not_kept_in_the_shared_cache(client, demo_content, rf):
-    from django.core.cache import cache
-
-    from core import pagecache as http
-
     client.get("/faq/", {"q": "ペット"})
     client.get("/faq/")
     assert cache.get(http._page_key(rf.get("/faq/"))) is not None
@@ -117,10 +112,6 @@ def test_the_compare_page_costs_a_fixed_number_of_queries(client, demo_content, 
 
 
 def test_the_generation_changes_again_when_the_edit_commits(client, demo_content, django_capture_on_commit_callbacks):
-    from django.core.cache import cache
-
-    from core import pagecache as http
-
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         entry = FaqEntry.objects.get(number=2)
         entry.question = "改訂中の質問ですか?"
@@ -132,12 +123,6 @@ def test_the_generation_changes_again_when_the_edit_commits(client, demo_content
 
 
 def test_public_pages_do_without_a_shared_cache_that_stopped_answering(client, demo_content, django_assert_num_queries):
-    from unittest import mock
-
-    import redis
-
-    from core import pagecache as http
-
     assert client.get("/faq/").status_code == 200  # kept by this process too
     down = mock.Mock(side_effect=redis.ConnectionError("Connection refused"))
     with mock.patch.multiple(http.cache, get=down, set=down, add=down):
@@ -153,8 +138,6 @@ def test_public_pages_do_without_a_shared_cache_that_stopped_answering(client, d
 
 
 def test_each_process_keeps_a_bounded_number_of_pages_the_latest_ones():
-    from core import pagecache as http
-
     for n in range(http.LOCAL_PAGES_MAX + 1):
         http._remember_locally(f"page-{n}", (b"", {}))
     http._cached_page("page-1")  # read again: kept over page-2

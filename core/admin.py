@@ -1,3 +1,5 @@
+"""What every app's admin shares."""
+
 from django.db import models
 
 
