@@ -92,7 +92,8 @@ class AppServer:
             try:
                 if requests.get(self.url("/healthz/"), timeout=2, headers={"X-Forwarded-Proto": "https"}).ok:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or the socket is open and no worker has booted yet (a busy machine).
                 pass
             time.sleep(0.2)
         self.stop()
