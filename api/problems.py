@@ -45,6 +45,7 @@ def _titles() -> dict[int, str]:
         403: _("Outside this client's companies"),
         404: _("Not found"),
         406: _("Format not available"),
+        409: _("Company may not market"),
         413: _("Request body too large"),
         422: _("Invalid request"),
         429: _("Too many requests"),

@@ -49,7 +49,11 @@ class NoticeVersionOut(Out):
 
 
 class DecidedBy(Out):
-    kind: Literal["event", "default"]
+    kind: Literal["event", "default", "not_joint_user"] = Field(
+        description="event: the customer's (or staff's) choice; default: nobody chose, the channel's default "
+        "applies; not_joint_user: the company is not a joint user under the joint-use notice in force today "
+        "(or does not market), so it may contact no customer, whatever was chosen."
+    )
     event_id: int | None = Field(description="The consent event that set the current value; null for the default.")
     receipt: str | None = Field(description="The receipt number of that change.")
     source: str | None = Field(description="portal, staff, unsubscribe or api.")

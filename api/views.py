@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
 
 from consents.models import Policyholder
-from consents.selectors import joint_use_version_in_force
+from consents.selectors import joint_use_version_in_force, marketing_company_ids
 from consents.unsubscribe import unsubscribe_url
 from notices.models import Company
 
@@ -51,7 +51,29 @@ def _notice_version():
     return {"effective_date": version.effective_date, "url": settings.SITE_URL + version.get_absolute_url()}
 
 
-def _result(permission: Permission) -> dict:
+# decided_by.kind for a company that may not market to anyone today, whatever the customer chose.
+NOT_JOINT_USER = "not_joint_user"
+
+
+def _company_may_market(company_id: int) -> bool:
+    """A company markets only as a joint user named by the joint-use version in force today (and only if it
+    markets at all): a company an announced version adds may not, until that version's effective date."""
+    return company_id in marketing_company_ids()
+
+
+def _not_joint_user() -> ApiProblem:
+    return ApiProblem(
+        409,
+        "company-not-joint-user",
+        _("This company is not a joint user under the joint-use notice in force today, so it may not contact any "
+          "customer (APPI Art. 27(5)(iii))."),
+    )
+
+
+def _result(permission: Permission, *, company_may_market: bool = True) -> dict:
+    if not company_may_market:
+        decided_by = {"kind": NOT_JOINT_USER, "event_id": None, "receipt": None, "source": None}
+        return {"customer": permission.customer_number, "allowed": False, "since": None, "decided_by": decided_by}
     if permission.event_id is None:
         decided_by = {"kind": "default", "event_id": None, "receipt": None, "source": None}
         since = None
@@ -89,7 +111,7 @@ def contact_permission(request, query: Query[schemas.PermissionQuery]):
     found, _missing = contact_permissions(company_id=query.company, channel=channel, customer_numbers=[query.customer])
     if not found:
         raise _unknown_customer()
-    result = _result(found[0])
+    result = _result(found[0], company_may_market=_company_may_market(query.company))
     return {**result, "company": query.company, "channel": channel.code, "notice_version": _notice_version()}
 
 
@@ -99,11 +121,12 @@ def contact_permission_batch(request, body: schemas.BatchIn):
     require_company(request.auth, body.company)
     channel = channel_get(body.channel)
     found, missing = contact_permissions(company_id=body.company, channel=channel, customer_numbers=body.customers)
+    may_market = _company_may_market(body.company)
     return {
         "company": body.company,
         "channel": channel.code,
         "notice_version": _notice_version(),
-        "results": [_result(permission) for permission in found],
+        "results": [_result(permission, company_may_market=may_market) for permission in found],
         "not_found": missing,
     }
 
@@ -179,7 +202,7 @@ EXPORT_RESPONSES = {
 
 @api.get(
     "/do-not-contact",
-    response={200: None, **ERRORS},
+    response={200: None, 409: Problem, **ERRORS},
     openapi_extra={"responses": EXPORT_RESPONSES},
 )
 def do_not_contact(request, query: Query[schemas.ExportQuery]):
@@ -188,6 +211,9 @@ def do_not_contact(request, query: Query[schemas.ExportQuery]):
     require_company(request.auth, query.company)
     channel = channel_get(query.channel)
     media_type = _export_format(request)
+    if not _company_may_market(query.company):
+        # Every customer would be on the list: say so once rather than stream the whole customer base.
+        raise _not_joint_user()
     after = None if query.since is None else cursor_read(query.since, company_id=query.company, channel=channel)
     # Taken before the rows are read: a change made while they stream comes again next time.
     next_cursor = cursor_issue(company_id=query.company, channel=channel)
@@ -199,13 +225,15 @@ def do_not_contact(request, query: Query[schemas.ExportQuery]):
     return response
 
 
-@api.post("/unsubscribe-links", response={200: schemas.UnsubscribeLinkOut, 404: Problem, 413: Problem, **ERRORS})
+@api.post("/unsubscribe-links", response={200: schemas.UnsubscribeLinkOut, 404: Problem, 409: Problem, 413: Problem, **ERRORS})
 def unsubscribe_link(request, body: schemas.UnsubscribeLinkIn):
     """A one-click unsubscribe link (RFC 8058) from this company's marketing email, for one customer and campaign."""
     require_company(request.auth, body.company)
     policyholder = Policyholder.objects.filter(customer_number=body.customer).first()
     if policyholder is None:
         raise _unknown_customer()
+    if not _company_may_market(body.company):
+        raise _not_joint_user()
     company = Company.objects.get(pk=body.company)
     url = unsubscribe_url(policyholder=policyholder, company=company, campaign=body.campaign)
     return {"url": url, "list_unsubscribe": f"<{url}>", "list_unsubscribe_post": "List-Unsubscribe=One-Click"}

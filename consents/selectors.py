@@ -1,7 +1,9 @@
+import datetime
 from dataclasses import dataclass
 
 from core.memo import process_memo
-from notices.models import Company, Notice, NoticeVersion, today_in_tokyo
+from notices.models import Company, NoticeVersion, today_in_tokyo
+from notices.selectors import joint_use_version_on, joint_user_ids_on
 
 from .models import Channel, Policyholder, Preference
 
@@ -14,15 +16,30 @@ class Cell:
     preference: Preference | None  # None: the channel's default applies
 
 
-def marketing_companies():
-    return Company.objects.filter(markets_to_customers=True)
+def marketing_companies(*, on: datetime.date | None = None):
+    """The companies that may market to customers on `on` (today in Tokyo): those that market and that the
+    joint-use version in force names as joint users (APPI Art. 27(5)(iii): a joint user is named to the
+    customer before its joint use starts)."""
+    day = on or today_in_tokyo()
+    return Company.objects.filter(markets_to_customers=True, pk__in=joint_user_ids_on(day))
+
+
+def matrix_axes() -> tuple[list[Company], list[Channel]]:
+    """The rows and columns of every preference matrix today."""
+    return _matrix_axes_on(today_in_tokyo())
+
+
+def marketing_company_ids() -> frozenset[int]:
+    """The ids of marketing_companies() today, from the memoized matrix axes (no query while it is warm)."""
+    return frozenset(company.pk for company in matrix_axes()[0])
 
 
 @process_memo(seconds=5)
-def matrix_axes() -> tuple[list[Company], list[Channel]]:
-    """The rows and columns of every preference matrix, read once per few seconds per process (every
-    customer page and every save needs them); an edit in this process clears them at once."""
-    return list(marketing_companies()), list(Channel.objects.all())
+def _matrix_axes_on(day: datetime.date) -> tuple[list[Company], list[Channel]]:
+    # Read once per few seconds per process (every customer page and every save needs them); an edit in
+    # this process clears them at once, and the day is part of the key, so a version coming into force
+    # at Tokyo midnight changes the rows on the first request of that day.
+    return list(marketing_companies(on=day)), list(Channel.objects.all())
 
 
 def preference_matrix(*, policyholder: Policyholder) -> list[tuple[Company, list[Cell]]]:
@@ -45,16 +62,4 @@ def preference_matrix(*, policyholder: Policyholder) -> list[tuple[Company, list
 
 def joint_use_version_in_force() -> NoticeVersion | None:
     """The group's joint-use notice in force today: the version every consent event refers to."""
-    return _joint_use_version_on(today_in_tokyo())
-
-
-@process_memo(seconds=1)
-def _joint_use_version_on(day) -> NoticeVersion | None:
-    # Every API answer and every saved preference names this version: one query a second, not one a call.
-    return (
-        NoticeVersion.objects.in_force(on=day)
-        .filter(notice__kind=Notice.Kind.JOINT_USE)
-        .select_related("notice")
-        .order_by("notice__display_order", "notice_id", "-effective_date")
-        .first()
-    )
+    return joint_use_version_on(today_in_tokyo())

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from core.memo import memoized_data_changed
 from core.pagecache import public_content_changed
 
+# Registers the SQLite function that the immutability triggers call, on every new connection.
+from . import immutability  # noqa: F401
+
 
 class NoticesConfig(AppConfig):
     name = "notices"

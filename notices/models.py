@@ -1,4 +1,6 @@
 import datetime
+import hashlib
+import json
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -104,7 +106,15 @@ class Notice(models.Model):
 
 class NoticeVersionQuerySet(models.QuerySet):
     def published(self):
+        """Published and not withdrawn: what customers see, now or from its effective date."""
         return self.filter(status=NoticeVersion.Status.PUBLISHED)
+
+    def announced(self, *, today: datetime.date):
+        """Published versions that are not in force yet, soonest first."""
+        return self.published().filter(effective_date__gt=today).order_by("effective_date")
+
+    def joint_use(self):
+        return self.filter(notice__kind=Notice.Kind.JOINT_USE)
 
     def in_force(self, *, on: datetime.date):
         """Published versions in force on `on`, newest effective date first; `.first()` is the one."""
@@ -121,7 +131,7 @@ class NoticeVersionQuerySet(models.QuerySet):
 
     def delete(self):
         # The admin's bulk delete and cascades from a queryset come here, not to Model.delete().
-        if self.filter(status=NoticeVersion.Status.PUBLISHED).exists():
+        if self.exclude(status=NoticeVersion.Status.DRAFT).exists():
             raise PublishedVersionError(_("A published version cannot be deleted."))
         return super().delete()
 
@@ -130,6 +140,8 @@ class NoticeVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
+        # Announced, then taken back before its effective date: kept, never shown to customers.
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     class Ground(models.TextChoices):
         # The cases in which PPC 通則編 3-6-3 lets the data items or the joint users change.
@@ -160,6 +172,21 @@ class NoticeVersion(models.Model):
         help_text=_("Required when this version changes the data items or the scope of joint users."),
     )
     publication_ground_note = models.TextField(_("note on the ground"), blank=True)
+    consent_method = models.TextField(
+        _("how consent was obtained"), blank=True, help_text=_("Required when the ground is consent.")
+    )
+    consent_count = models.PositiveIntegerField(
+        _("number of customers who consented"), null=True, blank=True,
+        help_text=_("Required when the ground is consent."),
+    )
+    predecessor_company = models.ForeignKey(
+        Company, verbose_name=_("predecessor company"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("Required when the ground is business succession."),
+    )
+    successor_company = models.ForeignKey(
+        Company, verbose_name=_("successor company"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("Required when the ground is business succession."),
+    )
     legal_signoff_note = models.TextField(
         _("legal sign-off note"),
         blank=True,
@@ -177,6 +204,17 @@ class NoticeVersion(models.Model):
         editable=False,
         related_name="+",
     )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True, editable=False)
     last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("last edited by"),
@@ -206,6 +244,11 @@ class NoticeVersion(models.Model):
                 condition=models.Q(status="draft") | models.Q(snapshot__isnull=False, published_at__isnull=False),
                 name="noticeversion_published_has_snapshot",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn")
+                | (models.Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False) & ~models.Q(withdrawal_reason="")),
+                name="noticeversion_withdrawn_says_who_when_why",
+            ),
         ]
         indexes = [
             # NoticeVersion.objects.in_force(on=...) for one notice: the hot path of every notice page.
@@ -216,8 +259,9 @@ class NoticeVersion(models.Model):
         return f"{self.notice.title}（{self.effective_date:%Y-%m-%d}・{self.get_status_display()}）"
 
     def save(self, *args, **kwargs):
-        # The admin refuses first; this stops every other path (shell, scripts, a crafted form).
-        if self.is_published_in_database():
+        # The admin refuses first; this gives every other ORM path a clear error. Below the ORM (update(),
+        # raw SQL) a database trigger refuses the same writes (migration 0005_published_content_immutable).
+        if self.is_published_in_database() and not self._is_withdrawal(kwargs.get("update_fields")):
             raise PublishedVersionError(_("A published version cannot be changed."))
         super().save(*args, **kwargs)
 
@@ -231,12 +275,41 @@ class NoticeVersion(models.Model):
             raise PublishedVersionError(_("A published version cannot be deleted."))
         return super().delete(*args, **kwargs)
 
+    WITHDRAWAL_FIELDS = frozenset({"status", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"})
+
+    def _is_withdrawal(self, update_fields) -> bool:
+        """The one change a published version allows: published → withdrawn, touching nothing else."""
+        return (
+            self.status == self.Status.WITHDRAWN
+            and update_fields is not None
+            and set(update_fields) <= self.WITHDRAWAL_FIELDS
+            and NoticeVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
+        )
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
     def is_published_in_database(self) -> bool:
-        return self.pk is not None and NoticeVersion.objects.published().filter(pk=self.pk).exists()
+        """Published or withdrawn as stored: either way its content is fixed for ever."""
+        return (
+            self.pk is not None
+            and NoticeVersion.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists()
+        )
+
+    def content_fingerprint(self, content: dict | None = None) -> str:
+        """What an approver reviewed, as a short hash: publishing refuses if the draft changed since."""
+        content = content if content is not None else self.content
+        canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     @property
     def content(self) -> dict:
@@ -260,6 +333,8 @@ class NoticeVersion(models.Model):
             "joint_users_note": version.joint_users_note,
             "joint_users": [
                 {
+                    "company_id": joint_user.company_id,
+                    "corporate_number": joint_user.company.corporate_number,
                     "legal_name": joint_user.company.legal_name,
                     "short_name": joint_user.company.short_name,
                     "address": joint_user.company.address,
@@ -281,6 +356,32 @@ class NoticeVersion(models.Model):
         }
 
 
+class PublicationRefusal(models.Model):
+    """A publication an approver attempted and the rules refused, with every reason: the audit trail keeps
+    what was refused as well as what was published."""
+
+    version = models.ForeignKey(
+        NoticeVersion, verbose_name=_("notice version"), on_delete=models.SET_NULL, null=True,
+        related_name="refusals",
+    )
+    # Kept as text too: a refused draft may be deleted later, its refusal stays.
+    version_label = models.CharField(_("version"), max_length=300)
+    attempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("attempted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    attempted_at = models.DateTimeField(_("attempted at"))
+    reasons = models.JSONField(_("reasons"), help_text=_("Each refused rule and its message."))
+    content_fingerprint = models.CharField(_("fingerprint of the reviewed content"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("refused publication")
+        verbose_name_plural = _("refused publications")
+        ordering = ["-attempted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.version_label}（{timezone.localtime(self.attempted_at):%Y-%m-%d %H:%M}）"
+
+
 class VersionRow(models.Model):
     """A row of a version's content; the rows of a published version never change."""
 
@@ -296,7 +397,7 @@ class VersionRow(models.Model):
         return super().delete(*args, **kwargs)
 
     def _refuse_if_published(self):
-        if NoticeVersion.objects.published().filter(pk=self.version_id).exists():
+        if NoticeVersion.objects.filter(pk=self.version_id).exclude(status=NoticeVersion.Status.DRAFT).exists():
             raise PublishedVersionError(_("A published version cannot be changed."))
 
 

@@ -11,7 +11,8 @@ from core.errors import error_page
 from core.pagecache import public_page
 
 from .compare import comparison_context
-from .models import Company, Notice, NoticeVersion, today_in_tokyo
+from .models import Notice, NoticeVersion, today_in_tokyo
+from .selectors import announced_joint_users, joint_users_in_force
 
 
 class AsOfForm(forms.Form):
@@ -122,9 +123,17 @@ def compare(request, slug: str, old: datetime.date, new: datetime.date):
 
 
 class CompanyListView(ListView):
-    model = Company
+    """The joint users the joint-use notice in force names, and apart from them the companies an announced
+    version will add, with the day they join."""
+
     template_name = "notices/company_list.html"
     context_object_name = "companies"
+
+    def get_queryset(self):
+        return joint_users_in_force()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(announced=announced_joint_users(), **kwargs)
 
 
 company_list = public_page(CompanyListView.as_view())

@@ -36,6 +36,7 @@ env = environ.Env(
     LOG_LEVEL=(str, "INFO"),
     LOG_FORMAT=(str, ""),
     API_RATE_LIMIT=(int, 600),
+    NOTICE_MIN_ADVANCE_DAYS=(int, 30),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
 )
 
@@ -185,6 +186,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PUBLIC_CACHE_SECONDS = env("PUBLIC_CACHE_SECONDS")
 # How long the server keeps a rendered public page; publishing or editing content drops them all at once.
 PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
+
+# A notice version that changes the purposes or the responsible party is published at least this many days
+# before it takes effect (APPI Art. 27(6): notified in advance).
+NOTICE_MIN_ADVANCE_DAYS = env("NOTICE_MIN_ADVANCE_DAYS")
 
 # Calls per minute that one API client may make; 0 turns the limit off. Counted in the shared cache.
 API_RATE_LIMIT = env("API_RATE_LIMIT")

@@ -1,6 +1,7 @@
 """The Japanese admin for compliance staff: companies, notices, and notice versions with their workflow."""
 
 from .companies import CompanyAdmin, NoticeAdmin
+from .refusals import PublicationRefusalAdmin
 from .versions import NoticeVersionAdmin
 
-__all__ = ["CompanyAdmin", "NoticeAdmin", "NoticeVersionAdmin"]
+__all__ = ["CompanyAdmin", "NoticeAdmin", "NoticeVersionAdmin", "PublicationRefusalAdmin"]

@@ -64,7 +64,7 @@ class NoticeAdmin(BadInputIs400Mixin, admin.ModelAdmin):
         if notice is None:
             raise Http404(_("The notice was not found."))
         draft = notice_version_create_draft(notice=notice, user=request.user)
-        self.log_addition(request, draft, _("Created a draft from the version in force."))
-        messages.success(request, _("A new draft was created from the version in force. Edit it, then ask an "
-                                    "approver to publish it."))
+        self.log_addition(request, draft, _("Created a draft from the latest published version."))
+        messages.success(request, _("A new draft was created from the latest published version, an announced one "
+                                    "included. Edit it, then ask an approver to publish it."))
         return redirect(reverse("admin:notices_noticeversion_change", args=[draft.pk]))

@@ -10,11 +10,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import BadInputIs400Mixin
+from core.dates import wareki
 
 from ..compare import comparison_context
 from ..models import DataItem, JointUser, NoticeVersion, Purpose, Section, today_in_tokyo
 from ..rules import check_publication
-from ..services import PUBLISH_PERMISSION, PublicationRefused, notice_version_publish
+from ..sensitive import sensitive_categories
+from ..services import (
+    PUBLISH_PERMISSION,
+    ContentChanged,
+    PublicationRefused,
+    WithdrawalRefused,
+    notice_version_publish,
+    notice_version_withdraw,
+)
 
 
 class DraftOnlyInlineMixin:
@@ -68,15 +77,14 @@ class PublishForm(forms.Form):
         max_length=2000,
         help_text=gettext_lazy("Required when this version changes the purposes or the responsible party."),
     )
+    # What the approver was shown: publishing refuses if the draft has changed since.
+    reviewed_fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-def _publish(version: NoticeVersion, user, data: dict) -> NoticeVersion:
-    return notice_version_publish(
-        version=version,
-        user=user,
-        ground=data["publication_ground"],
-        ground_note=data["publication_ground_note"],
-        legal_signoff_note=data["legal_signoff_note"],
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("reason for the withdrawal"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        help_text=gettext_lazy("Kept with the version in the admin, with who withdrew it and when."),
     )
 
 
@@ -88,7 +96,9 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
     list_select_related = ("notice", "published_by", "last_edited_by")
     date_hierarchy = "effective_date"
     ordering = ("notice", "-effective_date")
-    readonly_fields = ("status", "published_at", "published_by", "last_edited_by")
+    readonly_fields = (
+        "status", "published_at", "published_by", "last_edited_by", "withdrawn_at", "withdrawn_by", "withdrawal_reason",
+    )
     fieldsets = [
         (None, {"fields": ("notice", "effective_date", "status", "change_summary")}),
         (gettext_lazy("Statutory items"), {"fields": (
@@ -96,20 +106,23 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
             "responsible_party_address", "responsible_party_representative", "notes",
         )}),
         (gettext_lazy("Grounds and legal sign-off"), {"fields": (
-            "publication_ground", "publication_ground_note", "legal_signoff_note",
+            "publication_ground", "publication_ground_note", "consent_method", "consent_count",
+            "predecessor_company", "successor_company", "legal_signoff_note",
         )}),
         (gettext_lazy("Publication"), {"fields": ("published_at", "published_by", "last_edited_by")}),
+        (gettext_lazy("Withdrawal"), {"fields": ("withdrawn_at", "withdrawn_by", "withdrawal_reason")}),
     ]
     inlines = [DataItemInline, JointUserInline, PurposeInline, SectionInline]
-    actions = ["publish_selected"]
+    # No bulk publication: an approver publishes one version at a time, having seen its content.
+    actions = None
 
     # A published version can be superseded, never edited or deleted: the change view shows it read-only,
     # and Django refuses a POST (403) when these say no, whatever the form contains.
     def has_change_permission(self, request, obj=None):
-        return not (obj is not None and obj.is_published) and super().has_change_permission(request, obj)
+        return not (obj is not None and not obj.is_draft) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not (obj is not None and obj.is_published) and super().has_delete_permission(request, obj)
+        return not (obj is not None and not obj.is_draft) and super().has_delete_permission(request, obj)
 
     def has_publish_permission(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)
@@ -119,32 +132,32 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
         obj.last_edited_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Warned at once, refused at publication: 機微情報 is found from the words, whatever the checkbox says.
+        for item in form.instance.data_items.all():
+            categories = sensitive_categories(item.text)
+            if categories:
+                messages.warning(request, _(
+                    "The data item “%(item)s” names sensitive information (%(categories)s). Such information is "
+                    "never used jointly (Article 5 of the financial-sector guidelines): this version cannot be "
+                    "published with it."
+                ) % {"item": item.text[:40], "categories": "、".join(categories)})
+
     def delete_queryset(self, request, queryset):
-        if queryset.published().exists():
+        if queryset.exclude(status=NoticeVersion.Status.DRAFT).exists():
             raise PermissionDenied(_("A published version cannot be deleted."))
         super().delete_queryset(request, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "can_publish": self.has_publish_permission(request)}
+        version = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "can_publish": self.has_publish_permission(request),
+            "is_announced": version is not None and version.is_published
+            and version.effective_date > today_in_tokyo(),
+        }
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
-
-    @admin.action(description=gettext_lazy("Publish the selected drafts"), permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        for version in queryset.select_related("notice"):
-            data = {
-                "publication_ground": version.publication_ground,
-                "publication_ground_note": version.publication_ground_note,
-                "legal_signoff_note": version.legal_signoff_note,
-            }
-            try:
-                _publish(version, request.user, data)
-            except PublicationRefused as refused:
-                failures = " ".join(failure.message for failure in refused.failures)
-                self.message_user(request, _("%(version)s was not published: %(failures)s")
-                                  % {"version": version, "failures": failures}, messages.ERROR)
-            else:
-                self.log_change(request, version, _("Published."))
-                self.message_user(request, _("%(version)s was published.") % {"version": version}, messages.SUCCESS)
 
     def get_urls(self):
         def view(function, name):
@@ -155,6 +168,7 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
             view(self.preview_view, "preview"),
             view(self.compare_view, "compare"),
             view(self.publish_view, "publish"),
+            view(self.withdraw_view, "withdraw"),
             *super().get_urls(),
         ]
 
@@ -183,49 +197,100 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
         return TemplateResponse(request, "notices/preview.html", context)
 
     def compare_view(self, request, object_id):
-        """A draft against the version in force today; a published version against the one it revised."""
+        """A version against the one it replaces: the published version before it by effective date."""
         version = self._version_or_404(request, object_id)
-        if version.is_published:
-            other = NoticeVersion.objects.preceding(version).first()
-        else:
-            other = version.notice.versions.in_force(on=today_in_tokyo()).first()
+        other = NoticeVersion.objects.preceding(version).first()
         context = self._context(request, version, _("Comparison of old and new versions"))
         context["other"] = other
         if other is not None:
-            context.update(comparison_context(version.content,
-                                              other.content))
+            context.update(comparison_context(version.content, other.content))
         return TemplateResponse(request, "admin/notices/noticeversion/compare.html", context)
 
     def publish_view(self, request, object_id):
+        """The whole draft as customers will see it, its 新旧対照表 against the version it replaces, every rule it
+        fails as it stands, and the form. The form carries the fingerprint of the content shown."""
         version = self._version_or_404(request, object_id)
         if not self.has_publish_permission(request):
             raise PermissionDenied(_("Only an approver can publish a notice version."))
-        status = 200
+        if not version.is_draft:
+            messages.info(request, _("This version is not a draft: there is nothing to publish."))
+            return redirect(reverse("admin:notices_noticeversion_change", args=[version.pk]))
+        status, content_changed = 200, False
         if request.method == "POST":
             form = PublishForm(request.POST)
             if form.is_valid():
+                data = form.cleaned_data
                 try:
-                    _publish(version, request.user, form.cleaned_data)
+                    notice_version_publish(
+                        version=version,
+                        user=request.user,
+                        reviewed_fingerprint=data["reviewed_fingerprint"],
+                        ground=data["publication_ground"],
+                        ground_note=data["publication_ground_note"],
+                        legal_signoff_note=data["legal_signoff_note"],
+                    )
+                except ContentChanged as refused:
+                    failures, status, content_changed = refused.failures, 409, True
                 except PublicationRefused as refused:
                     failures, status = refused.failures, 400
                 else:
                     self.log_change(request, version, _("Published."))
                     messages.success(request, _("The version was published. It takes effect on %(date)s.")
-                                     % {"date": version.effective_date.isoformat()})
+                                     % {"date": wareki(version.effective_date)})
                     return redirect(reverse("admin:notices_noticeversion_change", args=[version.pk]))
             else:
                 failures, status = [], 400
+            version.refresh_from_db()
         else:
-            form = PublishForm(initial={
-                "publication_ground": version.publication_ground,
-                "publication_ground_note": version.publication_ground_note,
-                "legal_signoff_note": version.legal_signoff_note,
-            })
-            # A dry run with what the draft holds now, so the approver sees every problem before trying.
+            form = None
             failures = check_publication(
                 version, user=request.user, today=today_in_tokyo(), ground=version.publication_ground,
                 ground_note=version.publication_ground_note, legal_signoff_note=version.legal_signoff_note,
             )
+        content = version.build_content()
+        fingerprint = version.content_fingerprint(content)
+        if form is None or content_changed:
+            # A fresh form for what is shown now: a changed draft must be reviewed again before it is published.
+            data = form.cleaned_data if form is not None else {
+                "publication_ground": version.publication_ground,
+                "publication_ground_note": version.publication_ground_note,
+                "legal_signoff_note": version.legal_signoff_note,
+            }
+            form = PublishForm(initial={**data, "reviewed_fingerprint": fingerprint})
+        previous = NoticeVersion.objects.preceding(version).first()
         context = self._context(request, version, _("Publish this version"))
-        context.update({"form": form, "failures": failures, "is_post": request.method == "POST"})
+        context.update({
+            "form": form,
+            "failures": failures,
+            "is_post": request.method == "POST",
+            "content_changed": content_changed,
+            "content": content,
+            "version": version,
+            "other": previous,
+        })
+        if previous is not None:
+            context.update(comparison_context(content, previous.content))
         return TemplateResponse(request, "admin/notices/noticeversion/publish.html", context, status=status)
+
+    def withdraw_view(self, request, object_id):
+        """Withdraw an announced version before its effective date, with a reason."""
+        version = self._version_or_404(request, object_id)
+        if not self.has_publish_permission(request):
+            raise PermissionDenied(_("Only an approver can withdraw a notice version."))
+        status, error = 200, None
+        form = WithdrawForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    notice_version_withdraw(version=version, user=request.user, reason=form.cleaned_data["reason"])
+                except WithdrawalRefused as refused:
+                    error, status = str(refused), 400
+                else:
+                    self.log_change(request, version, _("Withdrawn: %(reason)s") % form.cleaned_data)
+                    messages.success(request, _("The version was withdrawn. Its announcement is no longer shown."))
+                    return redirect(reverse("admin:notices_noticeversion_change", args=[version.pk]))
+            else:
+                status = 400
+        context = self._context(request, version, _("Withdraw this version"))
+        context.update({"form": form, "error": error})
+        return TemplateResponse(request, "admin/notices/noticeversion/withdraw.html", context, status=status)

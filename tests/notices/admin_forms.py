@@ -18,6 +18,10 @@ def version_form_data(version: NoticeVersion, **overrides) -> dict:
         "publication_ground": version.publication_ground,
         "publication_ground_note": version.publication_ground_note,
         "legal_signoff_note": version.legal_signoff_note,
+        "consent_method": version.consent_method,
+        "consent_count": version.consent_count or "",
+        "predecessor_company": version.predecessor_company_id or "",
+        "successor_company": version.successor_company_id or "",
     }
     inlines = {
         "data_items": [{"order": r.order, "text": r.text, "sensitive": "on" if r.sensitive else ""}
@@ -44,3 +48,20 @@ def version_form_data(version: NoticeVersion, **overrides) -> dict:
                 data[f"{prefix}-{index}-{name}"] = value
     data.update(overrides)
     return {key: value for key, value in data.items() if value != ""}
+
+
+def publish_page(client, version: NoticeVersion):
+    """Open the publish page as an approver would; (response, the fingerprint its form carries)."""
+    import re
+
+    response = client.get(f"/admin/notices/noticeversion/{version.pk}/publish/")
+    match = re.search(r'name="reviewed_fingerprint" value="([0-9a-f]{64})"', response.content.decode())
+    return response, match.group(1) if match else None
+
+
+def publish_after_review(client, version: NoticeVersion, **data):
+    """Open the publish page, then press 公表する with what it showed (and `data` in the form)."""
+    _response, fingerprint = publish_page(client, version)
+    return client.post(
+        f"/admin/notices/noticeversion/{version.pk}/publish/", {"reviewed_fingerprint": fingerprint, **data}
+    )

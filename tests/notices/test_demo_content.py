@@ -73,11 +73,17 @@ def test_it_renders_every_line_of_the_source(client, demo_content):
 
 
 @pytest.mark.django_db
-def test_it_notices_a_missing_line(client, demo_content):
-    version = NoticeVersion.objects.get(notice__slug="group-joint-use")
-    snapshot = dict(version.snapshot)
-    snapshot["purposes"] = snapshot["purposes"][:-1]
-    NoticeVersion.objects.filter(pk=version.pk).update(snapshot=snapshot)
+def test_it_notices_a_missing_line(client, demo_content, monkeypatch):
+    # The published rows cannot be changed (a database trigger refuses), so the page is shown one line short.
+    shown = NoticeVersion.content.fget
+
+    def one_purpose_short(version):
+        content = dict(shown(version))
+        if version.notice.slug == "group-joint-use":
+            content["purposes"] = content["purposes"][:-1]
+        return content
+
+    monkeypatch.setattr(NoticeVersion, "content", property(one_purpose_short))
     text = rendered_text(client)
     assert without_whitespace("その他上記に関連・付随する業務") not in text
 

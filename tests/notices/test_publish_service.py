@@ -38,9 +38,14 @@ def draft(in_force, people):
     return draft
 
 
+def publish(version, **kwargs):
+    """Publish as an approver who reviewed the version as it stands."""
+    return notice_version_publish(version=version, reviewed_fingerprint=version.content_fingerprint(), **kwargs)
+
+
 def refusal(draft, user, **kwargs) -> PublicationRefused:
     with pytest.raises(PublicationRefused) as refused:
-        notice_version_publish(version=draft, user=user, at=NOW, **kwargs)
+        publish(draft, user=user, at=NOW, **kwargs)
     draft.refresh_from_db()
     assert draft.status == NoticeVersion.Status.DRAFT
     assert draft.snapshot is None and draft.published_at is None and draft.published_by is None
@@ -53,7 +58,7 @@ def rules(refused: PublicationRefused) -> set[int]:
 
 def test_it_publishes_a_valid_draft_and_records_who_and_when(draft, people):
     _, approver = people
-    notice_version_publish(version=draft, user=approver, at=NOW)
+    publish(draft, user=approver, at=NOW)
     draft.refresh_from_db()
     assert draft.status == NoticeVersion.Status.PUBLISHED
     assert draft.published_by == approver
@@ -64,7 +69,7 @@ def test_it_publishes_a_valid_draft_and_records_who_and_when(draft, people):
 def test_it_publishes_a_changed_purpose_announced_in_advance_with_a_sign_off(draft, people):
     _, approver = people
     Purpose.objects.filter(version=draft, order=2).update(text="各種商品・サービスのご案内")
-    notice_version_publish(version=draft, user=approver, at=NOW, legal_signoff_note="法務部確認済み(2027-01-10)")
+    publish(draft, user=approver, at=NOW, legal_signoff_note="法務部確認済み(2027-01-10)")
     draft.refresh_from_db()
     assert draft.is_published
     assert draft.legal_signoff_note == "法務部確認済み(2027-01-10)"
@@ -82,7 +87,10 @@ def test_rule_1_refuses_a_joint_use_version_missing_statutory_items(draft, peopl
     draft.introduction = ""
     draft.save()
     refused = refusal(draft, approver, legal_signoff_note="確認済み", ground="consent", ground_note="同意取得済み")
-    messages = [failure.message for failure in refused.failures if failure.rule == 1]
+    cited = [failure.message for failure in refused.failures if failure.rule == 1]
+    prefix = "個人情報保護法第27条第5項第3号により、次の事項が必要です："
+    assert all(message.startswith(prefix) for message in cited)
+    messages = [message.removeprefix(prefix) for message in cited]
     assert "共同利用の利用目的を1つ以上記載してください。" in messages
     assert "共同利用者として会社を1社以上登録してください。" in messages
     assert "共同利用する個人データの項目を1つ以上記載してください。" in messages
@@ -98,7 +106,7 @@ def test_rule_1_needs_no_address_for_a_version_published_and_in_force_before_apr
         effective_date=datetime.date(2019, 6, 3), responsible_party_address="", responsible_party_representative="",
         last_edited_by=editor,
     )
-    notice_version_publish(version=version, user=approver, at=datetime.datetime(2019, 5, 20, 10, 0, tzinfo=TOKYO))
+    publish(version, user=approver, at=datetime.datetime(2019, 5, 20, 10, 0, tzinfo=TOKYO))
     version.refresh_from_db()
     assert version.is_published
 
@@ -107,7 +115,7 @@ def test_a_version_cannot_be_published_with_a_past_effective_date(people):
     editor, approver = people
     version = NoticeVersionFactory(effective_date=datetime.date(2021, 1, 1), last_edited_by=editor)
     with pytest.raises(PublicationRefused) as refused:
-        notice_version_publish(version=version, user=approver, at=NOW)
+        publish(version, user=approver, at=NOW)
     assert any("過去" in failure.message for failure in refused.value.failures)
     version.refresh_from_db()
     assert not version.is_published
@@ -132,7 +140,7 @@ def test_rule_2_refuses_a_purpose_change_that_takes_effect_on_the_day_it_is_publ
     refused = refusal(draft, approver)
     assert rules(refused) == {2}
     messages = " ".join(failure.message for failure in refused.failures)
-    assert "適用日より前に公表" in messages and "2027-01-15" in messages
+    assert "個人情報保護法第27条第6項により" in messages and "2027年2月14日（令和9年2月14日）以降" in messages
     assert "法務確認メモ" in messages
 
 
@@ -153,7 +161,12 @@ def test_rule_3_refuses_changed_data_items_without_a_ground_and_a_note(draft, pe
     refused = refusal(draft, approver)
     assert rules(refused) == {3}
     assert len(refused.failures) == 2
-    notice_version_publish(version=draft, user=approver, at=NOW, ground="consent", ground_note="全契約者から同意を取得")
+    draft.consent_method = "書面による同意"
+    draft.consent_count = 1200
+    draft.save()
+    publish(draft, user=approver, at=NOW, ground="consent",
+        ground_note="全契約者から同意を取得",
+    )
     draft.refresh_from_db()
     assert draft.is_published and draft.publication_ground == "consent"
 
@@ -165,7 +178,7 @@ def test_rule_3_treats_a_renamed_joint_user_as_a_change_of_scope(draft, people):
     company.save()
     refused = refusal(draft, approver)
     assert rules(refused) == {3}
-    notice_version_publish(version=draft, user=approver, at=NOW, ground="rename", ground_note="2027年1月1日商号変更")
+    publish(draft, user=approver, at=NOW, ground="rename", ground_note="2027年1月1日商号変更")
     assert NoticeVersion.objects.get(pk=draft.pk).is_published
 
 
@@ -206,7 +219,7 @@ def test_it_refuses_a_second_published_version_on_the_same_date(in_force, people
     editor, approver = people
     twin = NoticeVersionFactory(notice=in_force.notice, effective_date=in_force.effective_date, last_edited_by=editor)
     refused = refusal(twin, approver)
-    assert "適用日が2023-04-01の公表済みの版がすでにあります" in refused.failures[0].message
+    assert "適用日が2023年4月1日（令和5年4月1日）の公表済みの版がすでにあります" in refused.failures[0].message
     assert in_force.notice.versions.published().count() == 1
 
 
@@ -220,15 +233,15 @@ def test_it_refuses_an_absurd_effective_date(people, effective_date):
 
 def test_it_refuses_to_publish_twice(draft, people):
     _, approver = people
-    notice_version_publish(version=draft, user=approver, at=NOW)
+    publish(draft, user=approver, at=NOW)
     with pytest.raises(PublicationRefused) as refused:
-        notice_version_publish(version=draft, user=approver, at=NOW)
+        publish(draft, user=approver, at=NOW)
     assert "すでに公表されています" in refused.value.failures[0].message
 
 
 def test_a_user_who_is_not_an_approver_cannot_publish(draft):
     other_editor = personas.editor("editor2")
     with pytest.raises(PermissionDenied):
-        notice_version_publish(version=draft, user=other_editor, at=NOW)
+        publish(draft, user=other_editor, at=NOW)
     draft.refresh_from_db()
     assert draft.status == NoticeVersion.Status.DRAFT

@@ -1,0 +1,29 @@
+"""CSV for staff, as Excel reads it: UTF-8 with a BOM (so the Japanese is not mojibake), and every text cell
+neutralised so that a value typed by anyone (a name, a reason) cannot run as a formula (CSV injection)."""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+BOM = "\ufeff"
+# Excel starts a formula at any of these, half- or full-width; such a cell gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def excel_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Line:
+    """csv.writer writes into this and we hand the line on."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """The lines of a CSV file, header first with the BOM; every cell passes through excel_safe."""
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow([excel_safe(cell) for cell in header])
+    for row in rows:
+        yield writer.writerow([excel_safe(cell) for cell in row])
