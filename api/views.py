@@ -225,7 +225,10 @@ def do_not_contact(request, query: Query[schemas.ExportQuery]):
     return response
 
 
-@api.post("/unsubscribe-links", response={200: schemas.UnsubscribeLinkOut, 404: Problem, 409: Problem, 413: Problem, **ERRORS})
+@api.post(
+    "/unsubscribe-links",
+    response={200: schemas.UnsubscribeLinkOut, 404: Problem, 409: Problem, 413: Problem, **ERRORS},
+)
 def unsubscribe_link(request, body: schemas.UnsubscribeLinkIn):
     """A one-click unsubscribe link (RFC 8058) from this company's marketing email, for one customer and campaign."""
     require_company(request.auth, body.company)
