@@ -152,3 +152,47 @@ def test_it_reports_a_database_error_as_a_message_with_status_1(demo_content, tm
     monkeypatch.setattr("consents.importing._apply", refuse)
     stderr = refused(write(tmp_path, GOOD), capsys)
     assert "1行目: データベースが取込みを拒否しました: value too long" in stderr
+
+
+def rows_for(count: int, start: int = 300) -> list[str]:
+    return [
+        f"C{start + n:09d},山本 優{n},ヤマモト ユウ,yu{start + n}@example.com,1980-01-02,楽天生命,L-{start + n},医療保険"
+        for n in range(count)
+    ]
+
+
+def queries_to_import(tmp_path, rows) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run(write(tmp_path, rows))
+    return len(queries.captured_queries)
+
+
+def test_it_checks_and_writes_rows_in_set_based_queries(demo_content, tmp_path):
+    """50,000 rows must not cost 50,000 lookups: the number of queries does not grow with the file."""
+    PolicyholderFactory(customer_number="C000009999", email="other@example.com")
+    few = queries_to_import(tmp_path, rows_for(5))
+    many = queries_to_import(tmp_path, rows_for(60, start=400))
+    assert many == few
+    again = queries_to_import(tmp_path, rows_for(60, start=400))  # unchanged: nothing to write
+    assert again <= few
+    assert Policyholder.objects.count() == 66 and Policy.objects.count() == 65
+
+
+def test_a_reimport_still_sees_an_email_of_another_customer_whatever_its_case(demo_content, tmp_path, capsys):
+    run(write(tmp_path, rows_for(3)))
+    clash = "C000000999,別人 太郎,ベツジン タロウ,YU301@Example.COM,1980-01-02,楽天生命,L-999,医療保険"
+    assert "2行目 メールアドレス（email）: このメールアドレスは、登録済みの別のお客さまのものです" in refused(
+        write(tmp_path, [clash]), capsys
+    )
+
+
+def test_the_limits_are_the_model_fields(demo_content, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(Policyholder._meta.get_field("name"), "max_length", 10)
+    monkeypatch.setattr(Policy._meta.get_field("product"), "max_length", 5)
+    row = "C000000203,鈴木 一郎之助之進之丞,スズキ,ichiro@example.com,1980-01-01,楽天生命,L-203,医療保険特約付き"
+    stderr = refused(write(tmp_path, [*GOOD, row]), capsys)
+    assert "5行目 氏名（name）: 10文字以内で指定してください" in stderr
+    assert "5行目 商品（product）: 商品名を5文字以内で指定してください" in stderr

@@ -8,6 +8,8 @@ from django.test import Client, RequestFactory
 from consents.models import LoginToken
 from core.clientaddress import client_ip
 
+from tests.factories import PolicyholderFactory
+
 from .conftest import emailed_link
 
 
@@ -150,3 +152,37 @@ def test_it_logs_a_mail_outage_without_the_address_or_a_traceback(policyholder, 
     assert f"Could not send a login link to policyholder {policyholder.pk}: SMTPRecipientsRefused" in caplog.text
     assert "hanako@example.com" not in caplog.text
     assert "Traceback" not in caplog.text and not any(record.exc_info for record in caplog.records)
+
+
+def test_the_lookup_uses_the_unique_email_index(policyholder):
+    """At a million policyholders a scan of the table costs a second a login: the lookup must be the
+    expression the unique index is built on."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consents.login import login_policyholder
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the query plan is PostgreSQL's")
+    with CaptureQueriesContext(connection) as queries:
+        assert login_policyholder("Hanako@EXAMPLE.com ") == policyholder
+    [query] = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # An index scan bounded by the address, not a walk of the whole index filtered row by row.
+    assert "policyholder_email_unique" in plan and "Index Cond" in plan and "Filter" not in plan, plan
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_a_dotless_i_spelling_is_another_address_whether_or_not_one_is_registered(life, registered):
+    """If ıchiro@ shared the limit of a registered ichiro@ but not of an unregistered one, five requests
+    and a sixth would tell whether an address is registered."""
+    if registered:
+        PolicyholderFactory(email="ichiro@example.com")
+    for n in range(5):
+        assert request_link(Client(), "ichiro@example.com", ip=f"192.0.2.{n}").status_code == 302
+    assert request_link(Client(), "\u0131chiro@example.com", ip="192.0.2.50").status_code == 302
+    assert request_link(Client(), "ICHIRO@example.com", ip="192.0.2.51").status_code == 429
+    assert len(mail.outbox) == (5 if registered else 0)
