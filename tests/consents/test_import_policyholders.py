@@ -196,3 +196,43 @@ def test_the_limits_are_the_model_fields(demo_content, tmp_path, capsys, monkeyp
     stderr = refused(write(tmp_path, [*GOOD, row]), capsys)
     assert "5行目 氏名（name）: 10文字以内で指定してください" in stderr
     assert "5行目 商品（product）: 商品名を5文字以内で指定してください" in stderr
+
+
+def write_bytes(tmp_path, lines: list[bytes]):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(HEADER.encode() + b"\n".join(lines) + b"\n")
+    return path
+
+
+YAMAMOTO = "C000000210,山本 優,ヤマモト ユウ,yu@example.com,1980-01-02,楽天生命,L-210,医療保険"
+
+
+@pytest.mark.parametrize("cp932_first", [False, True])
+def test_a_file_mixing_utf8_and_cp932_is_refused_naming_the_row(demo_content, tmp_path, capsys, cp932_first):
+    utf8_rows = [row.encode() for row in GOOD]
+    lines = [YAMAMOTO.encode("cp932"), *utf8_rows] if cp932_first else [*utf8_rows, YAMAMOTO.encode("cp932")]
+    stderr = refused(write_bytes(tmp_path, lines), capsys)
+    row = 3 if cp932_first else 5  # the first row whose encoding differs from the file's first non-ASCII row
+    assert f"{row}行目" in stderr and "文字コード" in stderr
+    assert not Policyholder.objects.exists()
+
+
+def test_mojibake_in_a_utf8_file_is_refused(demo_content, tmp_path, capsys):
+    garbled = YAMAMOTO.encode("utf-8").decode("cp932")  # 山本 優 as 螻ｱ譛ｬ 蜆ｪ
+    assert "螻ｱ譛ｬ" in garbled
+    stderr = refused(write(tmp_path, [*GOOD, garbled]), capsys)
+    assert "5行目" in stderr and "文字化け" in stderr
+    assert not Policyholder.objects.exists()
+
+
+def test_a_utf8_file_forced_as_cp932_is_refused_as_mojibake(demo_content, tmp_path, capsys):
+    path = write(tmp_path, [*GOOD, YAMAMOTO])
+    with pytest.raises(CommandError):
+        run(path, "--encoding", "cp932")
+    assert "文字化け" in capsys.readouterr().err
+    assert not Policyholder.objects.exists()
+
+
+def test_an_undecodable_row_is_named(demo_content, tmp_path, capsys):
+    stderr = refused(write_bytes(tmp_path, [GOOD[0].encode(), b"C000000299,\xff\xfe\xfd,,,,,,"]), capsys)
+    assert "3行目" in stderr and "UTF-8 としても Shift_JIS（CP932）としても読めませんでした" in stderr
