@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from notices.models import Company
 
-from .models import Policy, Policyholder, validate_customer_number
+from .csvencoding import EncodingError, decode
+from .models import Policy, Policyholder, email_key, validate_customer_number
 
 COLUMNS = {
     "customer_number": gettext_lazy("Customer number"),
@@ -33,10 +34,20 @@ COLUMNS = {
     "policy_number": gettext_lazy("Policy number"),
     "product": gettext_lazy("Product"),
 }
-EMAIL_MAX_LENGTH = Policyholder._meta.get_field("email").max_length  # 254
 PERSONAL = ("name", "kana", "email", "birth_date")
 KANA = re.compile(r"^[\u30a0-\u30ff\u3000 ]*\Z")  # katakana, ー, ・ and spaces
 DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})\Z")
+# Rows per query when the file is checked against the database and written: a handful of queries for
+# 50,000 rows, each short enough for the statement timeout and for SQLite's limit on parameters.
+CHUNK = 2000
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
 
 
 @dataclass(frozen=True)
@@ -62,30 +73,6 @@ class ImportResult:
     policies_updated: int = 0
 
 
-class ImportFileError(Exception):
-    pass
-
-
-def _garbled(text: str) -> bool:
-    # Python's CP932 turns the bytes 0x80, 0xA0 and 0xFD-0xFF into control or private-use characters
-    # instead of failing; no insurer's data contains those, so they mean a broken or mislabelled file.
-    return any(
-        (unicodedata.category(char) in ("Cc", "Co") and char not in "\t\r\n") or char == "\ufffd" for char in text
-    )
-
-
-def decode(data: bytes, encoding: str | None = None) -> str:
-    """UTF-8 (with or without BOM) first, then CP932 (Shift_JIS as Windows writes it)."""
-    for candidate in [encoding] if encoding else ["utf-8-sig", "cp932"]:
-        try:
-            text = data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-        if not _garbled(text):
-            return text
-    raise ImportFileError(_("The file could not be read as UTF-8 or Shift_JIS (CP932). Save it in one of them."))
-
-
 def _nfkc(value: str) -> str:
     # Full-width digits and letters become half-width; half-width katakana becomes full-width.
     return unicodedata.normalize("NFKC", value).strip()
@@ -107,13 +94,23 @@ def _date(value: str) -> datetime.date | None:
 
 
 class _Parser:
+    """Checks every row in memory; what the database must confirm (an address or a policy of another
+    customer) is collected and checked afterwards in a few set-based queries."""
+
     def __init__(self):
         self.errors: list[RowError] = []
         self.customers: dict[str, tuple[int, dict]] = {}  # customer number -> (first row, fields)
         self.policies: dict[tuple[int, str], tuple[int, str, str]] = {}  # (company, number) -> (row, customer, product)
-        self.emails: dict[str, str] = {}  # lower-case email -> customer number
+        self.emails: dict[str, tuple[int, str]] = {}  # email_key -> (first row, customer number)
         companies = Company.objects.all()
         self.companies = {c.legal_name: c for c in companies} | {c.short_name: c for c in companies}
+        self.limits = {
+            "name": _max_length(Policyholder, "name"),
+            "kana": _max_length(Policyholder, "kana"),
+            "email": _max_length(Policyholder, "email"),
+            "policy_number": _max_length(Policy, "policy_number"),
+            "product": _max_length(Policy, "product"),
+        }
 
     def error(self, row, column, message):
         self.errors.append(RowError(row, column, str(message)))
@@ -133,6 +130,10 @@ class _Parser:
                 self.error(1, None, _("The file has no data rows."))
         except csv.Error as error:
             self.error(reader.line_num, None, _("The file is not valid CSV: %(error)s") % {"error": error})
+            return
+        if not self.errors:
+            self.check_against_database()
+        self.errors.sort(key=lambda error: error.row)
 
     def parse_row(self, n: int, row: dict) -> None:
         if None in row or None in row.values():
@@ -150,14 +151,17 @@ class _Parser:
             "email": _nfkc(row["email"]),
             "birth_date": None,
         }
+        limits = self.limits
         if not fields["name"]:
             self.error(n, "name", _("This column is required."))
-        elif len(fields["name"]) > 100:
-            self.error(n, "name", _("At most 100 characters."))
-        if not KANA.match(fields["kana"]) or len(fields["kana"]) > 100:
-            self.error(n, "kana", _("Write the name in katakana, at most 100 characters."))
-        if len(fields["email"]) > EMAIL_MAX_LENGTH:  # validate_email allows 320; the column holds 254
-            self.error(n, "email", _("An email address can have at most 254 characters."))
+        elif len(fields["name"]) > limits["name"]:
+            self.error(n, "name", _("At most %(limit)s characters.") % {"limit": limits["name"]})
+        if not KANA.match(fields["kana"]) or len(fields["kana"]) > limits["kana"]:
+            self.error(n, "kana", _("Write the name in katakana, at most %(limit)s characters.")
+                       % {"limit": limits["kana"]})
+        if len(fields["email"]) > limits["email"]:  # validate_email allows 320; the column holds fewer
+            self.error(n, "email", _("An email address can have at most %(limit)s characters.")
+                       % {"limit": limits["email"]})
         elif fields["email"]:
             try:
                 validate_email(fields["email"])
@@ -180,13 +184,12 @@ class _Parser:
                 ) % {"number": number, "row": first_row})
             return
         self.customers[number] = (n, fields)
-        email = fields["email"].lower()
-        if email:
-            if self.emails.setdefault(email, number) != number:
+        key = email_key(fields["email"])
+        if key:
+            first_row, owner = self.emails.setdefault(key, (n, number))
+            if owner != number:
                 self.error(n, "email", _("This email address is also given to customer number %(number)s.")
-                           % {"number": self.emails[email]})
-            elif Policyholder.objects.filter(email__iexact=email).exclude(customer_number=number).exists():
-                self.error(n, "email", _("This email address belongs to another registered customer."))
+                           % {"number": owner})
 
     def parse_policy(self, n, number, row):
         company_name, product = row["company"].strip(), row["product"].strip()
@@ -197,10 +200,13 @@ class _Parser:
         if company is None:
             message = _("No group company has this legal or short name: %(name)s") % {"name": company_name}
             self.error(n, "company", message)
-        if not policy_number or len(policy_number) > 40:
-            self.error(n, "policy_number", _("Give the policy number, at most 40 characters."))
-        if not product or len(product) > 200:
-            self.error(n, "product", _("Give the product name, at most 200 characters."))
+        limits = self.limits
+        if not policy_number or len(policy_number) > limits["policy_number"]:
+            self.error(n, "policy_number", _("Give the policy number, at most %(limit)s characters.")
+                       % {"limit": limits["policy_number"]})
+        if not product or len(product) > limits["product"]:
+            self.error(n, "product", _("Give the product name, at most %(limit)s characters.")
+                       % {"limit": limits["product"]})
         if company is None or not policy_number:
             return
         key = (company.pk, policy_number)
@@ -208,46 +214,72 @@ class _Parser:
             self.error(n, "policy_number", _("This policy is already on row %(row)s.") % {"row": self.policies[key][0]})
             return
         self.policies[key] = (n, number, product)
-        holder = Policy.objects.filter(company=company, policy_number=policy_number).exclude(
-            policyholder__customer_number=number
-        ).values_list("policyholder__customer_number", flat=True).first()
-        if holder:
-            self.error(n, "policy_number", _("This policy belongs to customer number %(number)s.") % {"number": holder})
+
+    def check_against_database(self) -> None:
+        """Addresses and policies that belong to another registered customer, in chunks of CHUNK rows."""
+        for keys in _chunks(list(self.emails)):
+            for key, owner in Policyholder.objects.filter(email_key__in=keys).values_list(
+                "email_key", "customer_number"
+            ):
+                row, number = self.emails[key]
+                if owner != number:
+                    self.error(row, "email", _("This email address belongs to another registered customer."))
+        for keys in _chunks(list(self.policies)):
+            stored = Policy.objects.filter(policy_number__in={number for _company, number in keys}).values_list(
+                "company_id", "policy_number", "policyholder__customer_number"
+            )
+            for company_id, policy_number, holder in stored:
+                listed = self.policies.get((company_id, policy_number))
+                if listed is not None and listed[1] != holder:
+                    self.error(listed[0], "policy_number", _("This policy belongs to customer number %(number)s.")
+                               % {"number": holder})
 
 
 def _apply(parser: _Parser, result: ImportResult) -> None:
-    existing = {p.customer_number: p for p in Policyholder.objects.filter(customer_number__in=parser.customers)}
-    holders = {}
-    for number, (_row, fields) in parser.customers.items():
-        policyholder = existing.get(number)
-        if policyholder is None:
-            policyholder = Policyholder.objects.create(customer_number=number, **fields)
-            result.created += 1
-        elif any(getattr(policyholder, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(policyholder, name, value)
-            policyholder.save()
-            result.updated += 1
-        else:
-            result.unchanged += 1
-        holders[number] = policyholder
-    stored = {
-        (p.company_id, p.policy_number): p
-        for p in Policy.objects.filter(
-            Q(policyholder__in=holders.values()) | Q(policy_number__in=[k[1] for k in parser.policies])
-        )
-    }
-    for (company_id, policy_number), (_row, number, product) in parser.policies.items():
-        policy = stored.get((company_id, policy_number))
-        if policy is None:
-            Policy.objects.create(
-                policyholder=holders[number], company_id=company_id, policy_number=policy_number, product=product
-            )
-            result.policies_created += 1
-        elif policy.product != product:
-            policy.product = product
-            policy.save(update_fields=["product"])
-            result.policies_updated += 1
+    """Upsert in bulk: one query per CHUNK rows to read, to insert and to update."""
+    now = timezone.now()
+    holders: dict[str, Policyholder] = {}
+    new, changed = [], []
+    for numbers in _chunks(list(parser.customers)):
+        existing = {p.customer_number: p for p in Policyholder.objects.filter(customer_number__in=numbers)}
+        for number in numbers:
+            fields = parser.customers[number][1]
+            policyholder = existing.get(number)
+            if policyholder is None:
+                policyholder = Policyholder(customer_number=number, created_at=now, updated_at=now, **fields)
+                new.append(policyholder)
+            elif any(getattr(policyholder, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(policyholder, name, value)
+                policyholder.updated_at = now
+                changed.append(policyholder)
+            else:
+                result.unchanged += 1
+            holders[number] = policyholder
+    Policyholder.objects.bulk_update(changed, [*PERSONAL, "updated_at"], batch_size=CHUNK)
+    Policyholder.objects.bulk_create(new, batch_size=CHUNK)
+    result.created, result.updated = len(new), len(changed)
+
+    new_policies, changed_policies = [], []
+    for keys in _chunks(list(parser.policies)):
+        stored = {
+            (p.company_id, p.policy_number): p
+            for p in Policy.objects.filter(policy_number__in={number for _company, number in keys})
+        }
+        for key in keys:
+            _row, number, product = parser.policies[key]
+            policy = stored.get(key)
+            if policy is None:
+                company_id, policy_number = key
+                new_policies.append(Policy(
+                    policyholder=holders[number], company_id=company_id, policy_number=policy_number, product=product
+                ))
+            elif policy.product != product:
+                policy.product = product
+                changed_policies.append(policy)
+    Policy.objects.bulk_create(new_policies, batch_size=CHUNK)
+    Policy.objects.bulk_update(changed_policies, ["product"], batch_size=CHUNK)
+    result.policies_created, result.policies_updated = len(new_policies), len(changed_policies)
 
 
 def policyholders_import(*, data: bytes, dry_run: bool = False, encoding: str | None = None) -> ImportResult:
@@ -259,8 +291,8 @@ def policyholders_import(*, data: bytes, dry_run: bool = False, encoding: str | 
     result = ImportResult()
     try:
         text = decode(data, encoding)
-    except ImportFileError as error:
-        result.errors.append(RowError(1, None, str(error)))
+    except EncodingError as error:
+        result.errors.append(RowError(error.row, None, str(error)))
         return result
     parser = _Parser()
     parser.parse(text)

@@ -9,7 +9,6 @@ import functools
 import hashlib
 import logging
 import secrets
-import unicodedata
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from core.ratelimit import RateLimit
 
 from .emails import login_email_send
-from .models import LoginToken, Policyholder
+from .models import LoginToken, Policyholder, email_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +48,18 @@ def _hash(token: str) -> str:
 
 
 def login_policyholder(email: str) -> Policyholder | None:
-    """The policyholder a login address finds, as the database compares it (case-insensitively)."""
-    return Policyholder.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+    """The policyholder a login address finds: one row of the unique index on `email_key`."""
+    key = email_key(email.strip())
+    if not key:
+        return None
+    return Policyholder.objects.filter(email_key=key).first()
 
 
-def login_address_limited(email: str, policyholder: Policyholder | None) -> bool:
-    """Count one login request for the address. A known address counts on its policyholder: the
-    database also matches spellings that Python's lower() keeps apart (ſ for s, ı for i), and each
-    such variant must not get five more emails to the same mailbox."""
-    identifier = f"policyholder:{policyholder.pk}" if policyholder else unicodedata.normalize("NFKC", email).casefold()
-    return LOGIN_ADDRESS_LIMIT.exceeded(identifier)
+def login_address_limited(email: str) -> bool:
+    """Count one login request for the address, under the same normalisation the lookup uses: every
+    spelling that finds a policyholder shares one limit, and a spelling counts alike whether or not
+    anyone is registered under it, so the limit tells nothing about who is."""
+    return LOGIN_ADDRESS_LIMIT.exceeded(email_key(email.strip()))
 
 
 def login_link_issue(*, policyholder: Policyholder | None) -> None:

@@ -61,7 +61,7 @@ def login(request):
     policyholder = over_address = None
     if form.is_valid():
         policyholder = login_policyholder(form.cleaned_data["email"])
-        over_address = login_address_limited(form.cleaned_data["email"], policyholder)
+        over_address = login_address_limited(form.cleaned_data["email"])
     if over_ip or over_address:
         message = _("There were too many login requests. Wait 15 minutes and try again.")
         return too_many_requests(request, retry_after=LOGIN_IP_LIMIT.window, message=message)
