@@ -25,6 +25,7 @@ from django.db import connection, transaction  # noqa: E402
 from consents.chain import GENESIS, event_hash  # noqa: E402
 from consents.models import Channel, ConsentEvent, Policy, Policyholder, Preference, Receipt  # noqa: E402
 from consents.selectors import joint_use_version_in_force, marketing_companies  # noqa: E402
+from core.dbtimeouts import lift_statement_timeout  # noqa: E402
 
 PRODUCTS = ["ペット保険", "医療保険", "自動車保険", "火災保険", "定期保険"]
 
@@ -106,6 +107,7 @@ def generate(start: int, count: int, seed: int = 2019):
 
 @transaction.atomic
 def load(start: int, count: int) -> dict:
+    lift_statement_timeout()  # one COPY of a million rows
     holders, policies, receipts, events, prefs = generate(start, count)
     copy_rows(Policyholder, ["id", "customer_number", "name", "kana", "email", "birth_date", "created_at",
                              "updated_at"], holders)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dbtimeouts import lift_statement_timeout
 from notices.models import Company
 
 from .csvencoding import EncodingError, decode
@@ -301,6 +302,7 @@ def policyholders_import(*, data: bytes, dry_run: bool = False, encoding: str | 
         return result
     try:
         with transaction.atomic():
+            lift_statement_timeout()  # a large file's inserts may take longer than a request may
             _apply(parser, result)
             if dry_run:
                 transaction.set_rollback(True)

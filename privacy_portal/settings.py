@@ -37,6 +37,9 @@ env = environ.Env(
     LOG_FORMAT=(str, ""),
     API_RATE_LIMIT=(int, 600),
     NOTICE_MIN_ADVANCE_DAYS=(int, 30),
+    EMAIL_TIMEOUT=(int, 10),
+    DATABASE_STATEMENT_TIMEOUT=(int, 20),
+    DATABASE_LOCK_TIMEOUT=(int, 5),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
 )
 
@@ -124,9 +127,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer fails the request (a Japanese 503) before gunicorn's 30-second
     # timeout kills the worker: 5 s to connect; a connection whose peer went silent is given up by TCP
     # keepalives within 25 s, or 10 s after a send that is not acknowledged.
+    # A statement that runs too long, or waits too long for a row lock (another save of the same
+    # customer stuck, an operator's psql session), is cancelled the same way: QueryCanceled and
+    # LockNotAvailable are OperationalErrors, so the request's transaction rolls back and the customer
+    # gets the 503 page saying nothing was saved. 0 turns one off (long maintenance commands).
     DATABASES["default"]["OPTIONS"] = {
         "connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
-        "keepalives_count": 3, "tcp_user_timeout": 10_000, **DATABASES["default"].get("OPTIONS", {}),
+        "keepalives_count": 3, "tcp_user_timeout": 10_000,
+        "options": f"-c statement_timeout={env('DATABASE_STATEMENT_TIMEOUT') * 1000} "
+                   f"-c lock_timeout={env('DATABASE_LOCK_TIMEOUT') * 1000}",
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 
 CACHES = {"default": env.cache_url_config(env("CACHE_URL"))}
@@ -179,6 +189,10 @@ WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 vars().update(env.email_url("EMAIL_URL"))
+# Seconds an SMTP connection may wait for the server at each step: a server that accepts and never
+# answers must not hold a request past gunicorn's 30-second timeout (the login page and the receipt
+# page answer anyway, and say what they can).
+EMAIL_TIMEOUT = env("EMAIL_TIMEOUT")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

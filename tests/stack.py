@@ -124,7 +124,9 @@ class Stack:
         self.cache_url = f"{REDIS_URL}?key_prefix={self.key_prefix}"
         self.servers = []
 
-    def server(self, *, production: bool = False, database_port: int | None = None, **extra) -> AppServer:
+    def server(
+        self, *, production: bool = False, database_port: int | None = None, workers: int = 2, **extra
+    ) -> AppServer:
         env = {
             key: value for key, value in os.environ.items()
             if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "EMAIL_", "SECRET_", "ALLOWED_"))
@@ -144,7 +146,7 @@ class Stack:
                 STATIC_ROOT=str(self.static_root),
             )
         env.update({key: str(value) for key, value in extra.items()})
-        server = AppServer(env, log_path=self.tmp_path / f"server-{len(self.servers) + 1}.log")
+        server = AppServer(env, log_path=self.tmp_path / f"server-{len(self.servers) + 1}.log", workers=workers)
         self.servers.append(server)
         return server.start()
 

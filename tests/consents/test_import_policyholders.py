@@ -156,7 +156,8 @@ def test_it_reports_a_database_error_as_a_message_with_status_1(demo_content, tm
 
 def rows_for(count: int, start: int = 300) -> list[str]:
     return [
-        f"C{start + n:09d},山本 優{n},ヤマモト ユウ,yu{start + n}@example.com,1980-01-02,楽天生命,L-{start + n},医療保険"
+        f"C{start + n:09d},山本 優{n},ヤマモト ユウ,yu{start + n}@example.com,1980-01-02,"
+        f"楽天生命,L-{start + n},医療保険"
         for n in range(count)
     ]
 
@@ -218,7 +219,7 @@ def test_a_file_mixing_utf8_and_cp932_is_refused_naming_the_row(demo_content, tm
 
 
 def test_mojibake_in_a_utf8_file_is_refused(demo_content, tmp_path, capsys):
-    garbled = YAMAMOTO.replace("山本 優", "山本 優".encode("utf-8").decode("cp932"))
+    garbled = YAMAMOTO.replace("山本 優", "山本 優".encode().decode("cp932"))
     assert "螻ｱ譛ｬ 蜆ｪ" in garbled
     stderr = refused(write(tmp_path, [*GOOD, garbled]), capsys)
     assert "5行目" in stderr and "文字化け" in stderr

@@ -7,7 +7,6 @@ from django.test import Client, RequestFactory
 
 from consents.models import LoginToken
 from core.clientaddress import client_ip
-
 from tests.factories import PolicyholderFactory
 
 from .conftest import emailed_link

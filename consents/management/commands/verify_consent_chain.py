@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Subquery
 
 from consents.chain import GENESIS, event_hash
 from consents.models import ConsentEvent, Preference
+from core.dbtimeouts import lift_statement_timeout
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # One transaction for a consistent view; closing() ends the server-side cursor even on failure.
         with transaction.atomic():
+            lift_statement_timeout()
             with closing(self.events()) as events:
                 checked, chains = self.verify(events)
             with closing(self.preferences()) as preferences:
