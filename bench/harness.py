@@ -35,6 +35,8 @@ ENV = {
     **os.environ,
     "DJANGO_ENV": "production",
     "SECRET_KEY": "bench-only-" + "k" * 60,
+    "CONSENT_CHAIN_KEY": "bench:" + "c" * 40,
+    "CONSENT_CHECKPOINT_DIR": tempfile.mkdtemp(prefix="bench-checkpoints-"),
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
     "DATABASE_URL": f"{PG}/{DB_NAME}",

@@ -22,7 +22,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from consents.chain import GENESIS, event_hash  # noqa: E402
+from consents.chain import GENESIS, current_key_id, event_hash  # noqa: E402
 from consents.models import Channel, ConsentEvent, Policy, Policyholder, Preference, Receipt  # noqa: E402
 from consents.selectors import joint_use_version_in_force, marketing_companies  # noqa: E402
 from core.dbtimeouts import lift_statement_timeout  # noqa: E402
@@ -60,6 +60,7 @@ def generate(start: int, count: int, seed: int = 2019):
     companies = [c.pk for c in marketing_companies()]
     channels = {c.code: c for c in Channel.objects.all()}
     version = joint_use_version_in_force()
+    key_id = current_key_id()
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     holder_id, receipt_id, event_id, pref_id = (next_id(m) for m in (Policyholder, Receipt, ConsentEvent, Preference))
     policy_id = next_id(Policy)
@@ -87,12 +88,12 @@ def generate(start: int, count: int, seed: int = 2019):
                         policyholder_id=holder_id, company_id=company, old_value=old, new_value=not old,
                         created_at=at, notice_version_id=version.pk if version else None, source="portal",
                         actor_id=None, reason="", ip_address=None, user_agent="bench", idempotency_key=key,
-                        previous_hash=previous,
+                        previous_hash=previous, key_id=key_id,
                     )
                     event.hash = event_hash(event, channel_code=code, receipt_number=number)
                     events.append((
                         event_id, holder_id, receipt_id, company, channel.pk, old, not old, at,
-                        event.notice_version_id, "portal", None, "", None, "bench", key, previous, event.hash,
+                        event.notice_version_id, "portal", None, "", None, "bench", key, previous, event.hash, key_id,
                     ))
                     state[(company, code)] = (not old, event_id)
                     previous = event.hash
@@ -116,7 +117,7 @@ def load(start: int, count: int) -> dict:
     copy_rows(ConsentEvent, [
         "id", "policyholder_id", "receipt_id", "company_id", "channel_id", "old_value", "new_value", "created_at",
         "notice_version_id", "source", "actor_id", "reason", "ip_address", "user_agent", "idempotency_key",
-        "previous_hash", "hash",
+        "previous_hash", "hash", "key_id",
     ], events)
     copy_rows(Preference, ["id", "policyholder_id", "company_id", "channel_id", "allowed", "last_event_id",
                            "updated_at"], prefs)

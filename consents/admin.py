@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from core.clientaddress import client_ip
 from core.errors import error_page
 
+from .checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
 from .emails import receipt_email_send_safely
 from .export import events_csv_rows
 from .forms import StaffPreferencesForm
@@ -25,6 +26,7 @@ from .selectors import preference_matrix
 from .services import preferences_update
 
 RECENT_EVENTS = 20
+CHECKPOINTS_SHOWN = 60
 
 
 @admin.register(Channel)
@@ -204,6 +206,10 @@ class ConsentEventAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("export/", self.admin_site.admin_view(self.export_view), name="consents_consentevent_export"),
+            path(
+                "checkpoints/", self.admin_site.admin_view(self.checkpoints_view),
+                name="consents_consentevent_checkpoints",
+            ),
             *super().get_urls(),
         ]
 
@@ -224,6 +230,24 @@ class ConsentEventAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
     def customer_number(self, obj):
         return obj.policyholder.customer_number
+
+    def checkpoints_view(self, request):
+        """The signed checkpoints, newest first, read from their directory: shown, never changed here."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = []
+        for file in reversed(checkpoint_paths()[-CHECKPOINTS_SHOWN:]):
+            try:
+                rows.append({"checkpoint": checkpoint_read(file), "error": None})
+            except CheckpointError as error:
+                rows.append({"checkpoint": None, "name": file.name, "error": str(error)})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Signed checkpoints of the consent history"),
+            "rows": rows,
+        }
+        return render(request, "consents/admin/checkpoints.html", context)
 
     def export_view(self, request):
         """The events the changelist shows with the same filters and search, as CSV that Excel opens."""

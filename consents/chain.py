@@ -1,11 +1,45 @@
 """The hash chain of consent events: each event's hash covers its fields and the previous hash of
-the same policyholder, so editing, deleting or reordering a stored event breaks the chain."""
+the same policyholder, so editing, deleting or reordering a stored event breaks the chain.
+
+Hashes are keyed (HMAC-SHA256) with CONSENT_CHAIN_KEY, a secret kept out of the database: whoever
+can write the tables cannot recompute a chain after changing it. Each event records the id of its
+key, so that a key can be rotated while older events keep verifying (CONSENT_CHAIN_KEY_FALLBACKS).
+Events written before keyed hashes have an empty key id and a plain SHA-256; they verify with that
+scheme and are anchored by the signed checkpoints (consents/checkpoints.py), like the rest.
+"""
 
 import datetime
 import hashlib
+import hmac
 import json
 
+from django.conf import settings
+
 GENESIS = "0" * 64
+LEGACY_KEY_ID = ""
+
+
+class UnknownChainKey(Exception):
+    """An event or checkpoint names a key id that is not configured."""
+
+
+def chain_key(key_id: str) -> bytes:
+    try:
+        return settings.CONSENT_CHAIN_KEYS[key_id]
+    except KeyError:
+        raise UnknownChainKey(key_id) from None
+
+
+def current_key_id() -> str:
+    return settings.CONSENT_CHAIN_KEY_ID
+
+
+def _canonical(fields: dict) -> bytes:
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def keyed_digest(key_id: str, fields: dict) -> str:
+    return hmac.new(chain_key(key_id), _canonical(fields), hashlib.sha256).hexdigest()
 
 
 def event_hash(event, *, channel_code: str, receipt_number: str) -> str:
@@ -26,5 +60,42 @@ def event_hash(event, *, channel_code: str, receipt_number: str) -> str:
         "idempotency_key": event.idempotency_key,
         "previous": event.previous_hash,
     }
-    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    if event.key_id == LEGACY_KEY_ID:
+        return hashlib.sha256(_canonical(fields)).hexdigest()
+    return keyed_digest(event.key_id, {**fields, "key": event.key_id})
+
+
+# A Merkle tree over every chain's head (RFC 6962's shape), built as the leaves stream past in
+# policyholder order, in memory of the tree's height.
+def _leaf(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+class MerkleRoot:
+    """Add (policyholder id, event count, head hash) for each chain in policyholder order; `root()`."""
+
+    def __init__(self):
+        self._stack: list[tuple[int, bytes]] = []  # (height, hash) of complete subtrees
+        self.chains = 0
+        self.events = 0
+
+    def add(self, policyholder_id: int, count: int, head: str) -> None:
+        self.chains += 1
+        self.events += count
+        item = (0, _leaf(f"{policyholder_id}:{count}:{head}".encode()))
+        while self._stack and self._stack[-1][0] == item[0]:
+            height, left = self._stack.pop()
+            item = (height + 1, _node(left, item[1]))
+        self._stack.append(item)
+
+    def root(self) -> str:
+        if not self._stack:
+            return hashlib.sha256(b"").hexdigest()
+        right = self._stack[-1][1]
+        for _height, left in reversed(self._stack[:-1]):
+            right = _node(left, right)
+        return right.hex()

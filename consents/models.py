@@ -211,6 +211,8 @@ class ConsentEvent(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     previous_hash = models.CharField(_("hash of the previous event"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # The id of the CONSENT_CHAIN_KEY that keyed `hash`; empty for events written before keyed hashes.
+    key_id = models.CharField(_("hash key id"), max_length=20, blank=True, default="")
 
     class Meta:
         verbose_name = _("consent event")

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .chain import GENESIS, event_hash
+from .chain import GENESIS, current_key_id, event_hash
 from .models import ConsentEvent, Policyholder, Preference, Receipt, Source
 from .selectors import joint_use_version_in_force, matrix_axes
 
@@ -120,6 +120,7 @@ def preferences_update(
             user_agent=user_agent[:USER_AGENT_LIMIT],
             idempotency_key=idempotency_key,
             previous_hash=previous_hash,
+            key_id=current_key_id(),
         )
         event.hash = event_hash(event, channel_code=channel.code, receipt_number=receipt.number)
         # Saved one at a time so that ids follow the chain order on every database.

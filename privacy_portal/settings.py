@@ -5,6 +5,7 @@ With DJANGO_ENV=production the site refuses to start without a real SECRET_KEY a
 """
 
 import datetime
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +39,9 @@ env = environ.Env(
     API_RATE_LIMIT=(int, 600),
     NOTICE_MIN_ADVANCE_DAYS=(int, 30),
     EMAIL_TIMEOUT=(int, 10),
+    CONSENT_CHAIN_KEY=(str, ""),
+    CONSENT_CHAIN_KEY_FALLBACKS=(list, []),
+    CONSENT_CHECKPOINT_DIR=(str, str(BASE_DIR / "checkpoints")),
     DATABASE_STATEMENT_TIMEOUT=(int, 20),
     DATABASE_LOCK_TIMEOUT=(int, 5),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
@@ -56,6 +60,31 @@ if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_ENV=production requires SECRET_KEY of 50 or more characters.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ENV=production requires ALLOWED_HOSTS.")
+
+# The consent chain's HMAC key, "<key id>:<secret>", kept out of the database (consents/chain.py), and
+# the previous ones, still used to verify the events they keyed (README, "Consent evidence").
+DEV_CONSENT_CHAIN_KEY = "dev:development-only-consent-chain-key-not-secret"
+CONSENT_CHAIN_KEY_ID_FORMAT = re.compile(r"^[A-Za-z0-9._-]{1,20}\Z")
+
+
+def _chain_key(value: str) -> tuple[str, bytes]:
+    key_id, _, secret = value.partition(":")
+    if not CONSENT_CHAIN_KEY_ID_FORMAT.match(key_id) or len(secret) < 32:
+        raise ImproperlyConfigured(
+            "CONSENT_CHAIN_KEY and its fallbacks are <key id>:<secret>: an id of 1-20 letters, digits, '.', '_' "
+            "or '-', and a secret of 32 or more characters."
+        )
+    return key_id, secret.encode()
+
+
+CONSENT_CHAIN_KEY_ID, _current_chain_key = _chain_key(env("CONSENT_CHAIN_KEY") or DEV_CONSENT_CHAIN_KEY)
+CONSENT_CHAIN_KEYS = dict(_chain_key(value) for value in env("CONSENT_CHAIN_KEY_FALLBACKS"))
+CONSENT_CHAIN_KEYS[CONSENT_CHAIN_KEY_ID] = _current_chain_key
+if PRODUCTION and (not env("CONSENT_CHAIN_KEY") or env("CONSENT_CHAIN_KEY") == DEV_CONSENT_CHAIN_KEY):
+    raise ImproperlyConfigured("DJANGO_ENV=production requires CONSENT_CHAIN_KEY (<key id>:<secret>).")
+# Where consent_checkpoint writes its signed checkpoints: a directory the database's administrators
+# cannot write (README, "Consent evidence").
+CONSENT_CHECKPOINT_DIR = Path(env("CONSENT_CHECKPOINT_DIR"))
 
 # Absolute base of links put into emails (login links, receipts, unsubscribe links).
 SITE_URL = env("SITE_URL").rstrip("/")

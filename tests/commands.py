@@ -10,9 +10,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # Left out of the child's environment, so that it starts from the defaults: what the deployment
 # sets, the test run's database, and the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (which a
 # deployment must not have and check --deploy refuses).
-UNSET = ("DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "ADMIN_REQUIRE_OTP", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+UNSET = (
+    "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "CONSENT_CHAIN_KEY", "ADMIN_REQUIRE_OTP", "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 # Enough for production settings to start.
-PRODUCTION = {"DJANGO_ENV": "production", "SECRET_KEY": "production-" + "k" * 60, "ALLOWED_HOSTS": "portal.example.com"}
+PRODUCTION = {
+    "DJANGO_ENV": "production", "SECRET_KEY": "production-" + "k" * 60, "ALLOWED_HOSTS": "portal.example.com",
+    "CONSENT_CHAIN_KEY": "test:" + "c" * 40,
+}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:

@@ -37,6 +37,12 @@ def nonlife(demo_content):
 
 
 @pytest.fixture(autouse=True)
+def _checkpoint_dir(settings, tmp_path):
+    # Consent checkpoints of this test only, never the checkout's own (make run).
+    settings.CONSENT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and page caches live in the cache; no test may see another's.
     from django.core.cache import cache

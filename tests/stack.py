@@ -129,7 +129,7 @@ class Stack:
     ) -> AppServer:
         env = {
             key: value for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "EMAIL_", "SECRET_", "ALLOWED_"))
+            if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "EMAIL_", "SECRET_", "ALLOWED_", "CONSENT_"))
         }
         env.update(
             DATABASE_URL=database_url(self.settings_dict, port=database_port),
@@ -142,6 +142,7 @@ class Stack:
             env.update(
                 DJANGO_ENV="production",
                 SECRET_KEY=f"test-{secrets.token_urlsafe(48)}",
+                CONSENT_CHAIN_KEY=f"test:{secrets.token_urlsafe(32)}",
                 ALLOWED_HOSTS="127.0.0.1",
                 STATIC_ROOT=str(self.static_root),
             )

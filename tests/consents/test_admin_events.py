@@ -76,3 +76,15 @@ def test_staff_without_the_role_cannot_export(client, plain_staff, events):
     client.force_login(plain_staff)
     assert client.get(f"{CHANGELIST}export/").status_code == 403
     assert client.get(CHANGELIST).status_code == 403
+
+
+def test_staff_see_the_signed_checkpoints_read_only(client, admin_user, events, settings):
+    from django.core.management import call_command
+
+    call_command("consent_checkpoint", "--settle-seconds", "0")
+    client.force_login(admin_user)
+    assert "署名付きチェックポイント" in client.get(CHANGELIST).content.decode()
+    html = client.get(f"{CHANGELIST}checkpoints/").content.decode()
+    assert "同意履歴の署名付きチェックポイント" in html and "有効 (dev)" in html
+    assert "<form" not in html.split('id="content-main"')[1]
+    assert len(list(settings.CONSENT_CHECKPOINT_DIR.iterdir())) == 1

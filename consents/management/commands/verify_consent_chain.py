@@ -2,9 +2,10 @@ from contextlib import closing
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Min, OuterRef, Subquery
 
-from consents.chain import GENESIS, event_hash
+from consents.chain import GENESIS, LEGACY_KEY_ID, MerkleRoot, UnknownChainKey, event_hash
+from consents.checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
 from consents.models import ConsentEvent, Preference
 from core.dbtimeouts import lift_statement_timeout
 
@@ -13,13 +14,25 @@ class Command(BaseCommand):
     help = (
         "Recomputes every policyholder's chain of consent events and names the first event that does "
         "not match; then checks that every current preference is the new value of the newest event of its "
-        "cell and names the first that is not. Exit status 1 when one does not match."
+        "cell and names the first that is not; then compares the chains with the latest signed checkpoint(s) in "
+        "CONSENT_CHECKPOINT_DIR, which show a removed receipt, an erased history or recomputed hashes. Exit "
+        "status 1 when one does not match."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--checkpoints", type=int, default=1, help="How many of the latest checkpoints to compare with (default 1)."
+        )
+
+    def handle(self, *args, checkpoints: int, **options):
+        try:
+            self.checkpoints = [checkpoint_read(path) for path in checkpoint_paths()[-checkpoints:]]
+        except CheckpointError as error:
+            raise CommandError(f"Checkpoint {error}") from None
         # One transaction for a consistent view; closing() ends the server-side cursor even on failure.
         with transaction.atomic():
             lift_statement_timeout()
+            self.first_keyed = ConsentEvent.objects.exclude(key_id=LEGACY_KEY_ID).aggregate(first=Min("id"))["first"]
             with closing(self.events()) as events:
                 checked, chains = self.verify(events)
             with closing(self.preferences()) as preferences:
@@ -27,6 +40,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"OK: {checked} events in {chains} chains verify; {preferences_checked} preferences match them."
         )
+        for checkpoint in self.checkpoints:
+            self.stdout.write(
+                f"OK: the checkpoint {checkpoint.path.name} ({checkpoint.events} events in {checkpoint.chains} "
+                f"chains up to event {checkpoint.last_event_id}) matches."
+            )
+        if not self.checkpoints:
+            self.stdout.write("No checkpoint to compare with: run consent_checkpoint daily (README).")
 
     def events(self):
         return (
@@ -84,22 +104,54 @@ class Command(BaseCommand):
         checked = chains = 0
         current_policyholder = None
         expected_previous = GENESIS
+        # Per checkpoint: the tree being rebuilt, and this chain's count and head up to its last event id.
+        anchors = [[checkpoint, MerkleRoot(), 0, None] for checkpoint in self.checkpoints]
         for event in events:
             if event.policyholder_id != current_policyholder:
+                self.close_chain(current_policyholder, anchors)
                 current_policyholder = event.policyholder_id
                 expected_previous = GENESIS
                 chains += 1
-            recomputed = event_hash(event, channel_code=event.channel.code, receipt_number=event.receipt.number)
+            name = f"Event {event.pk} (policyholder {event.policyholder_id}, receipt {event.receipt.number})"
+            if event.key_id == LEGACY_KEY_ID and self.first_keyed is not None and event.pk > self.first_keyed:
+                raise CommandError(
+                    f"{name} has an unkeyed hash but was written after keyed hashes began (event {self.first_keyed}): "
+                    "it was added or recomputed without the chain key."
+                )
+            try:
+                recomputed = event_hash(event, channel_code=event.channel.code, receipt_number=event.receipt.number)
+            except UnknownChainKey as error:
+                raise CommandError(
+                    f"{name} is keyed with key id {error}, which is not configured (CONSENT_CHAIN_KEY, "
+                    "CONSENT_CHAIN_KEY_FALLBACKS)."
+                ) from None
             if event.previous_hash != expected_previous:
                 raise CommandError(
-                    f"Event {event.pk} (policyholder {event.policyholder_id}, receipt {event.receipt.number}) "
-                    "does not follow the previous event of its chain: an event before it was changed or removed."
+                    f"{name} does not follow the previous event of its chain: an event before it was changed or "
+                    "removed."
                 )
             if event.hash != recomputed:
-                raise CommandError(
-                    f"Event {event.pk} (policyholder {event.policyholder_id}, receipt {event.receipt.number}) "
-                    "does not match its hash: it was changed after it was written."
-                )
+                raise CommandError(f"{name} does not match its hash: it was changed after it was written.")
+            for anchor in anchors:
+                if event.pk <= anchor[0].last_event_id:
+                    anchor[2] += 1
+                    anchor[3] = event.hash
             expected_previous = event.hash
             checked += 1
+        self.close_chain(current_policyholder, anchors)
+        for checkpoint, tree, _count, _head in anchors:
+            if (tree.root(), tree.chains, tree.events) != (checkpoint.root, checkpoint.chains, checkpoint.events):
+                raise CommandError(
+                    f"The events up to event {checkpoint.last_event_id} do not match the checkpoint "
+                    f"{checkpoint.path.name}: it recorded {checkpoint.events} events in {checkpoint.chains} chains, "
+                    f"the database now holds {tree.events} in {tree.chains}. Events it covered were changed, "
+                    "removed or recomputed, or a customer's history was erased."
+                )
         return checked, chains
+
+    @staticmethod
+    def close_chain(policyholder_id, anchors) -> None:
+        for anchor in anchors:
+            if anchor[2]:
+                anchor[1].add(policyholder_id, anchor[2], anchor[3])
+            anchor[2], anchor[3] = 0, None
