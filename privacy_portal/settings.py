@@ -113,6 +113,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: it times everything and sees every answer, the redirects and error pages of the others too.
     "core.requestlog.request_log",
+    # Before anything counts a request by its address (rate limits, the staff lockout).
+    "core.clientaddress.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
