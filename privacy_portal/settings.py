@@ -39,6 +39,8 @@ env = environ.Env(
     API_RATE_LIMIT=(int, 600),
     NOTICE_MIN_ADVANCE_DAYS=(int, 30),
     EMAIL_TIMEOUT=(int, 10),
+    STAFF_SESSION_IDLE_SECONDS=(int, 30 * 60),
+    STAFF_SESSION_MAX_SECONDS=(int, 12 * 60 * 60),
     CONSENT_CHAIN_KEY=(str, ""),
     CONSENT_CHAIN_KEY_FALLBACKS=(list, []),
     CONSENT_CHECKPOINT_DIR=(str, str(BASE_DIR / "checkpoints")),
@@ -124,6 +126,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "staff.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.outage.OutageMiddleware",
@@ -187,6 +190,9 @@ if PRODUCTION and not CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # customer's 30-minute idle clock costs no database write on every page. A Redis restart logs
 # everyone out, which short-lived sessions can afford.
 SESSION_ENGINE = "core.sessions"
+# Staff (admin) sessions: 30 minutes without a request, 12 hours in all (staff/sessions.py).
+STAFF_SESSION_IDLE_SECONDS = env("STAFF_SESSION_IDLE_SECONDS")
+STAFF_SESSION_MAX_SECONDS = env("STAFF_SESSION_MAX_SECONDS")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
