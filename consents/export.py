@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 BOM = "\ufeff"
-# A cell starting with one of these is a formula in Excel (CSV injection); such text gets a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula in Excel (CSV injection), the full-width forms too
+# (Japanese Excel takes ＝ as =); such text gets a leading quote. Every text cell goes through _text:
+# company and channel names are edited by staff, user agents and reasons typed by anyone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 class _Line:
@@ -36,23 +38,22 @@ def events_csv_rows(events: Iterable) -> Iterator[str]:
         _("Hash of the previous event"), _("Hash"),
     ])
     for event in events.iterator(chunk_size=2000) if hasattr(events, "iterator") else events:
-        yield writer.writerow([
-            event.pk,
+        yield writer.writerow([event.pk, *map(_text, [
             timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             event.receipt.number,
             event.policyholder.customer_number,
-            _text(event.policyholder.name),
+            event.policyholder.name,
             event.company.legal_name,
             event.channel.name,
             _choice(event.old_value),
             _choice(event.new_value),
             event.get_source_display(),
-            _text(event.actor.get_username() if event.actor else ""),
-            _text(event.reason),
+            event.actor.get_username() if event.actor else "",
+            event.reason,
             event.notice_version.effective_date.isoformat() if event.notice_version else "",
             event.ip_address or "",
-            _text(event.user_agent),
-            _text(event.idempotency_key),
+            event.user_agent,
+            event.idempotency_key,
             event.previous_hash,
             event.hash,
-        ])
+        ])])

@@ -3,10 +3,11 @@
 A link carries a signed (policyholder id, company id, campaign); the signature is the authority, so
 the pages need no login, set no cookie and are exempt from CSRF. GET shows a confirmation page; a
 POST with `List-Unsubscribe=One-Click` (from the mailbox provider or the page's button) turns the
-email channel off for that company. Links expire after UNSUBSCRIBE_MAX_AGE.
+email channel off for that company. An opt-out never expires: a link works as long as the key that
+signed it is SECRET_KEY or one of SECRET_KEY_FALLBACKS. A valid link is honoured while Redis (its rate
+limit) is down: the law requires the opt-out, the limit only guards against floods.
 """
 
-import datetime
 import hashlib
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
+from core.outage import CACHE_ERRORS
 from core.ratelimit import RateLimit, too_many_requests
 
 from .emails import receipt_email_send_safely
@@ -27,8 +29,6 @@ from .selectors import marketing_companies
 from .services import preferences_update
 
 SALT = "consents.unsubscribe"
-# Marketing emails are read long after they are sent; a year keeps every recent email's link working.
-UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=365)
 ONE_CLICK = "One-Click"
 # (requests, window in seconds), counted in the shared cache. One link needs only a few requests (a
 # link scanner, the page, the button, a provider's retry). A mailbox provider sends its customers'
@@ -45,14 +45,10 @@ def unsubscribe_url(*, policyholder: Policyholder, company, campaign: str) -> st
 
 
 def _signed(token: str):
-    """(the link's data, None) for a link we signed that has not expired, else (None, a message for the
+    """(the link's data, None) for a link we signed, whatever its age, else (None, a message for the
     visitor). No database: a flood of links that are not ours costs a signature check each."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=UNSUBSCRIBE_MAX_AGE)
-    except signing.SignatureExpired:
-        return None, _(
-            "This unsubscribe link has expired. Please change your settings in the preference center."
-        )
+        data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         data = None
     if not (isinstance(data, dict) and isinstance(data.get("p"), int) and isinstance(data.get("c"), int)):
@@ -95,7 +91,10 @@ def unsubscribe(request, token: str):
         refused = _too_many(request, INVALID_LINK_IP_LIMIT, client_ip(request) or "unknown")
         return refused or error_page(request, status=400, message=message, title=_("This link cannot be used"))
     # Counted only for links we signed, so that forged ones cannot fill the cache with counters.
-    refused = _too_many(request, LINK_LIMIT, token)
+    try:
+        refused = _too_many(request, LINK_LIMIT, token)
+    except CACHE_ERRORS:
+        refused = None  # Redis is down: a signed opt-out is still recorded (PostgreSQL holds it)
     if refused:
         return refused
     found = _find(data)

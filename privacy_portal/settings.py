@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "core.requestlog.request_log",
     # Before anything counts a request by its address (rate limits, the staff lockout).
     "core.clientaddress.ClientAddressMiddleware",
+    "core.errors.UnrepresentableInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -88,3 +88,22 @@ def test_staff_see_the_signed_checkpoints_read_only(client, admin_user, events, 
     assert "同意履歴の署名付きチェックポイント" in html and "有効 (dev)" in html
     assert "<form" not in html.split('id="content-main"')[1]
     assert len(list(settings.CONSENT_CHECKPOINT_DIR.iterdir())) == 1
+
+
+def test_every_text_cell_is_neutralised_half_or_full_width(client, support_staff, events, life):
+    from consents.models import Channel
+
+    life.legal_name = "=HYPERLINK(\"http://evil.example\",\"楽天生命\")"
+    life.save()
+    Channel.objects.filter(code="direct_mail").update(name="＠SUM(1+1)")
+    ConsentEvent.objects.filter(pk=events[0].pk).update(user_agent="＝cmd|' /C calc'!A0", reason="－1+1")
+    client.force_login(support_staff)
+    body = b"".join(client.get(f"{CHANGELIST}export/").streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    first = rows[1]
+    assert first[5] == "'=HYPERLINK(\"http://evil.example\",\"楽天生命\")"
+    assert first[6] == "'＠SUM(1+1)"
+    assert first[11] == "'－1+1" and first[14] == "'＝cmd|' /C calc'!A0"
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")), cell

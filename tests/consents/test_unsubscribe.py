@@ -114,12 +114,37 @@ def test_a_tampered_link_gets_a_japanese_400_page_and_changes_nothing(client, su
     assert not ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).exists()
 
 
-def test_an_expired_link_gets_a_400_page(subscriber, life):
-    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=366)):
+def test_an_opt_out_never_expires(subscriber, life):
+    """The signature is the authority: a two-year-old email's link still stops the newsletter."""
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=2 * 366)):
         path = link_path(subscriber, life)
     response = one_click(path)
-    assert response.status_code == 400
-    assert "有効期限が切れています" in response.content.decode()
+    assert response.status_code == 200
+    assert Preference.objects.get(policyholder=subscriber, company=life, channel__code="email").allowed is False
+
+
+def test_a_valid_one_click_is_recorded_while_redis_is_down(subscriber, life):
+    from unittest import mock
+
+    import redis
+
+    path = link_path(subscriber, life)
+    with mock.patch("core.ratelimit.count_hit", side_effect=redis.ConnectionError("down")):
+        response = one_click(path)
+    assert response.status_code == 200
+    assert ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).count() == 1
+
+
+def test_a_forged_link_while_redis_is_down_is_still_refused(subscriber, life):
+    from unittest import mock
+
+    import redis
+
+    client = Client()
+    client.raise_request_exception = False
+    with mock.patch("core.ratelimit.count_hit", side_effect=redis.ConnectionError("down")):
+        response = client.post("/unsubscribe/forged-token/", {"List-Unsubscribe": "One-Click"})
+    assert response.status_code in (400, 503)
     assert not ConsentEvent.objects.filter(source=Source.UNSUBSCRIBE).exists()
 
 
