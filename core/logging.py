@@ -83,6 +83,10 @@ def route_of(request) -> str | None:
     return None if match is None else "/" + match.route
 
 
+def _escaped(text: str) -> str:
+    return text.encode("unicode_escape").decode("ascii")
+
+
 class PathToRouteFilter(logging.Filter):
     """Django's django.request line names the request's path ("Not Found: /my/receipts/R2026…/"), and a
     path can hold a receipt number, a token, or an email address typed into the address bar. The line
@@ -91,7 +95,9 @@ class PathToRouteFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
         args = record.args
-        if request is not None and isinstance(args, tuple) and args and args[-1] == getattr(request, "path", None):
+        path = getattr(request, "path", None)
+        # Django escapes non-ASCII in the arguments it logs (/\u5c71…/), so the path is met in either form.
+        if path is not None and isinstance(args, tuple) and args and args[-1] in (path, _escaped(path)):
             record.args = (*args[:-1], route_of(request) or "-")
         return True
 

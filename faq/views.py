@@ -25,6 +25,12 @@ class FaqSearchForm(forms.Form):
         query = unicodedata.normalize("NFKC", self.cleaned_data["q"])
         if any(unicodedata.category(char) == "Cc" for char in query):
             raise forms.ValidationError(_("The search words contain characters that cannot be used."))
+        # The limit holds after normalisation too: NFKC expands some characters (U+FDFA into 18), and
+        # the search costs what it is given.
+        if len(query) > MAX_QUERY_LENGTH:
+            raise forms.ValidationError(
+                self.fields["q"].error_messages["max_length"], params={"limit_value": MAX_QUERY_LENGTH}
+            )
         return " ".join(query.split())
 
 

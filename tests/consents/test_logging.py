@@ -55,3 +55,11 @@ def test_a_refused_path_is_logged_as_its_url_pattern(customer, client, caplog):
     assert "hanako@example.com" not in caplog.text and "no-such-notice" not in caplog.text
     assert "Not Found: -" in caplog.text  # no pattern matched
     assert "Not Found: /notices/<slug:slug>/<isodate:date>/" in caplog.text
+
+
+def test_a_path_with_japanese_is_logged_as_its_url_pattern_too(customer, client, caplog):
+    # Django escapes non-ASCII in its log arguments (\u5c71…): the path must still be recognised.
+    assert client.get("/山本優/").status_code == 404
+    assert customer.get("/my/receipts/山本優/").status_code == 404
+    assert "\\u5c71" not in caplog.text and "山本" not in caplog.text and "%E5" not in caplog.text
+    assert "Not Found: /my/receipts/<str:number>/" in caplog.text

@@ -48,3 +48,10 @@ def test_answers_cannot_inject_script(client, db):
     html = client.get("/faq/").content.decode()
     assert "<script>alert" not in html and "javascript:" not in html and "onerror" not in html
     assert "<strong>太字</strong>" in html
+
+
+def test_a_query_that_normalisation_expands_past_the_limit_is_refused(db, client):
+    # U+FDFA is one character that NFKC turns into 18 (four words): 100 of them would search 400 words.
+    response = client.get("/faq/", {"q": "\ufdfa" * 100})
+    assert response.status_code == 400
+    assert "100文字以内" in response.content.decode()
