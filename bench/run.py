@@ -44,12 +44,14 @@ def main():
     try:
         results["growth_base"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
         results["growth_base"].append(paths.api_check(server, context, GROWTH_BASE, name="API check at 10,000"))
+        results["growth_base"].append(paths.login_request(server, GROWTH_BASE, name="login request at 10,000"))
         print(f"Loading up to {SCALE:,} policyholders…", flush=True)
         load(GROWTH_BASE, SCALE - GROWTH_BASE)
         context.update(fixture(f"customer_sessions({SESSIONS})"))
         results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
         results["main"].extend(paths.measure_all(server, context, SCALE))
         results["special"]["export"] = paths.export(server, context)
+        results["special"]["import"] = paths.policyholder_import()
     finally:
         server.stop()
     results["machine"] = {
