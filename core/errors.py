@@ -41,7 +41,8 @@ def allow_methods(*methods):
 class UnrepresentableInputMiddleware:
     """A NUL cannot be stored in or compared with a PostgreSQL text column (psycopg raises before the
     query is sent): in the path it names no page (404), in the query string it is a bad request (400).
-    Forms refuse it themselves (Django's ProhibitNullCharactersValidator)."""
+    Forms refuse it themselves (Django's ProhibitNullCharactersValidator); the API validates every
+    parameter itself and answers in its own format (application/problem+json)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,6 +51,8 @@ class UnrepresentableInputMiddleware:
         if "\x00" in request.path:
             message = _("There is no page at this address. Please check the address.")
             return error_page(request, status=404, message=message)
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)
         if any("\x00" in item for key, values in request.GET.lists() for item in (key, *values)):
             return error_page(request, status=400, message=_("The address contains characters that cannot be used."))
         return self.get_response(request)

@@ -61,7 +61,14 @@ def aim(case, company_ids):
 
 # Loaded at collection (schemathesis' lazy fixture loader does not work with pytest 9); serving the
 # schema needs no database.
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+def from_a_client(environ, start_response):
+    """What a WSGI server gives every request and schemathesis' test client does not: the client's
+    address (a request without one is refused, core.clientaddress)."""
+    environ["REMOTE_ADDR"] = environ.get("REMOTE_ADDR") or "192.0.2.1"
+    return application(environ, start_response)
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", from_a_client)
 
 
 @schema.parametrize()
