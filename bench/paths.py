@@ -105,7 +105,7 @@ request = function()
   }}, body)
 end
 """
-    return bench.wrk(server, name, "/login/", script)
+    return harness.wrk(server, name, "/login/", script)
 
 
 def _import_csv(path: Path, start: int, count: int) -> None:
@@ -118,7 +118,7 @@ def _import_csv(path: Path, start: int, count: int) -> None:
 
 def _timed_command(*args) -> dict:
     """Run manage.py in its own process; its wall time and peak resident memory (VmHWM)."""
-    process = subprocess.Popen([bench.PYTHON, "manage.py", *args], cwd=bench.ROOT, env=bench.ENV,
+    process = subprocess.Popen([harness.PYTHON, "manage.py", *args], cwd=harness.ROOT, env=harness.ENV,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
 
