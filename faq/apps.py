@@ -10,6 +10,10 @@ class FaqConfig(AppConfig):
     verbose_name = _("FAQ")
 
     def ready(self):
+        # Not at the top: auditlog's registry loads its models, which needs the app registry ready.
+        from auditlog.registry import auditlog
+
         sender = self.get_model("FaqEntry")
         post_save.connect(public_content_changed, sender=sender, dispatch_uid="public-pages-faq-save")
         post_delete.connect(public_content_changed, sender=sender, dispatch_uid="public-pages-faq-delete")
+        auditlog.register(sender, exclude_fields=["updated_at"])

@@ -101,6 +101,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "auditlog",
+    "audit",
+    "approvals",
     "notices",
     "faq",
     "consents",
@@ -128,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "staff.sessions.StaffSessionMiddleware",
+    # After the user is known: every audited change in this request names its actor.
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.outage.OutageMiddleware",
@@ -289,6 +294,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The audit trail (django-auditlog): one table of per-field old and new values. Values are kept whole
+# (the CSV export is evidence; the admin list shortens them itself); fixtures loaded raw are not changes.
+AUDITLOG_CHANGE_DISPLAY_TRUNCATE_LENGTH = -1
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# A related object is recorded by its name at the time, which stays readable after it is renamed or deleted.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+# Each entry carries the X-Request-ID of the request that made it, as the log lines of that request do.
+AUDITLOG_CID_GETTER = "audit.middleware.request_id"
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

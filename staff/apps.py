@@ -7,6 +7,19 @@ class StaffConfig(AppConfig):
     name = "staff"
     verbose_name = _("Staff login security")
 
+    def ready(self):
+        from auditlog.registry import auditlog
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        # Staff roles in the audit trail: who may do what, and who gave it. Never the password or logins.
+        auditlog.register(
+            get_user_model(),
+            include_fields=["username", "is_active", "is_staff", "is_superuser"],
+            m2m_fields={"groups", "user_permissions"},
+        )
+        auditlog.register(Group, include_fields=["name"], m2m_fields={"permissions"})
+
 
 class StaffAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with our site as `admin.site`, so that every app's @admin.register and

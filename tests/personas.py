@@ -12,6 +12,7 @@ PASSWORD = "test-password-for-staff"
 def ensure_roles() -> None:
     """A transactional test flushes the groups the migration made; make them again, as the migration does."""
     importlib.import_module("staff.migrations.0001_staff_roles").create_roles(apps, None)
+    importlib.import_module("staff.migrations.0002_approval_roles").grant(apps, None)
 
 
 def staff(username: str, group_name: str | None):
