@@ -32,7 +32,7 @@ class ChangeRequest(models.Model):
     object_repr = models.CharField(_("object of the change"), max_length=200)
     # Field name → proposed value (a related object by its primary key), and the values when proposed.
     values = models.JSONField(_("proposed values"), encoder=DjangoJSONEncoder)
-    old_values = models.JSONField(_("values when proposed"), encoder=DjangoJSONEncoder, default=dict)
+    old_values = models.JSONField(_("values when proposed"), encoder=DjangoJSONEncoder, default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"

@@ -1,6 +1,7 @@
 """An audit entry as staff and a regulator read it: one row per field, Japanese field names, old and new."""
 
 import dataclasses
+import json
 
 from auditlog.models import LogEntry
 from django.utils.translation import gettext as _
@@ -16,12 +17,19 @@ class FieldChange:
 
 
 def _value(model, name: str, value) -> str:
+    if value is None or value == "None":
+        return ""
     if model is None:
-        return "" if value in (None, "None") else str(value)
+        return str(value)
     field = next((f for f in model._meta.get_fields() if f.name == name), None)
+    if field is not None and field.get_internal_type() == "JSONField" and isinstance(value, str):
+        try:  # stored as JSON with \u escapes: shown with the Japanese as written
+            return json.dumps(json.loads(value), ensure_ascii=False)
+        except ValueError:
+            return value
     if field is not None and field.is_relation:
         # Stored as the related object's name when the change was made (AUDITLOG_USE_FK_STRING_REPRESENTATION).
-        return "" if value in (None, "None") else str(value)
+        return str(value)
     return display_value(model, name, value)
 
 

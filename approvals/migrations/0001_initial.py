@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('object_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='object ID')),
                 ('object_repr', models.CharField(max_length=200, verbose_name='object of the change')),
                 ('values', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='proposed values')),
-                ('old_values', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='values when proposed')),
+                ('old_values', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='values when proposed')),
                 ('status', models.CharField(choices=[('pending', 'awaiting approval'), ('approved', 'approved and applied'), ('rejected', 'rejected by an approver'), ('superseded', 'replaced or withdrawn')], default='pending', max_length=10, verbose_name='status')),
                 ('proposed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposed at')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='approved or rejected at')),

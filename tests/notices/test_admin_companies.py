@@ -135,7 +135,8 @@ def test_a_second_save_edits_the_proposal_and_reverting_withdraws_it(client):
 
 def test_a_new_company_starts_out_of_marketing_and_turning_it_on_is_a_proposal(client):
     client.force_login(personas.editor())
-    data = company_data(CompanyFactory.build(legal_name="新設保険株式会社", short_name="新設"), markets_to_customers="on")
+    new = CompanyFactory.build(legal_name="新設保険株式会社", short_name="新設")
+    data = company_data(new, markets_to_customers="on")
     response = client.post("/admin/notices/company/add/", data)
     assert response.status_code == 302
     company = Company.objects.get(legal_name="新設保険株式会社")
