@@ -35,6 +35,14 @@ def company_data(company: Company, **overrides) -> dict:
     return {key: value for key, value in data.items() if value != ""}
 
 
+def joint_user(**fields) -> Company:
+    """A company that the joint-use version in force names: /companies/ and the marketing systems see it."""
+    company = published_version(effective_date=datetime.date(2023, 4, 1)).joint_users.get().company
+    Company.objects.filter(pk=company.pk).update(**fields)
+    company.refresh_from_db()
+    return company
+
+
 def change_url(company: Company) -> str:
     return f"/admin/notices/company/{company.pk}/change/"
 
@@ -63,7 +71,7 @@ def test_a_corporate_number_with_a_wrong_check_digit_is_refused_in_japanese(clie
     ],
 )
 def test_an_editor_alone_does_not_change_what_companies_shows(client, field, value, shown):
-    company = CompanyFactory()
+    company = joint_user()
     editor, approver = personas.editor(), personas.approver()
     client.force_login(editor)
     response = client.post(change_url(company), company_data(company, **{field: value}))
@@ -78,7 +86,7 @@ def test_an_editor_alone_does_not_change_what_companies_shows(client, field, val
 
 
 def test_turning_marketing_on_waits_for_an_approver(client):
-    company = CompanyFactory(markets_to_customers=False)
+    company = joint_user(markets_to_customers=False)
     client.force_login(personas.editor())
     client.post(change_url(company), company_data(company, markets_to_customers="on"))
     assert company not in marketing_companies()
