@@ -28,6 +28,10 @@ def field_name(cell: Cell) -> str:
     return f"{FIELD_PREFIX}{cell.company.pk}-{cell.channel.code}"
 
 
+def _stored(cell: Cell) -> str:
+    return ON if cell.allowed else OFF
+
+
 class PreferencesForm(forms.Form):
     """One on/off radio pair per company × channel, a stop-all switch and the idempotency key.
 
@@ -45,8 +49,12 @@ class PreferencesForm(forms.Form):
         error_messages={"required": _("The form is out of date. Open the page again and try again.")},
     )
 
-    def __init__(self, *args, matrix, **kwargs):
+    def __init__(self, *args, matrix, pending=None, **kwargs):
+        """`pending` ({field name: "on"/"off"}) are choices not yet saved, shown instead of the stored value
+        (kept over an ended session); the page still posts the stored value as the
+        one it showed, so saving writes exactly those choices."""
         super().__init__(*args, **kwargs)
+        pending = pending or {}
         self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         self.cells = {}
         for _company, cells in matrix:
@@ -60,10 +68,14 @@ class PreferencesForm(forms.Form):
                     choices=[(ON, _("Receive")), (OFF, _("Do not receive"))],
                     required=False,
                     widget=forms.RadioSelect,
-                    initial=ON if cell.allowed else OFF,
+                    initial=pending.get(name, ON if cell.allowed else OFF),
                     show_hidden_initial=True,
                     error_messages={"invalid_choice": _("Choose 'receive' or 'do not receive'.")},
                 )
+        # The cells whose shown choice is not what is stored: marked 未保存 on the page.
+        self.pending = {
+            name for name, value in pending.items() if name in self.cells and value != _stored(self.cells[name])
+        }
         self.rows = [(company, [(cell, self[field_name(cell)]) for cell in cells]) for company, cells in matrix]
 
     def clean_idempotency_key(self):
@@ -96,6 +108,26 @@ class PreferencesForm(forms.Form):
             if cell is not None and value in (ON, OFF):
                 changes[(cell.company.pk, cell.channel.code)] = value == ON
         return changes
+
+    def shown(self) -> dict[tuple[int, str], bool]:
+        """{(company_id, channel_code): allowed} as the page showed it when it was opened (the hidden
+        `initial-` fields); a cell whose page sent none is left out."""
+        shown = {}
+        for name, cell in self.cells.items():
+            value = self.data.get(self.add_initial_prefix(name))
+            if value in (ON, OFF):
+                shown[(cell.company.pk, cell.channel.code)] = value == ON
+        return shown
+
+    def chosen(self) -> dict[str, str]:
+        """{field name: "on"/"off"} for the cells the customer changed on the page: what to keep unsaved."""
+        if self.cleaned_data.get("stop_all"):
+            return {name: OFF for name in self.cells}
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in self.cells and self.cleaned_data.get(name) in (ON, OFF)
+        }
 
     def error_text(self) -> str:
         return " ".join(str(error) for errors in self.errors.values() for error in errors)

@@ -60,6 +60,14 @@ def preference_matrix(*, policyholder: Policyholder) -> list[tuple[Company, list
     return matrix
 
 
+def contracts_first(matrix: list[tuple[Company, list[Cell]]], *, policyholder: Policyholder):
+    """The matrix with the companies the customer has a contract with first (the ones they know), then the
+    others, each part in the usual order; and the ids of those companies."""
+    contracted = set(policyholder.policies.values_list("company_id", flat=True))
+    ordered = sorted(matrix, key=lambda row: row[0].pk not in contracted)  # sorted() keeps the order within each part
+    return ordered, contracted
+
+
 def joint_use_version_in_force() -> NoticeVersion | None:
     """The group's joint-use notice in force today: the version every consent event refers to."""
     return joint_use_version_on(today_in_tokyo())

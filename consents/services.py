@@ -18,6 +18,8 @@ class PreferencesResult:
     receipt: Receipt | None  # None when nothing changed
     events: list[ConsentEvent] = field(default_factory=list)
     repeated: bool = False  # the idempotency key was seen before; nothing new was written
+    # Cells whose stored value was no longer what the customer's page showed: changed elsewhere since.
+    stale: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _new_receipt_number() -> str:
@@ -40,12 +42,15 @@ def preferences_update(
     reason: str = "",
     ip_address: str | None = None,
     user_agent: str = "",
+    expected: dict[tuple[int, str], bool] | None = None,
 ) -> PreferencesResult:
     """Apply `changes` ({(company_id, channel_code): allowed}) for one policyholder.
 
     Every write to preferences goes through here. The policyholder row is locked, so concurrent
     requests for one customer queue up and each sees the chain the previous one left. Only cells
     whose value changes get an event; a repeated idempotency key returns the first result.
+    `expected` is what the customer's page showed ({(company_id, channel_code): allowed}); the cells that
+    have changed since are returned as `stale`, so that the customer is told rather than misled.
     """
     if source not in Source.values:
         raise ValueError(source)
@@ -82,6 +87,12 @@ def preferences_update(
         (p.company_id, p.channel.code): p
         for p in Preference.objects.filter(policyholder=policyholder).select_related("channel")
     }
+    stale = []
+    for (company_id, channel_code), shown in sorted((expected or {}).items()):
+        if company_id in companies and channel_code in channels:
+            preference = stored.get((company_id, channel_code))
+            if shown != (preference.allowed if preference else channels[channel_code].default_allowed):
+                stale.append((company_id, channel_code))
     changed = []
     for (company_id, channel_code), allowed in sorted(changes.items()):
         preference = stored.get((company_id, channel_code))
@@ -89,7 +100,7 @@ def preferences_update(
         if allowed != current:
             changed.append((company_id, channels[channel_code], current, allowed, preference))
     if not changed:
-        return PreferencesResult(receipt=None)
+        return PreferencesResult(receipt=None, stale=stale)
 
     now = timezone.now()
     receipt = Receipt.objects.create(
@@ -137,4 +148,4 @@ def preferences_update(
             preference.last_event = event
             preference.updated_at = now
             preference.save(update_fields=["allowed", "last_event", "updated_at"])
-    return PreferencesResult(receipt=receipt, events=events)
+    return PreferencesResult(receipt=receipt, events=events, stale=stale)

@@ -1,8 +1,11 @@
 """The preference center: login by email link, the customer's pages, logout."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +20,7 @@ from .forms import LoginForm, PreferencesForm
 from .login import (
     LINK_IP_LIMIT,
     LOGIN_IP_LIMIT,
+    SESSION_IDLE_SECONDS,
     LoginLinkError,
     current_policyholder,
     customer_login,
@@ -29,7 +33,8 @@ from .login import (
     policyholder_required,
 )
 from .models import ConsentEvent, Receipt, Source
-from .selectors import joint_use_version_in_force, preference_matrix
+from .resume import after_login_path, pending_choices_take, pending_choices_waiting, return_after_login
+from .selectors import contracts_first, joint_use_version_in_force, matrix_axes, preference_matrix
 from .services import preferences_update
 
 
@@ -54,7 +59,9 @@ def login(request):
         if current_policyholder(request) is not None:
             return redirect("consents:my")
         form = LoginForm()
-        return render(request, "consents/login.html", {"form": form, "required": "required" in request.GET})
+        kept = pending_choices_waiting(request)
+        context = {"form": form, "required": "required" in request.GET, "choices_kept": kept}
+        return render(request, "consents/login.html", context)
     # Both limits count every request, known address or not, so a refusal says nothing about who is registered.
     over_ip = LOGIN_IP_LIMIT.exceeded(client_ip(request) or "unknown")
     form = LoginForm(request.POST)
@@ -92,7 +99,7 @@ def login_link(request, token: str):
     except LoginLinkError as error:
         return link_error_page(request, error)
     customer_login(request, policyholder)
-    return redirect("consents:my")
+    return redirect(after_login_path(request) or "consents:my")
 
 
 @never_cache
@@ -108,6 +115,7 @@ def logged_out(request):
     return render(request, "consents/logged_out.html")
 
 
+@return_after_login
 @policyholder_required
 @allow_methods("GET", "HEAD")
 def my(request):
@@ -126,17 +134,20 @@ def my(request):
     return render(request, "consents/my.html", context)
 
 
+@return_after_login
 @policyholder_required
 @allow_methods("GET", "HEAD", "POST")
 def preferences(request):
     policyholder = request.policyholder
-    matrix = preference_matrix(policyholder=policyholder)
+    matrix, contracted = contracts_first(preference_matrix(policyholder=policyholder), policyholder=policyholder)
     if request.method != "POST":
-        form = PreferencesForm(matrix=matrix)
-        return _render_preferences(request, form)
+        kept = pending_choices_take(request)
+        form = PreferencesForm(matrix=matrix, pending=kept)
+        return _render_preferences(request, form, contracted=contracted, restored=bool(form.pending))
     form = PreferencesForm(request.POST, matrix=matrix)
     if not form.is_valid():
-        return _render_preferences(request, form, status=400)
+        return _render_preferences(request, form, contracted=contracted, status=400)
+    stop_all = form.cleaned_data["stop_all"]
     try:
         result = preferences_update(
             policyholder=policyholder,
@@ -145,11 +156,17 @@ def preferences(request):
             idempotency_key=form.cleaned_data["idempotency_key"],
             ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
+            # Stopping everything means the same whatever changed meanwhile; any other save is checked
+            # against what the page showed, so that an old tab neither undoes nor hides a newer change.
+            expected=None if stop_all else form.shown(),
         )
     except ValidationError as error:
         return error_page(request, status=400, message=" ".join(error.messages))
+    if result.stale:
+        messages.warning(request, _stale_message(form, result))
     if result.receipt is None:
-        messages.info(request, _("Nothing was changed: the settings were already as you chose."))
+        if not result.stale:
+            messages.info(request, _("Nothing was changed: the settings were already as you chose."))
         return redirect("consents:preferences")
     if not result.repeated:
         # The change is saved and the receipt page shows its number; a mail outage must not hide that.
@@ -157,13 +174,50 @@ def preferences(request):
     return redirect("consents:receipt", number=result.receipt.number)
 
 
-def _render_preferences(request, form, *, status=200):
+def _stale_message(form, result) -> str:
+    """Names the cells changed elsewhere since the page was opened, with their value now: the page showed
+    the old one, so neither "nothing changed" nor silence would be true."""
+    shown = form.shown()
+    cells = {(cell.company.pk, cell.channel.code): cell for cell in form.cells.values()}
+    now = "、".join(
+        "{}／{}：{}".format(
+            cells[key].company.short_name, cells[key].channel.name, _("Do not receive") if shown[key] else _("Receive")
+        )
+        for key in result.stale
+    )
+    if result.receipt is None:
+        text = _(
+            "After you opened the page, these settings were changed elsewhere (in another window, by a request to "
+            "our staff or by an unsubscribe link in an email), so what the page showed was out of date. None of "
+            "your choices needed saving. The settings now are: %(cells)s. The page below shows them; choose again "
+            "and save if you want them otherwise."
+        )
+    else:
+        text = _(
+            "Your changes were saved. After you opened the page, these settings had been changed elsewhere (in "
+            "another window, by a request to our staff or by an unsubscribe link in an email); they were left as "
+            "they are now: %(cells)s. To change them, open the preferences page again."
+        )
+    return text % {"cells": now}
+
+
+def _render_preferences(request, form, *, contracted=frozenset(), status=200, **extra):
     version = joint_use_version_in_force()
-    context = {"form": form, "version": version, "notice": version.notice if version else None}
+    context = {
+        "form": form,
+        "version": version,
+        "notice": version.notice if version else None,
+        "contracted": contracted,
+        "channels": matrix_axes()[1],
+        # Each customer page restarts the idle clock (policyholder_required), so it ends this long after now.
+        "session_ends": timezone.now() + datetime.timedelta(seconds=SESSION_IDLE_SECONDS),
+        "session_minutes": SESSION_IDLE_SECONDS // 60,
+        **extra,
+    }
     return render(request, "consents/preferences.html", context, status=status)
 
 
-@method_decorator([policyholder_required, allow_methods("GET", "HEAD")], name="dispatch")
+@method_decorator([return_after_login, policyholder_required, allow_methods("GET", "HEAD")], name="dispatch")
 class ReceiptView(DetailView):
     template_name = "consents/receipt.html"
     context_object_name = "receipt"
@@ -183,7 +237,7 @@ class ReceiptView(DetailView):
 receipt = ReceiptView.as_view()
 
 
-@method_decorator([policyholder_required, allow_methods("GET", "HEAD")], name="dispatch")
+@method_decorator([return_after_login, policyholder_required, allow_methods("GET", "HEAD")], name="dispatch")
 class HistoryView(ListView):
     template_name = "consents/history.html"
     context_object_name = "events"

@@ -28,7 +28,7 @@ def test_it_renders_an_accessible_matrix_without_javascript(customer, life):
     response = customer.get("/my/preferences/")
     html = response.content.decode()
     assert '<th scope="col">DM（ダイレクトメール）</th>' in html
-    assert '<th scope="row">楽天生命保険株式会社</th>' in html
+    assert '<th scope="row">楽天生命保険株式会社 <span class="tag">ご契約中</span></th>' in html
     assert "楽天インシュアランスホールディングス株式会社" not in html  # does not market to customers
     assert f'name="pref-{life.pk}-direct_mail" value="off"' in html
     assert '<span class="visually-hidden">楽天生命／DM（ダイレクトメール）：</span>受け取らない' in html
