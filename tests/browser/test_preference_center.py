@@ -39,7 +39,7 @@ def log_in(page, live_server, check=lambda page: None):
     return link
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [320, 375, 1280])
 def test_a_customer_stops_direct_mail_and_finds_the_receipt_in_the_history(
     live_server, hanako, page_at, assert_accessible, width
 ):
