@@ -1,4 +1,5 @@
 import re
+import unicodedata
 import uuid
 
 from django import forms
@@ -11,8 +12,16 @@ FIELD_PREFIX = "pref-"
 IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}\Z")
 
 
+class FullWidthTolerantEmailField(forms.EmailField):
+    """A Japanese keyboard often types the address in full width (ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｃｏｍ): NFKC
+    turns it into the ASCII address before it is checked."""
+
+    def to_python(self, value):
+        return super().to_python(unicodedata.normalize("NFKC", value) if isinstance(value, str) else value)
+
+
 class LoginForm(forms.Form):
-    email = forms.EmailField(
+    email = FullWidthTolerantEmailField(
         label=_("Email address"),
         max_length=254,
         help_text=_("The address registered with your insurance contract."),

@@ -5,6 +5,7 @@ import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from core import dates
 
@@ -25,6 +26,13 @@ def seireki(value: datetime.date | str) -> str:
 def wareki(value: datetime.date | str) -> str:
     """2019年6月3日（令和元年6月3日）: 西暦 with 和暦, as customers expect on legal notices."""
     return dates.wareki(value)
+
+
+@register.filter
+def wareki_datetime(value: datetime.datetime) -> str:
+    """2026年11月30日（令和8年11月30日）9:50, in Tokyo time: when something happened, for a customer."""
+    value = localtime(value)
+    return f"{dates.wareki(value.date())} {value:%H:%M}"
 
 
 @functools.lru_cache(maxsize=1024)

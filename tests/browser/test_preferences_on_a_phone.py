@@ -15,7 +15,13 @@ from .test_preference_center import hanako, log_in  # noqa: F401 - hanako is a f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHANNELS = {"ウェブ広告": "受け取らない", "DM（ダイレクトメール）": "受け取らない", "メールマガジン": "受け取る", "電話": "受け取らない"}
+# The value that is not the initial setting, for each channel.
+CHANNELS = {
+    "ウェブ広告": "受け取らない",
+    "DM（ダイレクトメール）": "受け取らない",
+    "メールマガジン": "受け取る",
+    "電話": "受け取らない",
+}
 
 
 def no_sideways_scroll(page, width):
@@ -43,7 +49,7 @@ def test_every_channel_of_every_company_can_be_set_without_scrolling_sideways(
             choice = radio(page, company.short_name, channel, value)
             choice.scroll_into_view_if_needed()
             box = choice.bounding_box()
-            assert box and 0 <= box["x"] and box["x"] + box["width"] <= width, (company, channel)
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (company, channel)
             choice.check()  # a real click: fails if anything covers the radio
     no_sideways_scroll(page, width)
     page.get_by_role("button", name="保存する").click()
@@ -51,6 +57,13 @@ def test_every_channel_of_every_company_can_be_set_without_scrolling_sideways(
     no_sideways_scroll(page, width)
     assert ConsentEvent.objects.count() == len(companies) * 4
     assert Preference.objects.filter(allowed=True).count() == len(companies)  # the email opt-ins
+
+    page.goto(live_server.url + "/my/history/")
+    no_sideways_scroll(page, width)
+    assert_accessible(page)
+    number = page.locator(".receipt-number").first
+    assert number.evaluate("e => e.getClientRects().length") == 1  # on one line, not broken mid-token
+    assert "令和" in page.get_by_role("main").inner_text()
 
 
 def test_a_second_tab_is_told_what_the_first_changed(live_server, hanako, page_at):  # noqa: F811

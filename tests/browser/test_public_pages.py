@@ -21,13 +21,14 @@ PUBLIC_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [320, 375, 1280])
 def test_axe_finds_no_violation(live_server, demo_content, page_at, assert_accessible, width):
     page = page_at(width)
     for path in PUBLIC_PAGES:
         page.goto(live_server.url + path)
         assert page.locator("html").get_attribute("lang") == "ja"
         assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path  # no sideways scroll
 
 
 def test_a_phone_reaches_the_notice_from_the_top_page_in_one_tap(live_server, demo_content, page_at):

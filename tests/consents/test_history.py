@@ -1,5 +1,7 @@
 import uuid
 
+import time_machine
+
 from consents.models import Source
 from consents.services import preferences_update
 from tests.factories import PolicyholderFactory
@@ -50,3 +52,12 @@ def test_it_shows_only_the_customers_own_events(customer, life):
     html = customer.get("/my/history/").content.decode()
     assert other.number not in html
     assert "配信設定の変更はまだありません" in html
+
+
+def test_dates_are_shown_with_wareki_and_receipt_numbers_are_kept_whole(customer, policyholder, life):
+    with time_machine.travel("2026-04-01 10:05 +0900", tick=False):
+        (receipt,) = flip(policyholder, life, 1)
+    history = customer.get("/my/history/").content.decode()
+    assert "2026年4月1日（令和8年4月1日） 10:05" in history
+    assert f'<a class="receipt-number" href="/my/receipts/{receipt.number}/">{receipt.number}</a>' in history
+    assert "2026年4月1日（令和8年4月1日） 10:05" in customer.get(f"/my/receipts/{receipt.number}/").content.decode()

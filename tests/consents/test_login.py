@@ -185,3 +185,9 @@ def test_a_dotless_i_spelling_is_another_address_whether_or_not_one_is_registere
     assert request_link(Client(), "\u0131chiro@example.com", ip="192.0.2.50").status_code == 302
     assert request_link(Client(), "ICHIRO@example.com", ip="192.0.2.51").status_code == 429
     assert len(mail.outbox) == (5 if registered else 0)
+
+
+def test_a_full_width_address_is_read_as_the_ascii_one(policyholder):
+    response = request_link(Client(), "ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｃｏｍ")
+    assert response.status_code == 302 and response["Location"] == "/login/sent/"
+    assert [m.to for m in mail.outbox] == [["hanako@example.com"]]
