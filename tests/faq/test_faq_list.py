@@ -55,3 +55,16 @@ def test_a_query_that_normalisation_expands_past_the_limit_is_refused(db, client
     response = client.get("/faq/", {"q": "\ufdfa" * 100})
     assert response.status_code == 400
     assert "100文字以内" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["ぺっと保険", "ﾍﾟｯﾄ保険", "ペット保険"])
+def test_search_folds_hiragana_katakana_and_half_width(client, demo_content, query):
+    html = client.get("/faq/", {"q": query}).content.decode()
+    assert 'id="q1"' in html and 'id="q2"' in html and 'id="q5"' not in html
+
+
+@pytest.mark.parametrize("query", ["Q4", "ｑ４"])
+def test_search_finds_an_entry_by_its_number(client, demo_content, query):
+    html = client.get("/faq/", {"q": query}).content.decode()
+    assert 'id="q4"' in html and "機微情報は共同利用いたしません" in html
+    assert 'id="q1"' not in html
