@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from .outage import CACHE_ERRORS
 
 GENERATION_KEY = "public-pages:generation"
-CACHED_HEADERS = ("Content-Type", "Cache-Control")
+CACHED_HEADERS = ("Content-Type", "Cache-Control", "Content-Disposition")
 # Each server process also keeps the pages it served last, so a cached page costs no network
 # round trip; it asks the shared cache for the current generation at most once a second.
 GENERATION_CHECK_SECONDS = 1.0

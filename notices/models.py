@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import normalize_text
+
 from .validators import validate_corporate_number, validate_effective_date
 
 
@@ -258,11 +260,20 @@ class NoticeVersion(models.Model):
     def __str__(self):
         return f"{self.notice.title}（{self.effective_date:%Y-%m-%d}・{self.get_status_display()}）"
 
+    # Staff-written text, stored normalised (core/text.py) so that a 新旧対照表 shows only what a customer sees.
+    TEXT_FIELDS = (
+        "change_summary", "introduction", "joint_users_scope", "joint_users_note", "responsible_party_name",
+        "responsible_party_address", "responsible_party_representative", "notes", "publication_ground_note",
+        "consent_method", "legal_signoff_note",
+    )
+
     def save(self, *args, **kwargs):
         # The admin refuses first; this gives every other ORM path a clear error. Below the ORM (update(),
         # raw SQL) a database trigger refuses the same writes (migration 0005_published_content_immutable).
         if self.is_published_in_database() and not self._is_withdrawal(kwargs.get("update_fields")):
             raise PublishedVersionError(_("A published version cannot be changed."))
+        if self.is_draft:
+            normalize_fields(self, self.TEXT_FIELDS)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -382,14 +393,22 @@ class PublicationRefusal(models.Model):
         return f"{self.version_label}（{timezone.localtime(self.attempted_at):%Y-%m-%d %H:%M}）"
 
 
+def normalize_fields(instance: models.Model, names) -> None:
+    for name in names:
+        setattr(instance, name, normalize_text(getattr(instance, name)))
+
+
 class VersionRow(models.Model):
     """A row of a version's content; the rows of a published version never change."""
+
+    TEXT_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         self._refuse_if_published()
+        normalize_fields(self, self.TEXT_FIELDS)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -405,6 +424,7 @@ class DataItem(VersionRow):
     version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="data_items")
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("data item"))
+    TEXT_FIELDS = ("text",)
     sensitive = models.BooleanField(
         _("sensitive information"),
         default=False,
@@ -444,6 +464,7 @@ class Purpose(VersionRow):
     version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="purposes")
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("purpose"))
+    TEXT_FIELDS = ("text",)
 
     class Meta:
         verbose_name = _("purpose of joint use")
@@ -459,6 +480,7 @@ class Section(VersionRow):
     order = models.PositiveIntegerField(_("order"), default=0)
     heading = models.CharField(_("heading"), max_length=200)
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    TEXT_FIELDS = ("heading", "body")
     lists_joint_users = models.BooleanField(
         _("list the joint users after this section"), default=False
     )

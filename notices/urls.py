@@ -14,4 +14,5 @@ urlpatterns = [
     path("notices/<slug:slug>/versions/", views.version_list, name="versions"),
     path("notices/<slug:slug>/<isodate:date>/", views.version_detail, name="version"),
     path("notices/<slug:slug>/compare/<isodate:old>/<isodate:new>/", views.compare, name="compare"),
+    path("notices/<slug:slug>/compare/<isodate:old>/<isodate:new>/pdf/", views.compare_pdf, name="compare_pdf"),
 ]

@@ -2,7 +2,10 @@ import datetime
 
 from django import forms
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
@@ -12,6 +15,7 @@ from core.pagecache import public_page
 
 from .compare import comparison_context
 from .models import Notice, NoticeVersion, today_in_tokyo
+from .printing import comparison_pdf
 from .selectors import announced_joint_users, joint_users_in_force
 
 
@@ -97,19 +101,20 @@ def version_list(request, slug: str):
     today = today_in_tokyo()
     versions = list(notice.versions.published().order_by("-effective_date"))
     in_force = next((v for v in versions if v.effective_date <= today), None)
+    # Newest first: each version with the one it replaced, for the link to their 新旧対照表.
+    rows = list(zip(versions, versions[1:] + [None], strict=True))
     return render(
         request,
         "notices/version_list.html",
-        {"notice": notice, "versions": versions, "in_force": in_force, "today": today},
+        {"notice": notice, "versions": versions, "rows": rows, "in_force": in_force, "today": today},
     )
 
 
-@public_page
-def compare(request, slug: str, old: datetime.date, new: datetime.date):
-    """The 新旧対照表 of two published versions: 改定後 (new) on the left, 改定前 (old) on the right."""
+def _comparison(request, slug: str, old: datetime.date, new: datetime.date):
+    """(context, None) for two published versions of a notice, or (None, the Japanese 4xx page)."""
     notice = get_object_or_404(Notice, slug=slug)
     if old >= new:
-        return error_page(
+        return None, error_page(
             request,
             status=400,
             message=_("Give the earlier effective date first, then the later one."),
@@ -117,9 +122,33 @@ def compare(request, slug: str, old: datetime.date, new: datetime.date):
         )
     old_version = get_object_or_404(notice.versions.published(), effective_date=old)
     new_version = get_object_or_404(notice.versions.published(), effective_date=new)
+    # Each side from its frozen snapshot: what customers were shown, whatever changed since.
     context = {"notice": notice, "old_version": old_version, "new_version": new_version}
     context.update(comparison_context(new_version.content, old_version.content))
+    return context, None
+
+
+@public_page
+def compare(request, slug: str, old: datetime.date, new: datetime.date):
+    """The 新旧対照表 of two published versions: 改定後 (new) on the left, 改定前 (old) on the right."""
+    context, refusal = _comparison(request, slug, old, new)
+    if refusal is not None:
+        return refusal
     return render(request, "notices/compare.html", context)
+
+
+@public_page
+def compare_pdf(request, slug: str, old: datetime.date, new: datetime.date):
+    """The same 新旧対照表 as an A4 landscape PDF, to hand to a board or a regulator."""
+    context, refusal = _comparison(request, slug, old, new)
+    if refusal is not None:
+        return refusal
+    page_url = request.build_absolute_uri(reverse("notices:compare", args=[slug, old.isoformat(), new.isoformat()]))
+    html = render_to_string("notices/compare_print.html", {**context, "page_url": page_url}, request=request)
+    response = HttpResponse(comparison_pdf(html), content_type="application/pdf")
+    filename = f"{slug}-{old.isoformat()}-{new.isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class CompanyListView(ListView):

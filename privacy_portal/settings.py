@@ -366,5 +366,8 @@ LOGGING = {
         "django.request": {"filters": ["path_to_route", "mask_tokens"]},
         # gunicorn's own lines (gunicorn.conf.py): the same console, without a client's address or query string.
         "gunicorn.error": {"handlers": ["console"], "filters": ["mask_client"], "propagate": False},
+        # WeasyPrint (the 新旧対照表 PDF) logs each step of every document at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -28,7 +28,8 @@ def version_form_data(version: NoticeVersion, **overrides) -> dict:
                        for r in version.data_items.all()],
         "joint_users": [{"order": r.order, "company": r.company_id} for r in version.joint_users.all()],
         "purposes": [{"order": r.order, "text": r.text} for r in version.purposes.all()],
-        "sections": [{"order": r.order, "heading": r.heading, "body": r.body} for r in version.sections.all()],
+        "sections": [{"order": r.order, "heading": r.heading, "body": r.body,
+                      "lists_joint_users": "on" if r.lists_joint_users else ""} for r in version.sections.all()],
     }
     rows = {
         "data_items": list(version.data_items.all()),

@@ -46,7 +46,10 @@ def test_it_shows_the_revised_text_left_and_the_old_text_right(client, revision)
     assert "<h1>新旧対照表</h1>" in html
     head = html.index("改定後</th>")
     assert head < html.index("改定前</th>")
-    assert '<ins><span class="visually-hidden">［追加］</span>(ウェブ広告を含みます)</ins>' in html
+    assert (
+        '<ins><span class="visually-hidden">［追加］</span>(ウェブ広告を含みます)'
+        '<span class="visually-hidden">［追加ここまで］</span></ins>'
+    ) in html
     assert "利用目的の表現を改めました。" in html
 
 
