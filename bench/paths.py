@@ -181,9 +181,27 @@ def export(server, context, runs: int = 2) -> dict:
     return result
 
 
-def measure_all(server, context, scale: int) -> list[dict]:
+def first_renders(context) -> dict:
+    """The 新旧対照表 rendered once, before any cache holds it: the page and its PDF, in ms (one request each)."""
+    timings = {}
+    for name, path in (("page", context["compare"]), ("pdf", context["compare"] + "pdf/")):
+        began = time.monotonic()
+        with urllib.request.urlopen(harness.BASE + path, timeout=120) as response:
+            response.read()
+        timings[name] = round((time.monotonic() - began) * 1000, 1)
+    print(f"  新旧対照表 first render: page {timings['page']:.0f} ms, PDF {timings['pdf']:.0f} ms")
+    return timings
+
+
+def measure_public(server, context) -> list[dict]:
     results = [harness.wrk(server, name, path) for name, path in PUBLIC]
     results.append(harness.wrk(server, "新旧対照表", context["compare"]))
+    results.append(harness.wrk(server, "新旧対照表 PDF", context["compare"] + "pdf/"))
+    return results
+
+
+def measure_all(server, context, scale: int) -> list[dict]:
+    results = measure_public(server, context)
     results.append(api_check(server, context, scale))
     results.append(api_batch(server, context, scale))
     results.append(preference_save(server, context))
@@ -198,11 +216,14 @@ def _row(results, name):
 def evaluate(results: dict) -> list[tuple[str, bool, str]]:
     base = results["main"][0]
     verdicts = []
-    for name in ("notice page in force", "FAQ", "companies"):
+    # The PDF (a download of a few hundred kB, mostly its embedded font) is measured, not held to a page's target.
+    for name in ("notice page in force", "FAQ", "companies", "新旧対照表"):
         row = _row(results, name)
         ratio, tail = row["rps"] / base["rps"], row["p99_ms"] / row["p50_ms"]
         verdicts.append((f"{name}: ≥ 0.7 × baseline req/s, p99 ≤ 3 × p50", ratio >= 0.7 and tail <= 3,
                          f"{ratio:.2f} ×, p99/p50 {tail:.1f}"))
+    if results.get("public_only"):
+        return verdicts
     check = _row(results, "API check")
     verdicts.append(("API check: ≥ 0.5 × baseline req/s", check["rps"] / base["rps"] >= 0.5,
                      f"{check['rps'] / base['rps']:.2f} ×"))

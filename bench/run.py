@@ -31,7 +31,32 @@ from bench.harness import (
 )
 
 
+def public_only():
+    """`BENCH_ONLY=public make bench`: the baseline and the public pages alone, without loading policyholders."""
+    ensure_wrk()
+    print(f"Preparing PostgreSQL database {DB_NAME}…", flush=True)
+    prepare_database()
+    context = fixture("second_version()")
+    server = Server()
+    server.start()
+    results = {"growth_base": [], "main": [], "special": {}, "public_only": True}
+    try:
+        results["special"]["first_render_ms"] = paths.first_renders(context)
+        results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
+        results["main"].extend(paths.measure_public(server, context))
+    finally:
+        server.stop()
+    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(),
+                          "python": platform.python_version(), "workers": WORKERS, "connections": CONNECTIONS,
+                          "seconds": DURATION, "scale": 0}
+    paths.report(results)
+    (ROOT / "bench" / "results-public.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
 def main():
+    if os.environ.get("BENCH_ONLY") == "public":
+        public_only()
+        return
     ensure_wrk()
     began = time.monotonic()
     print(f"Preparing PostgreSQL database {DB_NAME} ({GROWTH_BASE:,} policyholders first)…", flush=True)
@@ -48,6 +73,7 @@ def main():
         print(f"Loading up to {SCALE:,} policyholders…", flush=True)
         load(GROWTH_BASE, SCALE - GROWTH_BASE)
         context.update(fixture(f"customer_sessions({SESSIONS})"))
+        results["special"]["first_render_ms"] = paths.first_renders(context)
         results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
         results["main"].extend(paths.measure_all(server, context, SCALE))
         results["special"]["export"] = paths.export(server, context)
