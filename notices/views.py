@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -143,7 +144,8 @@ def compare_pdf(request, slug: str, old: datetime.date, new: datetime.date):
     context, refusal = _comparison(request, slug, old, new)
     if refusal is not None:
         return refusal
-    page_url = request.build_absolute_uri(reverse("notices:compare", args=[slug, old.isoformat(), new.isoformat()]))
+    # The public address (SITE_URL, as in emails): the PDF is cached and handed on, whoever asked first.
+    page_url = settings.SITE_URL + reverse("notices:compare", args=[slug, old.isoformat(), new.isoformat()])
     html = render_to_string("notices/compare_print.html", {**context, "page_url": page_url}, request=request)
     response = HttpResponse(comparison_pdf(html), content_type="application/pdf")
     filename = f"{slug}-{old.isoformat()}-{new.isoformat()}.pdf"
