@@ -134,8 +134,10 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
         assert day.locator(".announcement").count() == 0
         day.get_by_role("link", name="2019年6月3日適用の版との新旧対照表").click()
         assert day.get_by_role("heading", level=1).inner_text() == "新旧対照表"
-        table = day.locator("table.compare", has=day.locator("caption", has_text="共同利用の利用目的"))
-        after, before = table.locator("td").nth(0), table.locator("td").nth(1)
+        row = day.locator("table.compare tbody tr").filter(
+            has=day.locator(".compare-heading", has_text="共同利用の利用目的")
+        )
+        after, before = row.locator("td").nth(0), row.locator("td").nth(1)
         assert "広告" in after.locator("ins").all_inner_texts()[0]
         assert any("ご案内" in text for text in before.locator("del").all_inner_texts())
         assert_accessible(day)
