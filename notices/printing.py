@@ -1,7 +1,19 @@
-"""The 新旧対照表 as a PDF, made with WeasyPrint (it needs Pango; the Japanese font is Noto CJK)."""
+"""The 新旧対照表 as a PDF, made with WeasyPrint (it needs Pango; the Japanese font is Noto CJK).
 
-import weasyprint
+A machine without Pango still runs the site (`make run` on a fresh laptop): only the PDF is unavailable,
+and the page says so and offers the browser's own printing (the page has A4 landscape print styles)."""
+
+import logging
+
 from django.contrib.staticfiles import finders
+
+logger = logging.getLogger(__name__)
+
+try:
+    import weasyprint
+except OSError as error:  # Pango or its libraries are missing: WeasyPrint loads them when imported
+    weasyprint = None
+    logger.warning("The 新旧対照表 PDF is unavailable: WeasyPrint cannot load Pango (%s)", error)
 
 STYLESHEET = "css/compare-print.css"
 
@@ -11,7 +23,13 @@ def _no_fetching(url: str, *args, **kwargs):
     raise ValueError(f"not fetched while printing: {url}")
 
 
+class PdfUnavailable(Exception):
+    """This server cannot make PDFs (no Pango)."""
+
+
 def comparison_pdf(html: str) -> bytes:
+    if weasyprint is None:
+        raise PdfUnavailable
     stylesheet = weasyprint.CSS(filename=finders.find(STYLESHEET))
     document = weasyprint.HTML(string=html, url_fetcher=_no_fetching)
     return document.write_pdf(stylesheets=[stylesheet])

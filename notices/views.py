@@ -16,7 +16,7 @@ from core.pagecache import public_page
 
 from .compare import comparison_context
 from .models import Notice, NoticeVersion, today_in_tokyo
-from .printing import comparison_pdf
+from .printing import PdfUnavailable, comparison_pdf
 from .selectors import announced_joint_users, joint_users_in_force
 
 
@@ -147,7 +147,13 @@ def compare_pdf(request, slug: str, old: datetime.date, new: datetime.date):
     # The public address (SITE_URL, as in emails): the PDF is cached and handed on, whoever asked first.
     page_url = settings.SITE_URL + reverse("notices:compare", args=[slug, old.isoformat(), new.isoformat()])
     html = render_to_string("notices/compare_print.html", {**context, "page_url": page_url}, request=request)
-    response = HttpResponse(comparison_pdf(html), content_type="application/pdf")
+    try:
+        pdf = comparison_pdf(html)
+    except PdfUnavailable:
+        message = _("The PDF cannot be made on this server just now. Print the comparison page from your browser "
+                    "instead: it prints on A4 landscape.")
+        return error_page(request, status=503, message=message, title=_("Comparison of old and new versions"))
+    response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{slug}-{old.isoformat()}-{new.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

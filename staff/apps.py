@@ -12,6 +12,10 @@ class StaffConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
+        # Connects the login receiver that starts the staff session clocks before any request is served, not
+        # when the middleware first loads (a login before that would get a session without its clocks).
+        from . import sessions  # noqa: F401
+
         # Staff roles in the audit trail: who may do what, and who gave it. Never the password or logins.
         auditlog.register(
             get_user_model(),

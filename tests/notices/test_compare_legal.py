@@ -108,6 +108,18 @@ def test_the_pdf_of_a_draft_or_in_the_wrong_order_is_refused(client, section_6_r
     assert client.get(f"/notices/{SHOTAN}/compare/2019-06-03/2028-01-01/pdf/").status_code == 404
 
 
+def test_a_server_without_pango_still_serves_the_page_and_explains_the_missing_pdf(
+    client, section_6_revised, monkeypatch
+):
+    from notices import printing
+
+    monkeypatch.setattr(printing, "weasyprint", None)
+    response = client.get(f"/notices/{SHOTAN}/compare/2019-06-03/2027-04-01/pdf/")
+    assert response.status_code == 503
+    assert "ブラウザから新旧対照表のページを印刷してください" in response.content.decode()
+    assert client.get(f"/notices/{SHOTAN}/compare/2019-06-03/2027-04-01/").status_code == 200
+
+
 def test_the_admin_comparison_uses_the_same_table(client, demo_content):
     notice = Notice.objects.get(slug=SHOTAN)
     draft = notice_version_create_draft(notice=notice, user=personas.editor())
