@@ -18,10 +18,10 @@ from core.clientaddress import client_ip
 from core.errors import error_page
 
 from .checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
-from .emails import receipt_email_send_safely
 from .export import events_csv_rows
 from .forms import StaffPreferencesForm
-from .models import Channel, ConsentEvent, Policy, Policyholder, Source
+from .models import Channel, ConsentEvent, OutgoingEmail, Policy, Policyholder, Source
+from .outbox import outgoing_email_retry
 from .selectors import preference_matrix
 from .services import preferences_update
 
@@ -180,9 +180,6 @@ class PolicyholderAdmin(admin.ModelAdmin):
         if result.receipt is None:
             messages.info(request, _("Nothing was changed: the settings were already as chosen."))
             return redirect(change_url)
-        if not result.repeated:
-            # The customer hears of every change made in their name, by whoever made it.
-            receipt_email_send_safely(receipt=result.receipt)
         messages.success(
             request,
             _("The change was recorded with receipt number %(number)s.") % {"number": result.receipt.number},
@@ -264,3 +261,50 @@ class ConsentEventAdmin(admin.ModelAdmin):
         response = StreamingHttpResponse(events_csv_rows(events), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Every customer email and what became of it. Read-only; one given up after its last attempt can
+    be sent again (with the address the customer has now)."""
+
+    list_display = [
+        "queued_at", "kind", "customer_number", "receipt", "status", "attempts", "last_error", "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "queued_at"]
+    search_fields = ["=policyholder__customer_number", "=receipt__number"]
+    list_select_related = ["policyholder", "receipt"]
+    fields = list_display
+    readonly_fields = list_display
+    actions = ["retry"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("consents.retry_outgoingemail")
+
+    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
+    def customer_number(self, obj):
+        return obj.policyholder.customer_number
+
+    @admin.action(description=gettext_lazy("Send the selected given-up emails again"), permissions=["retry"])
+    def retry(self, request, queryset):
+        retried = sum(outgoing_email_retry(email=email) for email in queryset)
+        skipped = queryset.count() - retried
+        if retried:
+            messages.success(request, _("%(count)s emails will be sent again.") % {"count": retried})
+        if skipped:
+            messages.warning(
+                request,
+                _("%(count)s emails were not given up (waiting or sent) and were left as they are.")
+                % {"count": skipped},
+            )

@@ -251,3 +251,61 @@ class LoginToken(models.Model):
 
     def __str__(self):
         return f"{self.policyholder_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OutgoingEmail(models.Model):
+    """One email to a policyholder, from the change that caused it to its delivery.
+
+    Queued in the transaction of that change, sent by a worker that holds the row locked while it
+    sends (so no other worker sends it too) and marks it sent in the same transaction. Nothing here
+    holds the address: it is read from the policyholder when the email is sent.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN_LINK = "login_link", _("Login link")
+        RECEIPT = "receipt", _("Receipt")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not sent (gave up)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    policyholder = models.ForeignKey(
+        Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, related_name="outgoing_emails"
+    )
+    receipt = models.OneToOneField(
+        Receipt, verbose_name=_("receipt"), on_delete=models.PROTECT, null=True, blank=True, related_name="email"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField(_("queued at"))
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    # The task that will send it next, to tell a waiting email from one whose worker died.
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="receipt", receipt__isnull=False)
+                | models.Q(kind="login_link", receipt__isnull=True),
+                name="outgoingemail_receipt_iff_kind_receipt",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outgoingemail_sent_has_sent_at",
+            ),
+        ]
+        indexes = [
+            # The recovery job and the admin's filter: emails still waiting, oldest first.
+            models.Index(fields=["status", "next_attempt_at"], name="outgoingemail_status_idx"),
+        ]
+        permissions = [("retry_outgoingemail", _("Can send a failed email again"))]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .chain import GENESIS, current_key_id, event_hash
-from .models import ConsentEvent, Policyholder, Preference, Receipt, Source
+from .models import ConsentEvent, OutgoingEmail, Policyholder, Preference, Receipt, Source
+from .outbox import outgoing_email_queue
 from .selectors import joint_use_version_in_force, matrix_axes
 
 USER_AGENT_LIMIT = 300
@@ -51,6 +52,9 @@ def preferences_update(
     whose value changes get an event; a repeated idempotency key returns the first result.
     `expected` is what the customer's page showed ({(company_id, channel_code): allowed}); the cells that
     have changed since are returned as `stale`, so that the customer is told rather than misled.
+
+    The customer hears of every change made in their name, by whoever made it: the receipt email is
+    queued in this transaction (a worker sends it), so it exists exactly when the change does.
     """
     if source not in Source.values:
         raise ValueError(source)
@@ -148,4 +152,6 @@ def preferences_update(
             preference.last_event = event
             preference.updated_at = now
             preference.save(update_fields=["allowed", "last_event", "updated_at"])
+    if policyholder.email:
+        outgoing_email_queue(kind=OutgoingEmail.Kind.RECEIPT, policyholder=policyholder, receipt=receipt)
     return PreferencesResult(receipt=receipt, events=events, stale=stale)

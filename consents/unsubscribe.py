@@ -23,7 +23,6 @@ from core.errors import allow_methods, error_page
 from core.outage import CACHE_ERRORS
 from core.ratelimit import RateLimit, too_many_requests
 
-from .emails import receipt_email_send_safely
 from .models import Channel, Policyholder, Preference, Source
 from .selectors import marketing_companies
 from .services import preferences_update
@@ -119,7 +118,5 @@ def unsubscribe(request, token: str):
         )
     except ValidationError as error:
         return error_page(request, status=400, message=" ".join(error.messages))
-    if result.receipt is not None and not result.repeated:
-        receipt_email_send_safely(receipt=result.receipt)
     context.update(receipt=result.receipt, emailed=bool(policyholder.email))
     return render(request, "consents/unsubscribe/done.html", context)

@@ -15,7 +15,6 @@ from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
 from core.ratelimit import too_many_requests
 
-from .emails import receipt_email_send_safely
 from .forms import LoginForm, PreferencesForm
 from .login import (
     LINK_IP_LIMIT,
@@ -27,15 +26,14 @@ from .login import (
     customer_logout,
     login_address_limited,
     login_link_check,
-    login_link_issue,
     login_link_redeem,
-    login_policyholder,
     policyholder_required,
 )
 from .models import ConsentEvent, Receipt, Source
 from .resume import after_login_path, pending_choices_take, pending_choices_waiting, return_after_login
 from .selectors import contracts_first, joint_use_version_in_force, matrix_axes, preference_matrix
 from .services import preferences_update
+from .tasks import login_link_send
 
 
 def link_error_page(request, error: LoginLinkError):
@@ -62,19 +60,17 @@ def login(request):
         kept = pending_choices_waiting(request)
         context = {"form": form, "required": "required" in request.GET, "choices_kept": kept}
         return render(request, "consents/login.html", context)
-    # Both limits count every request, known address or not, so a refusal says nothing about who is registered.
+    # Both limits count every request, known address or not, so a refusal says nothing about who is
+    # registered; and so does the answer's timing: the address is looked up in a worker, not here.
     over_ip = LOGIN_IP_LIMIT.exceeded(client_ip(request) or "unknown")
     form = LoginForm(request.POST)
-    policyholder = over_address = None
-    if form.is_valid():
-        policyholder = login_policyholder(form.cleaned_data["email"])
-        over_address = login_address_limited(form.cleaned_data["email"])
+    over_address = form.is_valid() and login_address_limited(form.cleaned_data["email"])
     if over_ip or over_address:
         message = _("There were too many login requests. Wait 15 minutes and try again.")
         return too_many_requests(request, retry_after=LOGIN_IP_LIMIT.window, message=message)
     if not form.is_valid():
         return render(request, "consents/login.html", {"form": form}, status=400)
-    login_link_issue(policyholder=policyholder)
+    login_link_send.enqueue(form.cleaned_data["email"])
     return redirect("consents:login_sent")
 
 
@@ -168,9 +164,6 @@ def preferences(request):
         if not result.stale:
             messages.info(request, _("Nothing was changed: the settings were already as you chose."))
         return redirect("consents:preferences")
-    if not result.repeated:
-        # The change is saved and the receipt page shows its number; a mail outage must not hide that.
-        receipt_email_send_safely(receipt=result.receipt)
     return redirect("consents:receipt", number=result.receipt.number)
 
 

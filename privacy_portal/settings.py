@@ -47,6 +47,7 @@ env = environ.Env(
     DATABASE_STATEMENT_TIMEOUT=(int, 20),
     DATABASE_LOCK_TIMEOUT=(int, 5),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
+    EMAIL_RETRY_SECONDS=(int, 30),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -113,6 +114,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    # The worker command (run_worker) and the queue's health (queue_status).
+    "core",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +168,11 @@ DATABASES = {"default": env.db_url_config(env("DATABASE_URL"))}
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` serves and runs a worker on one SQLite file: a write transaction takes the lock when
+    # it begins (not half-way, when SQLite could only fail it) and waits up to 20 s for the other.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                                       **DATABASES["default"].get("OPTIONS", {})}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer fails the request (a Japanese 503) before gunicorn's 30-second
     # timeout kills the worker: 5 s to connect; a connection whose peer went silent is given up by TCP
@@ -238,6 +248,21 @@ vars().update(env.email_url("EMAIL_URL"))
 EMAIL_TIMEOUT = env("EMAIL_TIMEOUT")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (every email, clean-ups) goes through Django's task API, stored in the database:
+# a task enqueued inside a transaction is committed or rolled back with it. `manage.py run_worker`
+# runs them (README, "Workers").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed email is tried again after this many seconds, doubling each time up to an hour; after
+# consents.outbox.MAX_ATTEMPTS tries it waits in the admin for staff to retry it.
+EMAIL_RETRY_SECONDS = env("EMAIL_RETRY_SECONDS")
+# Jobs the workers run on a schedule: name -> (task, every so many seconds). Each run is claimed in
+# the shared cache, so with several workers each job still runs once a period.
+PERIODIC_TASKS = {
+    "outgoing-emails-recover": ("consents.tasks.outgoing_emails_recover", 60),
+    "login-tokens-delete": ("consents.tasks.login_tokens_delete", 60 * 60),
+    "task-results-prune": ("core.tasks.task_results_prune", 60 * 60),
+}
 
 # Public pages (notices, FAQ, companies) may be cached this long by browsers and a CDN.
 PUBLIC_CACHE_SECONDS = env("PUBLIC_CACHE_SECONDS")

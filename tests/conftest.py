@@ -43,6 +43,29 @@ def _checkpoint_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run when enqueued, inside the enqueuing transaction, so that a test sees their effects
+    (mail.outbox) at once. Tests of the queue itself use the `database_tasks` fixture."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks stored in the database, as in production; `run_queued_tasks()` runs what is due."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def run_queued_tasks() -> None:
+    """A worker's pass over the queue, in this process: every task that is due, then return."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="test", excluded_queue_names=[],
+    ).run()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and page caches live in the cache; no test may see another's.
     from django.core.cache import cache

@@ -3,10 +3,14 @@ import hashlib
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
-from consents.models import LoginToken
+from consents.models import LoginToken, OutgoingEmail
 from core.clientaddress import client_ip
+from tests.conftest import run_queued_tasks
 from tests.factories import PolicyholderFactory
 
 from .conftest import emailed_link
@@ -130,11 +134,35 @@ def test_a_missing_csrf_token_gets_a_japanese_403(policyholder):
     assert not mail.outbox
 
 
-def test_a_mail_outage_gives_the_same_answer(policyholder, settings, caplog):
+def test_a_mail_outage_gives_the_same_answer_and_the_link_follows(database_tasks, policyholder, settings, caplog):
     settings.EMAIL_BACKEND = "tests.consents.conftest.BrokenEmailBackend"
-    response = request_link(Client(), "hanako@example.com")
-    assert (response.status_code, response["Location"]) == (302, "/login/sent/")
-    assert "Could not send a login link" in caplog.text
+    with time_machine.travel("2026-04-01 10:00 +0900", tick=False) as clock:
+        response = request_link(Client(), "hanako@example.com")
+        assert (response.status_code, response["Location"]) == (302, "/login/sent/")
+        run_queued_tasks()
+        email = OutgoingEmail.objects.get()
+        assert (email.kind, email.status, email.last_error) == ("login_link", "queued", "ConnectionRefusedError")
+        assert not LoginToken.objects.exists()  # the failed attempt's link is not kept
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        clock.shift(30)
+        run_queued_tasks()
+        assert "2026年4月1日 10:15 まで" in mail.outbox[0].body  # 15 minutes from when it was sent
+    assert LoginToken.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_the_request_does_the_same_work_for_a_known_and_an_unknown_address(database_tasks, policyholder):
+    def statements(address, ip):
+        with CaptureQueriesContext(connection) as queries:
+            assert request_link(Client(), address, ip=ip).status_code == 302
+        return [query["sql"].split("VALUES")[0] for query in queries]
+
+    known, unknown = statements("hanako@example.com", "192.0.2.1"), statements("nobody@example.com", "192.0.2.2")
+    assert known == unknown
+    assert not any("consents_policyholder" in sql for sql in known)  # the lookup is the worker's
+    tasks = DBTaskResult.objects.order_by("enqueued_at")
+    assert [t.task_path for t in tasks] == ["consents.tasks.login_link_send"] * 2
+    run_queued_tasks()
+    assert [m.to for m in mail.outbox] == [["hanako@example.com"]]
 
 
 def test_a_malformed_forwarded_address_is_not_trusted(db, settings):
@@ -145,10 +173,12 @@ def test_a_malformed_forwarded_address_is_not_trusted(db, settings):
     assert client_ip(request) == "198.51.100.7"
 
 
-def test_it_logs_a_mail_outage_without_the_address_or_a_traceback(policyholder, settings, caplog):
-    settings.EMAIL_BACKEND = "tests.consents.test_emails.RefusingEmailBackend"
+def test_it_logs_a_mail_outage_without_the_address_or_a_traceback(database_tasks, policyholder, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.consents.test_outbox.RefusingEmailBackend"
     request_link(Client(), "hanako@example.com")
-    assert f"Could not send a login link to policyholder {policyholder.pk}: SMTPRecipientsRefused" in caplog.text
+    run_queued_tasks()
+    email = OutgoingEmail.objects.get()
+    assert f"Could not send email {email.pk} (login_link), attempt 1: SMTPRecipientsRefused" in caplog.text
     assert "hanako@example.com" not in caplog.text
     assert "Traceback" not in caplog.text and not any(record.exc_info for record in caplog.records)
 

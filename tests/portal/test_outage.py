@@ -33,7 +33,7 @@ def test_a_page_that_needs_the_database_is_a_japanese_503(raising_client, demo_c
     assert "no-store" in response["Cache-Control"]
 
 
-def test_a_form_sent_during_an_outage_says_it_was_not_saved(raising_client, db):
+def test_a_form_sent_during_an_outage_says_it_was_not_saved(raising_client, db, database_tasks):
     with DATABASE_DOWN:
         response = raising_client.post("/login/", {"email": "hanako@example.com"})
     assert response.status_code == 503

@@ -1,0 +1,152 @@
+"""Every customer email goes through here: queued with the change that causes it, sent by a worker.
+
+`outgoing_email_queue` writes an OutgoingEmail and enqueues the task that sends it, in the caller's
+transaction: both commit with the change or neither does. The worker locks the row while it sends
+(so two workers never send one email) and marks it sent in the same transaction; a worker that dies
+mid-send leaves the row unlocked and still waiting, and `outgoing_emails_recover` enqueues it again.
+A failed attempt is retried later, each wait twice the last (EMAIL_RETRY_SECONDS, then 2×, 4×, … up to
+an hour); after MAX_ATTEMPTS the email waits in the admin, where staff can send it again.
+
+Log lines name the email's id, kind and the error's class: never an address (an SMTP error's text
+can carry one).
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
+
+from .emails import login_email, receipt_email
+from .login import login_link_issue
+from .models import OutgoingEmail, Policyholder, Receipt
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+LONGEST_WAIT = datetime.timedelta(hours=1)
+# Login links jump the queue: the customer is waiting for them.
+PRIORITY = {OutgoingEmail.Kind.LOGIN_LINK: 10, OutgoingEmail.Kind.RECEIPT: 0}
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """How long to wait after the `attempts`-th failed attempt."""
+    seconds = settings.EMAIL_RETRY_SECONDS * 2 ** min(attempts - 1, 20)
+    return min(datetime.timedelta(seconds=seconds), LONGEST_WAIT)
+
+
+def _enqueue(email: OutgoingEmail, *, run_after: datetime.datetime | None = None) -> None:
+    result = outgoing_email_send.using(priority=PRIORITY[email.kind], run_after=run_after).enqueue(email.pk)
+    email.task_id = str(result.id)
+    OutgoingEmail.objects.filter(pk=email.pk).update(task_id=email.task_id)
+
+
+def outgoing_email_queue(
+    *, kind: str, policyholder: Policyholder, receipt: Receipt | None = None, enqueue: bool = True
+) -> OutgoingEmail:
+    """Record the email and enqueue its sending, inside the caller's transaction. A worker that sends it
+    at once itself passes enqueue=False (if it dies first, outgoing_emails_recover enqueues it)."""
+    now = timezone.now()
+    with transaction.atomic():
+        email = OutgoingEmail.objects.create(
+            kind=kind, policyholder=policyholder, receipt=receipt, queued_at=now, next_attempt_at=now
+        )
+        if enqueue:
+            _enqueue(email)
+    return email
+
+
+def _message(email: OutgoingEmail):
+    with translation.override(settings.LANGUAGE_CODE):
+        if email.kind == OutgoingEmail.Kind.RECEIPT:
+            return receipt_email(receipt=email.receipt)
+        # A new link for each attempt: only its hash is stored, so a failed attempt's link is lost.
+        url, expires_at = login_link_issue(policyholder=email.policyholder)
+        return login_email(policyholder=email.policyholder, url=url, expires_at=expires_at)
+
+
+@task()
+def outgoing_email_send(email_id: int) -> str:
+    """Send one queued email, once. Returns what became of it (for the task's record)."""
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .select_related("policyholder", "receipt")
+            .filter(pk=email_id, status=OutgoingEmail.Status.QUEUED)
+            .first()
+        )
+        if email is None:
+            return "not waiting"  # sent, given up, or being sent by another worker right now
+        now = timezone.now()
+        email.attempts += 1
+        if not email.policyholder.email:
+            email.status, email.last_error = OutgoingEmail.Status.FAILED, "no address"
+            email.save(update_fields=["attempts", "status", "last_error"])
+            return email.status
+        try:
+            # A savepoint: a failed attempt leaves no login link behind.
+            with transaction.atomic():
+                _message(email).send()
+        except Exception as error:
+            _failed(email, error, now)
+            return email.status
+        email.status, email.sent_at = OutgoingEmail.Status.SENT, timezone.now()
+        email.save(update_fields=["attempts", "status", "sent_at"])
+        return email.status
+
+
+def _failed(email: OutgoingEmail, error: Exception, now: datetime.datetime) -> None:
+    email.last_error = type(error).__name__[:200]
+    if email.attempts >= MAX_ATTEMPTS:
+        email.status = OutgoingEmail.Status.FAILED
+        logger.error("Gave up email %s (%s) after %s attempts: %s",
+                     email.pk, email.kind, email.attempts, email.last_error)
+    else:
+        email.next_attempt_at = now + retry_delay(email.attempts)
+        _enqueue(email, run_after=email.next_attempt_at)
+        logger.warning("Could not send email %s (%s), attempt %s: %s; next attempt at %s",
+                       email.pk, email.kind, email.attempts, email.last_error, email.next_attempt_at.isoformat())
+    email.save(update_fields=["attempts", "status", "last_error", "next_attempt_at"])
+
+
+@transaction.atomic
+def outgoing_email_retry(*, email: OutgoingEmail) -> bool:
+    """Staff send a given-up email again (with a fresh set of attempts); False if it was not given up."""
+    email = OutgoingEmail.objects.select_for_update().filter(pk=email.pk, status=OutgoingEmail.Status.FAILED).first()
+    if email is None:
+        return False
+    email.status, email.attempts, email.next_attempt_at = OutgoingEmail.Status.QUEUED, 0, timezone.now()
+    email.save(update_fields=["status", "attempts", "next_attempt_at"])
+    _enqueue(email)
+    return True
+
+
+def _task_waiting(task_id: str) -> bool:
+    if not task_id:
+        return False
+    try:
+        return outgoing_email_send.get_result(task_id).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:
+        return False
+
+
+def outgoing_emails_recover(*, limit: int = 1000) -> int:
+    """Enqueue again every email that is due, not being sent, and has no task waiting to send it:
+    its worker died mid-send (its row lock went with its connection). Returns how many."""
+    recovered = 0
+    with transaction.atomic():
+        due = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at")[:limit]
+        )
+        for email in due:
+            if not _task_waiting(email.task_id):
+                _enqueue(email)
+                recovered += 1
+    if recovered:
+        logger.warning("Enqueued %s emails again whose worker stopped before sending them", recovered)
+    return recovered
