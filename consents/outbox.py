@@ -73,7 +73,7 @@ def outgoing_email_send(email_id: int) -> str:
     """Send one queued email, once. Returns what became of it (for the task's record)."""
     with transaction.atomic():
         email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            OutgoingEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("policyholder", "receipt")
             .filter(pk=email_id, status=OutgoingEmail.Status.QUEUED)
             .first()

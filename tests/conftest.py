@@ -1,6 +1,7 @@
 import importlib
 import os
 import shutil
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -50,19 +51,22 @@ def _tasks_run_at_once(settings):
 
 
 @pytest.fixture
-def database_tasks(settings):
+def database_tasks(settings, db):
     """Tasks stored in the database, as in production; `run_queued_tasks()` runs what is due."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def run_queued_tasks() -> None:
     """A worker's pass over the queue, in this process: every task that is due, then return."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.management.commands import db_worker
 
-    Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=None, worker_id="test", excluded_queue_names=[],
-    ).run()
+    # The worker closes its connection between tasks (autocommit is off inside a test's transaction),
+    # which would end the test's transaction on PostgreSQL.
+    with mock.patch.object(db_worker, "close_old_connections"):
+        db_worker.Worker(
+            queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+            max_tasks=None, worker_id="test", excluded_queue_names=[],
+        ).run()
 
 
 @pytest.fixture(autouse=True)
