@@ -7,6 +7,7 @@ test database and a Redis key prefix of its own test. WebClient plays the custom
 
 import contextlib
 import email
+import email.policy
 import os
 import re
 import secrets
@@ -123,10 +124,9 @@ class Stack:
         self.key_prefix = f"test-{secrets.token_hex(6)}"
         self.cache_url = f"{REDIS_URL}?key_prefix={self.key_prefix}"
         self.servers = []
+        self.workers = []
 
-    def server(
-        self, *, production: bool = False, database_port: int | None = None, workers: int = 2, **extra
-    ) -> AppServer:
+    def env(self, *, production: bool = False, database_port: int | None = None, **extra) -> dict:
         env = {
             key: value for key, value in os.environ.items()
             if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "EMAIL_", "SECRET_", "ALLOWED_", "CONSENT_"))
@@ -147,14 +147,128 @@ class Stack:
                 STATIC_ROOT=str(self.static_root),
             )
         env.update({key: str(value) for key, value in extra.items()})
+        return env
+
+    def server(
+        self, *, production: bool = False, database_port: int | None = None, workers: int = 2, **extra
+    ) -> AppServer:
+        env = self.env(production=production, database_port=database_port, **extra)
         server = AppServer(env, log_path=self.tmp_path / f"server-{len(self.servers) + 1}.log", workers=workers)
         self.servers.append(server)
         return server.start()
 
+    def worker(self, **extra) -> "TaskWorker":
+        """A task worker (manage.py run_worker) with the servers' settings."""
+        worker = TaskWorker(self.env(**extra), log_path=self.tmp_path / f"worker-{len(self.workers) + 1}.log")
+        self.workers.append(worker)
+        return worker.start()
+
     def stop(self) -> None:
-        for server in self.servers:
-            server.stop()
+        for process in self.servers + self.workers:
+            process.stop()
         delete_keys(redis.Redis.from_url(REDIS_URL), self.key_prefix)
+
+
+class TaskWorker:
+    """`manage.py run_worker` in a subprocess, polling the queue every 0.1 s."""
+
+    def __init__(self, env: dict, *, log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.process = None
+
+    def start(self) -> "TaskWorker":
+        command = [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        return self
+
+    def stop(self) -> int | None:
+        """SIGTERM, as a deployment stops it: the task being run is finished first."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode if self.process else None
+
+    def kill(self) -> None:
+        """SIGKILL: the machine lost, no chance to finish anything."""
+        self.process.kill()
+        self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class SmtpSink:
+    """A local SMTP server (aiosmtpd) in this process that keeps what it accepts. `stop()` and `start()`
+    again on the same port are a mail server's outage; `hold()` makes it stall every new message
+    before it accepts it (after MAIL FROM), until `release()`."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages = []
+        self.lock = threading.Lock()
+        self.held = threading.Event()
+        self.stalled = threading.Event()
+        self.released = threading.Event()
+        self.released.set()
+        self.controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> "SmtpSink":
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def hold(self) -> None:
+        self.released.clear()
+        self.stalled.clear()
+
+    def release(self) -> None:
+        self.released.set()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        import asyncio
+
+        if not self.released.is_set():
+            self.stalled.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def subjects(self) -> list[str]:
+        with self.lock:
+            return [str(message["Subject"]) for message in self.messages]
+
+    def wait_for(self, condition, *, timeout: float = 60, what: str = "messages"):
+        """Poll until condition(subjects) holds; fail with what arrived otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition(self.subjects()):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; {len(self.subjects())} arrived")
 
 
 class Mailbox:
