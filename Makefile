@@ -27,14 +27,18 @@ run: $(VENV)/.installed
 	@echo "         also editor (編集者) and approver (承認者), same password: one drafts, the other publishes"
 	@echo "  Customer: http://127.0.0.1:8000/login/  (hanako@example.com; the login link is printed below)"
 	@echo ""
+	@# The task worker sends the emails (printed here too); it stops when runserver does (Ctrl+C).
+	DEBUG=true $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
 # The production stack on loopback (gunicorn, PostgreSQL at 127.0.0.1:5432, Redis at 127.0.0.1:6379)
-# under wrk; SCALE=1000000 for the large run. See bench/RESULTS.md.
-bench: $(VENV)/.installed
+# under wrk, task workers sending to a local SMTP sink (aiosmtpd, from requirements-dev.txt);
+# SCALE=1000000 for the large run. See bench/RESULTS.md.
+bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.installed-dev

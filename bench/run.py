@@ -2,8 +2,10 @@
 
 Starts gunicorn (production settings, PostgreSQL, Redis cache) on loopback, loads SCALE
 policyholders (default 100,000) with COPY, drives each path with wrk at a fixed concurrency, and
-prints requests/s, p50/p99 latency, errors and the server's peak memory; results go to
-bench/results.json. The API check is measured at 10,000 policyholders first, then again at SCALE,
+prints requests/s, p50/p99 latency, errors and the server's peak memory; then starts task workers
+that send the receipts the saves queued to a local SMTP sink (emails per second), and times the
+login page for registered and unknown addresses side by side. Results go to bench/results.json.
+The API check is measured at 10,000 policyholders first, then again at SCALE,
 so its growth is read off one run.
 """
 
@@ -12,7 +14,7 @@ import os
 import platform
 import time
 
-from bench import paths
+from bench import mail, paths
 from bench.harness import (
     CONNECTIONS,
     DB_NAME,
@@ -77,6 +79,7 @@ def main():
         results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
         results["main"].extend(paths.measure_all(server, context, SCALE))
         results["special"]["export"] = paths.export(server, context)
+        results["special"].update(mail.measure(context))
         results["special"]["import"] = paths.policyholder_import()
     finally:
         server.stop()

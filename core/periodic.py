@@ -28,9 +28,18 @@ def _enqueue(name: str, path: str) -> None:
         logger.error("Could not enqueue periodic task %s: %s", name, type(error).__name__)
 
 
+def _claim(name: str, every: int, now: float) -> bool:
+    return cache.add(f"periodic:{name}:{int(now // every)}", 1, timeout=every + 2 * TICK)
+
+
 def enqueue_all() -> None:
-    """Each job once, now."""
-    for name, (path, _every) in settings.PERIODIC_TASKS.items():
+    """Each job once, now (its current period counts as done, if no other worker had it yet)."""
+    now = time.time()
+    for name, (path, every) in settings.PERIODIC_TASKS.items():
+        try:
+            _claim(name, every, now)
+        except Exception as error:
+            logger.error("Could not claim periodic task %s: %s", name, type(error).__name__)
         _enqueue(name, path)
 
 
@@ -39,9 +48,8 @@ def enqueue_due(now: float | None = None) -> list[str]:
     now = time.time() if now is None else now
     enqueued = []
     for name, (path, every) in settings.PERIODIC_TASKS.items():
-        key = f"periodic:{name}:{int(now // every)}"
         try:
-            claimed = cache.add(key, 1, timeout=every + 2 * TICK)
+            claimed = _claim(name, every, now)
         except Exception as error:  # a lost cache: skip this period rather than run it everywhere
             logger.error("Could not claim periodic task %s: %s", name, type(error).__name__)
             continue

@@ -1,0 +1,129 @@
+"""The task workers in the benchmark: emails delivered per second to a local SMTP sink, and the login
+page's answer time for registered and unknown addresses, side by side."""
+
+import http.client
+import socket
+import statistics
+import subprocess
+import threading
+import time
+
+from bench import harness
+
+WORKERS = 2
+LOGIN_REQUESTS = 200
+EMAILS = 1000
+
+
+class SmtpSink:
+    """aiosmtpd on a free loopback port, counting what it accepts."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.received += 1
+        return "250 OK"
+
+    def __enter__(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+
+class Workers:
+    def __init__(self, count: int, email_url: str):
+        env = {**harness.ENV, "EMAIL_URL": email_url}
+        self.processes = [
+            subprocess.Popen([harness.PYTHON, "manage.py", "run_worker", "--interval", "0.2", "--no-reload",
+                              "--verbosity", "0"], cwd=harness.ROOT, env=env, stdout=subprocess.DEVNULL)
+            for _ in range(count)
+        ]
+
+    def stop(self):
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=60)
+
+
+def _waiting() -> int:
+    """Emails not sent yet, and tasks due that may make more (login requests)."""
+    import psycopg
+
+    with psycopg.connect(harness.ENV["DATABASE_URL"]) as conn:
+        emails = conn.execute("SELECT count(*) FROM consents_outgoingemail WHERE status = 'queued'").fetchone()[0]
+        tasks = conn.execute(
+            "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'READY' AND run_after <= now()"
+        ).fetchone()[0]
+    return emails + tasks
+
+
+def email_delivery(sink: SmtpSink) -> tuple[dict, Workers]:
+    """Start the workers on what the benchmark queued (the saves' receipts, the login requests' links)
+    and count what reaches the sink, until the queue is empty, EMAILS arrived or a minute passed."""
+    began = time.monotonic()
+    workers = Workers(WORKERS, f"smtp://127.0.0.1:{sink.port}")
+    while sink.received < EMAILS and time.monotonic() - began < 60 and _waiting():
+        time.sleep(0.2)
+    seconds = time.monotonic() - began
+    received = sink.received
+    result = {"name": "emails delivered", "emails": received, "seconds": seconds,
+              "per_second": received / seconds if seconds else 0, "workers": WORKERS}
+    print(f"  {'emails through the workers':<28} {received:>9} emails in {seconds:.1f} s  "
+          f"{result['per_second']:.0f}/s with {WORKERS} workers", flush=True)
+    return result, workers
+
+
+def _login(conn, csrf: str, address: str, ip: str) -> float:
+    body = f"csrfmiddlewaretoken={csrf}&email={address}"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}",
+               "X-Forwarded-For": ip}
+    began = time.perf_counter()
+    conn.request("POST", "/login/", body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - began
+    assert response.status == 302, response.status
+    return elapsed * 1000
+
+
+def login_timing(context) -> dict:
+    """POST /login/ for registered and unknown addresses, alternately, one at a time (each from its own
+    address, so no rate limit applies), with the workers running; the medians side by side."""
+    conn = http.client.HTTPConnection("127.0.0.1", harness.PORT, timeout=30)
+    known, unknown = [], []
+    for n in range(1, LOGIN_REQUESTS + 1):
+        known.append(_login(conn, context["csrf"], f"bench{n}%40example.com", f"10.1.{n // 250}.{n % 250}"))
+        unknown.append(_login(conn, context["csrf"], f"nobody{n}%40example.org", f"10.2.{n // 250}.{n % 250}"))
+    conn.close()
+    registered_ms, unknown_ms = statistics.median(known), statistics.median(unknown)
+    difference = abs(registered_ms - unknown_ms) / min(registered_ms, unknown_ms)
+    result = {"name": "login answer", "requests_each": LOGIN_REQUESTS, "registered_p50_ms": registered_ms,
+              "unknown_p50_ms": unknown_ms, "difference": difference}
+    print(f"  {'login, registered address':<28} p50 {registered_ms:7.2f} ms\n"
+          f"  {'login, unknown address':<28} p50 {unknown_ms:7.2f} ms  (medians differ by {difference:.1%})",
+          flush=True)
+    return result
+
+
+def measure(context) -> dict:
+    with SmtpSink() as sink:
+        delivery, workers = email_delivery(sink)
+        try:
+            timing = login_timing(context)
+        finally:
+            workers.stop()
+    return {"email_delivery": delivery, "login_timing": timing}
+
+
