@@ -150,12 +150,32 @@ class Stack:
         return env
 
     def server(
-        self, *, production: bool = False, database_port: int | None = None, workers: int = 2, **extra
+        self, *, production: bool = False, database_port: int | None = None, workers: int = 2,
+        task_worker: bool = True, **extra
     ) -> AppServer:
+        """An app server of `workers` gunicorn processes; with the first one a task worker of the same
+        settings starts too (the emails are sent by it), unless task_worker=False (a test that runs its
+        own)."""
         env = self.env(production=production, database_port=database_port, **extra)
         server = AppServer(env, log_path=self.tmp_path / f"server-{len(self.servers) + 1}.log", workers=workers)
         self.servers.append(server)
+        if task_worker and not self.workers:
+            self.worker(production=production, **extra)
         return server.start()
+
+    def wait_for_tasks(self, timeout: float = 60) -> None:
+        """Until the workers have run every task that is due (the emails of what was done so far)."""
+        from django.db.models import Q
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        deadline = time.monotonic() + timeout
+        while True:
+            due = Q(status="READY") & (Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now()))
+            if not DBTaskResult.objects.filter(due | Q(status="RUNNING")).exists():
+                return
+            assert time.monotonic() < deadline, "the workers did not run the queued tasks in time"
+            time.sleep(0.1)
 
     def worker(self, **extra) -> "TaskWorker":
         """A task worker (manage.py run_worker) with the servers' settings."""
@@ -293,10 +313,18 @@ class Mailbox:
             message.get_payload(decode=True).decode() for message in self.messages() if message["To"] == address
         ]
 
-    def login_path(self, address: str) -> str:
-        bodies = self.bodies_to(address)
-        assert bodies, f"no email to {address}"
-        return urlsplit(re.search(r"https?://\S+/login/link/\S+/", bodies[-1]).group(0)).path
+    def wait_for(self, address: str, count: int, timeout: float = 30) -> list[str]:
+        """The bodies of the emails to `address`, once there are at least `count` (a worker sends them)."""
+        deadline = time.monotonic() + timeout
+        while len(bodies := self.bodies_to(address)) < count:
+            assert time.monotonic() < deadline, f"{len(bodies)} of {count} emails to {address} arrived"
+            time.sleep(0.1)
+        return bodies
+
+    def login_path(self, address: str, *, count: int = 1) -> str:
+        """The link in the `count`-th email to `address` (waiting for it)."""
+        body = self.wait_for(address, count)[count - 1]
+        return urlsplit(re.search(r"https?://\S+/login/link/\S+/", body).group(0)).path
 
 
 class FormReader(HTMLParser):
@@ -383,9 +411,10 @@ class WebClient:
 
     def log_in(self, server: AppServer, address: str, mailbox: Mailbox, *, link_server: AppServer | None = None):
         """Ask `server` for a login link, and press the link's button on `link_server` (default: the same)."""
+        before = len(mailbox.bodies_to(address))
         sent = self.submit(server.url("/login/"), {"email": address})
         assert sent.status_code == 200 and sent.url.endswith("/login/sent/"), (sent.status_code, sent.text[:500])
-        landing = self.submit((link_server or server).url(mailbox.login_path(address)))
+        landing = self.submit((link_server or server).url(mailbox.login_path(address, count=before + 1)))
         assert landing.status_code == 200 and landing.url.endswith("/my/"), (landing.status_code, landing.text[:500])
         return landing
 

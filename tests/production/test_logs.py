@@ -133,3 +133,13 @@ def test_a_whole_visit_leaves_one_json_line_per_request_and_no_personal_data(sta
         # on every other line, 127.0.0.1 would be the client's address (the clients connect from it).
         if not line["message"].startswith("Listening at: "):
             assert "127.0.0.1" not in text, text
+
+    # The worker that looked the address up and sent the login link and the receipts: JSON lines too,
+    # and none of it in them.
+    [worker] = stack.workers
+    assert worker.stop() == 0
+    worker_lines = [json.loads(text) for text in worker.log().splitlines()]
+    assert any("login_link_send" in line["message"] for line in worker_lines)
+    for line in worker_lines:
+        text = json.dumps(line, ensure_ascii=False)
+        assert line.keys() <= KEYS and not [value for value in never if value in text], text

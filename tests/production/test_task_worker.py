@@ -60,7 +60,7 @@ def assert_each_receipt_sent_once(smtp: SmtpSink) -> None:
 
 
 def test_two_workers_send_each_of_200_receipts_exactly_once(stack, hanako, life, smtp):
-    server = stack.server(EMAIL_URL=smtp.url)
+    server = stack.server(EMAIL_URL=smtp.url, task_worker=False)
     stack.worker(EMAIL_URL=smtp.url)
     stack.worker(EMAIL_URL=smtp.url)
     client = WebClient()
@@ -77,7 +77,7 @@ def test_two_workers_send_each_of_200_receipts_exactly_once(stack, hanako, life,
 @pytest.mark.slow
 def test_a_mail_outage_delays_emails_and_loses_none(stack, hanako, life, smtp):
     env = {"EMAIL_URL": smtp.url, "EMAIL_RETRY_SECONDS": 1}
-    server = stack.server(**env)
+    server = stack.server(**env, task_worker=False)
     worker = stack.worker(**env)
     client = WebClient()
     log_in(client, server, smtp, "hanako@example.com")
@@ -106,7 +106,7 @@ def test_a_mail_outage_delays_emails_and_loses_none(stack, hanako, life, smtp):
 
 @pytest.mark.slow
 def test_a_worker_killed_mid_send_loses_nothing(stack, hanako, life, smtp):
-    server = stack.server(EMAIL_URL=smtp.url)
+    server = stack.server(EMAIL_URL=smtp.url, task_worker=False)
     first = stack.worker(EMAIL_URL=smtp.url)
     client = WebClient()
     log_in(client, server, smtp, "hanako@example.com")
