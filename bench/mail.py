@@ -64,7 +64,8 @@ def _waiting() -> int:
     with psycopg.connect(harness.ENV["DATABASE_URL"]) as conn:
         emails = conn.execute("SELECT count(*) FROM consents_outgoingemail WHERE status = 'queued'").fetchone()[0]
         tasks = conn.execute(
-            "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'READY' AND run_after <= now()"
+            "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'READY'"
+            " AND (run_after <= now() OR run_after >= '9999-01-01')"
         ).fetchone()[0]
     return emails + tasks
 

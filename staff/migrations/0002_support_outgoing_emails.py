@@ -24,7 +24,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("staff", "0001_staff_roles"),
-        ("consents", "0006_outgoing_emails"),
+        ("consents", "0008_outgoing_emails"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

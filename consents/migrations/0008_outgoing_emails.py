@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consents', '0005_verbose_names'),
+        ('consents', '0007_consent_event_key_id'),
     ]
 
     operations = [
