@@ -275,7 +275,7 @@ class OutgoingEmail(models.Model):
         Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, related_name="outgoing_emails"
     )
     receipt = models.OneToOneField(
-        Receipt, verbose_name=_("receipt"), on_delete=models.PROTECT, null=True, blank=True, related_name="email"
+        Receipt, verbose_name=_("receipt"), on_delete=models.CASCADE, null=True, blank=True, related_name="email"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     queued_at = models.DateTimeField(_("queued at"))

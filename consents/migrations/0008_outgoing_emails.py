@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('last_error', models.CharField(blank=True, max_length=200, verbose_name='last error')),
                 ('task_id', models.CharField(blank=True, max_length=64, verbose_name='task id')),
                 ('policyholder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outgoing_emails', to='consents.policyholder', verbose_name='policyholder')),
-                ('receipt', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='email', to='consents.receipt', verbose_name='receipt')),
+                ('receipt', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='email', to='consents.receipt', verbose_name='receipt')),
             ],
             options={
                 'verbose_name': 'outgoing email',
