@@ -23,7 +23,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("staff", "0001_staff_roles"),
+        ("staff", "0002_approval_roles"),
         ("consents", "0008_outgoing_emails"),
     ]
 
