@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ReadOnlyAdminMixin
 from core.fieldvalues import display_value, field_label
 
 from .models import APPROVE_PERMISSION, ChangeRequest
@@ -181,7 +182,8 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Read-only: requests are made by saving the object and decided on their own page.
     list_display = ("id", "object_link", "kind", "status", "proposed_by", "proposed_at", "decided_by", "decided_at")
     list_display_links = ("id",)
     list_filter = ("status", "content_type")
@@ -189,16 +191,6 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     list_select_related = ("content_type", "proposed_by", "decided_by")
     ordering = ("-proposed_at", "-id")
     actions = None
-
-    # Requests are made by saving the object and decided on their page: never written here directly.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("kind of object"), ordering="content_type")
     def kind(self, change: ChangeRequest):

@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ReadOnlyAdminMixin
 from core.errors import error_page
 
 from .display import field_changes, kind_of
@@ -46,7 +47,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(LogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
+class AuditLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("timestamp", "actor", "kind", "object_repr", "action", "summary")
     list_display_links = ("timestamp",)
     list_filter = ("action", KindFilter)
@@ -59,16 +60,6 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
     change_list_template = "audit/admin/logentry_change_list.html"
     actions = None
     show_full_result_count = False
-
-    # The trail is evidence: nobody adds, changes or deletes an entry here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("kind of object"), ordering="content_type")
     def kind(self, entry: LogEntry) -> str:

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ReadOnlyAdminMixin
 from core.clientaddress import client_ip
 from core.errors import error_page
 
@@ -188,7 +189,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):
+class ConsentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id", "created_at", "receipt_number", "customer_number", "company", "channel",
         "old_value", "new_value", "source", "actor", "reason",
@@ -209,16 +210,6 @@ class ConsentEventAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    # The history is evidence: read-only for everyone, superusers included.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("receipt number"), ordering="receipt__number")
     def receipt_number(self, obj):
@@ -264,7 +255,7 @@ class ConsentEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every customer email and what became of it. Read-only; one given up after its last attempt can
     be sent again (with the address the customer has now)."""
 
@@ -279,15 +270,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     readonly_fields = list_display
     actions = ["retry"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("consents.retry_outgoingemail")

@@ -23,3 +23,17 @@ class BadInputIs400Mixin:
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")  # Django 6's default; silences its warning
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ReadOnlyAdminMixin:
+    """Evidence (consent events, the audit trail, refused publications, outgoing emails, change requests): shown,
+    never added, changed or deleted from the admin, by anyone, superusers included."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,13 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ReadOnlyAdminMixin
 from core.spreadsheet import csv_lines
 
 from ..models import PublicationRefusal
 
 
 @admin.register(PublicationRefusal)
-class PublicationRefusalAdmin(admin.ModelAdmin):
+class PublicationRefusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Refused publication attempts: read-only for everyone, exportable as CSV."""
 
     list_display = ("attempted_at", "version_label", "attempted_by", "reason_summary")
@@ -20,15 +21,6 @@ class PublicationRefusalAdmin(admin.ModelAdmin):
     fields = ("version", "version_label", "attempted_by", "attempted_at", "reason_list", "content_fingerprint")
     readonly_fields = fields
     actions = ["export_csv"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("reasons"))
     def reason_summary(self, refusal: PublicationRefusal) -> str:
