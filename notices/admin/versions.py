@@ -88,6 +88,12 @@ class WithdrawForm(forms.Form):
     )
 
 
+def _against_predecessor(version: NoticeVersion, content: dict) -> dict:
+    """The 新旧対照表 context of `content` against the version it replaces (the published one before it by date)."""
+    other = NoticeVersion.objects.preceding(version).first()
+    return {"other": other, **(comparison_context(content, other.content) if other is not None else {})}
+
+
 @admin.register(NoticeVersion)
 class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
     list_display = ("notice", "effective_date", "status", "published_at", "published_by", "last_edited_by")
@@ -199,11 +205,8 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
     def compare_view(self, request, object_id):
         """A version against the one it replaces: the published version before it by effective date."""
         version = self._version_or_404(request, object_id)
-        other = NoticeVersion.objects.preceding(version).first()
         context = self._context(request, version, _("Comparison of old and new versions"))
-        context["other"] = other
-        if other is not None:
-            context.update(comparison_context(version.content, other.content))
+        context.update(_against_predecessor(version, version.content))
         return TemplateResponse(request, "admin/notices/noticeversion/compare.html", context)
 
     def publish_view(self, request, object_id):
@@ -243,11 +246,14 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
             version.refresh_from_db()
         else:
             form = None
+        content = version.build_content()
+        if form is None:
+            # A dry run with what the draft holds now, so the approver sees every problem before trying.
             failures = check_publication(
                 version, user=request.user, today=today_in_tokyo(), ground=version.publication_ground,
                 ground_note=version.publication_ground_note, legal_signoff_note=version.legal_signoff_note,
+                content=content,
             )
-        content = version.build_content()
         fingerprint = version.content_fingerprint(content)
         if form is None or content_changed:
             # A fresh form for what is shown now: a changed draft must be reviewed again before it is published.
@@ -257,7 +263,6 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
                 "legal_signoff_note": version.legal_signoff_note,
             }
             form = PublishForm(initial={**data, "reviewed_fingerprint": fingerprint})
-        previous = NoticeVersion.objects.preceding(version).first()
         context = self._context(request, version, _("Publish this version"))
         context.update({
             "form": form,
@@ -266,10 +271,8 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
             "content_changed": content_changed,
             "content": content,
             "version": version,
-            "other": previous,
+            **_against_predecessor(version, content),
         })
-        if previous is not None:
-            context.update(comparison_context(content, previous.content))
         return TemplateResponse(request, "admin/notices/noticeversion/publish.html", context, status=status)
 
     def withdraw_view(self, request, object_id):
