@@ -55,9 +55,35 @@ def public_only():
     (ROOT / "bench" / "results-public.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
 
+def save_only():
+    """`BENCH_ONLY=save make bench`: the baseline and the preference save alone, at 10,000 policyholders."""
+    ensure_wrk()
+    print(f"Preparing PostgreSQL database {DB_NAME} ({GROWTH_BASE:,} policyholders)…", flush=True)
+    prepare_database()
+    load(0, GROWTH_BASE)
+    context = fixture(f"customer_sessions({SESSIONS})")
+    server = Server()
+    server.start()
+    results = {"growth_base": [], "main": [], "special": {}, "only": "save"}
+    try:
+        results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
+        results["main"].append(paths.preference_save(server, context))
+    finally:
+        server.stop()
+    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(),
+                          "python": platform.python_version(), "workers": WORKERS, "connections": CONNECTIONS,
+                          "seconds": DURATION, "scale": GROWTH_BASE}
+    paths.report(results)
+    (ROOT / "bench" / "results-save.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
 def main():
-    if os.environ.get("BENCH_ONLY") == "public":
+    only = os.environ.get("BENCH_ONLY")
+    if only == "public":
         public_only()
+        return
+    if only == "save":
+        save_only()
         return
     ensure_wrk()
     began = time.monotonic()

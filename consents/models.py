@@ -283,8 +283,6 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
-    # The task that will send it next, to tell a waiting email from one whose worker died.
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("outgoing email")

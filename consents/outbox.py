@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import TaskResultStatus, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks_db.models import DBTaskResult
 
 from .emails import login_email, receipt_email
 from .login import login_link_issue
@@ -39,9 +39,8 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 
 def _enqueue(email: OutgoingEmail, *, run_after: datetime.datetime | None = None) -> None:
-    result = outgoing_email_send.using(priority=PRIORITY[email.kind], run_after=run_after).enqueue(email.pk)
-    email.task_id = str(result.id)
-    OutgoingEmail.objects.filter(pk=email.pk).update(task_id=email.task_id)
+    # The task's one argument is the email's id; that is how recovery finds the task (no id is written back).
+    outgoing_email_send.using(priority=PRIORITY[email.kind], run_after=run_after).enqueue(email.pk)
 
 
 def outgoing_email_queue(
@@ -50,7 +49,8 @@ def outgoing_email_queue(
     """Record the email and enqueue its sending, inside the caller's transaction. A worker that sends it
     at once itself passes enqueue=False (if it dies first, outgoing_emails_recover enqueues it)."""
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint of its own: inside the caller's transaction both rows commit or roll back with it.
+    with transaction.atomic(savepoint=False):
         email = OutgoingEmail.objects.create(
             kind=kind, policyholder=policyholder, receipt=receipt, queued_at=now, next_attempt_at=now
         )
@@ -124,13 +124,14 @@ def outgoing_email_retry(*, email: OutgoingEmail) -> bool:
     return True
 
 
-def _task_waiting(task_id: str) -> bool:
-    if not task_id:
-        return False
-    try:
-        return outgoing_email_send.get_result(task_id).status == TaskResultStatus.READY
-    except TaskResultDoesNotExist:
-        return False
+def _emails_with_task_waiting(email_ids: list[int]) -> set[int]:
+    """Of these emails, those that have a sending task waiting to run (the task's argument is the email id)."""
+    waiting = DBTaskResult.objects.filter(
+        task_path=outgoing_email_send.module_path,
+        status=TaskResultStatus.READY,
+        args_kwargs__args__0__in=email_ids,
+    ).values_list("args_kwargs__args__0", flat=True)
+    return set(waiting)
 
 
 def outgoing_emails_recover(*, limit: int = 1000) -> int:
@@ -143,8 +144,10 @@ def outgoing_emails_recover(*, limit: int = 1000) -> int:
             .filter(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=timezone.now())
             .order_by("next_attempt_at")[:limit]
         )
+        due = list(due)
+        waiting = _emails_with_task_waiting([email.pk for email in due])
         for email in due:
-            if not _task_waiting(email.task_id):
+            if email.pk not in waiting:
                 _enqueue(email)
                 recovered += 1
     if recovered:

@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from .forms import IDEMPOTENCY_KEY, PreferencesForm
 from .login import SESSION_KEY
-from .selectors import Cell, matrix_axes
+from .selectors import default_matrix
 
 PENDING_KEY = "consents_pending_choices"
 NEXT_KEY = "consents_after_login"
@@ -44,12 +44,7 @@ def pending_choices_keep(request) -> bool:
     checked as the form checks them (whose they were is not known yet). False when there is nothing to keep."""
     if SESSION_KEY in request.session or request.method != "POST" or "idempotency_key" not in request.POST:
         return False
-    companies, channels = matrix_axes()
-    matrix = [
-        (company, [Cell(company, channel, channel.default_allowed, None) for channel in channels])
-        for company in companies
-    ]
-    form = PreferencesForm(request.POST, matrix=matrix)
+    form = PreferencesForm(request.POST, matrix=default_matrix())
     if not form.is_valid():
         return False
     chosen = form.chosen()

@@ -42,6 +42,15 @@ def _matrix_axes_on(day: datetime.date) -> tuple[list[Company], list[Channel]]:
     return list(marketing_companies(on=day)), list(Channel.objects.all())
 
 
+def default_matrix() -> list[tuple[Company, list[Cell]]]:
+    """Every marketing company × channel with the channel's default value, without a query while the axes are
+    warm: the shape of a posted preferences form, which carries the values its page showed, so checking it
+    needs no stored value."""
+    companies, channels = matrix_axes()
+    return [(company, [Cell(company, channel, channel.default_allowed, None) for channel in channels])
+            for company in companies]
+
+
 def preference_matrix(*, policyholder: Policyholder) -> list[tuple[Company, list[Cell]]]:
     """Every marketing company × channel with the value in effect; three queries whatever the size."""
     companies, channels = matrix_axes()

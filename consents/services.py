@@ -2,7 +2,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,13 +23,44 @@ class PreferencesResult:
     stale: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _new_receipt_number() -> str:
-    # 32 random bits a day: with thousands of receipts a day a repeat is likely within months, and the
-    # unique constraint would turn it into an error for the customer, so draw again.
-    while True:
-        number = f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
-        if not Receipt.objects.filter(number=number).exists():
-            return number
+# The same statement on PostgreSQL and SQLite (3.35 and newer); a fixed string, built from nothing outside.
+RECEIPT_INSERT = f"""
+    INSERT INTO {Receipt._meta.db_table} (number, policyholder_id, source, idempotency_key, created_at)
+    VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id
+"""  # noqa: S608
+
+
+def _receipt_number() -> str:
+    return f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
+
+
+def _receipt_insert(*, policyholder: Policyholder, source: str, idempotency_key: str, now) -> Receipt | None:
+    """Insert the receipt, or return None when this idempotency key already has one (a repeated submission).
+
+    One statement that skips any unique conflict instead of a look-up before it: the policyholder is
+    locked, so a conflict on the key is a repeat; a conflict on the number (32 random bits a day, so with
+    thousands of receipts a day a repeat of a number is likely within months) draws another number.
+    """
+    created_at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        while True:
+            number = _receipt_number()
+            cursor.execute(RECEIPT_INSERT, [number, policyholder.pk, source, idempotency_key, created_at])
+            row = cursor.fetchone()
+            if row is not None:
+                return Receipt(
+                    pk=row[0], number=number, policyholder=policyholder, source=source,
+                    idempotency_key=idempotency_key, created_at=now,
+                )
+            if Receipt.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key).exists():
+                return None
+
+
+def _repeated(policyholder: Policyholder, idempotency_key: str) -> PreferencesResult | None:
+    existing = Receipt.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    return PreferencesResult(receipt=existing, events=list(existing.events.order_by("id")), repeated=True)
 
 
 @transaction.atomic
@@ -71,9 +102,6 @@ def preferences_update(
     ip_address = ip_address or None
 
     policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
-    existing = Receipt.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return PreferencesResult(receipt=existing, events=list(existing.events.order_by("id")), repeated=True)
 
     company_list, channel_list = matrix_axes()
     companies = {company.pk: company for company in company_list}
@@ -87,10 +115,10 @@ def preferences_update(
         if not isinstance(allowed, bool):
             raise ValidationError(_("A preference is either on or off."), code="value")
 
-    stored = {
-        (p.company_id, p.channel.code): p
-        for p in Preference.objects.filter(policyholder=policyholder).select_related("channel")
-    }
+    channel_codes = {channel.pk: code for code, channel in channels.items()}
+    # Without the model's ordering, which joins companies and channels only to sort.
+    cells = Preference.objects.filter(policyholder=policyholder).order_by()
+    stored = {(p.company_id, channel_codes.get(p.channel_id)): p for p in cells}
     stale = []
     for (company_id, channel_code), shown in sorted((expected or {}).items()):
         if company_id in companies and channel_code in channels:
@@ -103,17 +131,16 @@ def preferences_update(
         current = preference.allowed if preference else channels[channel_code].default_allowed
         if allowed != current:
             changed.append((company_id, channels[channel_code], current, allowed, preference))
+    # A repeated submission (a double click, a retry) answers with the first one's receipt, whatever
+    # has changed since; the key is looked up only when there is nothing to write, or when writing the
+    # receipt finds the key taken.
     if not changed:
-        return PreferencesResult(receipt=None, stale=stale)
+        return _repeated(policyholder, idempotency_key) or PreferencesResult(receipt=None, stale=stale)
 
     now = timezone.now()
-    receipt = Receipt.objects.create(
-        number=_new_receipt_number(),
-        policyholder=policyholder,
-        source=source,
-        idempotency_key=idempotency_key,
-        created_at=now,
-    )
+    receipt = _receipt_insert(policyholder=policyholder, source=source, idempotency_key=idempotency_key, now=now)
+    if receipt is None:
+        return _repeated(policyholder, idempotency_key)
     version = joint_use_version_in_force()
     last = policyholder.events.order_by("-id").values_list("hash", flat=True).first()
     previous_hash = last or GENESIS

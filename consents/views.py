@@ -31,7 +31,13 @@ from .login import (
 )
 from .models import ConsentEvent, Receipt, Source
 from .resume import after_login_path, pending_choices_take, pending_choices_waiting, return_after_login
-from .selectors import contracts_first, joint_use_version_in_force, matrix_axes, preference_matrix
+from .selectors import (
+    contracts_first,
+    default_matrix,
+    joint_use_version_in_force,
+    matrix_axes,
+    preference_matrix,
+)
 from .services import preferences_update
 from .tasks import login_link_send
 
@@ -135,13 +141,18 @@ def my(request):
 @allow_methods("GET", "HEAD", "POST")
 def preferences(request):
     policyholder = request.policyholder
-    matrix, contracted = contracts_first(preference_matrix(policyholder=policyholder), policyholder=policyholder)
     if request.method != "POST":
+        matrix, contracted = contracts_first(preference_matrix(policyholder=policyholder), policyholder=policyholder)
         kept = pending_choices_take(request)
         form = PreferencesForm(matrix=matrix, pending=kept)
         return _render_preferences(request, form, contracted=contracted, restored=bool(form.pending))
-    form = PreferencesForm(request.POST, matrix=matrix)
+    # The posted form carries what its page showed, so checking it needs no stored value: the service reads
+    # those under its lock. Only a form sent back to be corrected needs the customer's own matrix.
+    form = PreferencesForm(request.POST, matrix=default_matrix())
     if not form.is_valid():
+        matrix, contracted = contracts_first(preference_matrix(policyholder=policyholder), policyholder=policyholder)
+        form = PreferencesForm(request.POST, matrix=matrix)
+        form.is_valid()
         return _render_preferences(request, form, contracted=contracted, status=400)
     stop_all = form.cleaned_data["stop_all"]
     try:

@@ -1,8 +1,11 @@
+import re
 import uuid
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from consents.models import ConsentEvent, Preference, Receipt, Source
 from notices.models import Company
@@ -149,3 +152,35 @@ def test_an_old_tab_does_not_undo_a_change_made_since(customer, policyholder, li
     assert customer.post("/my/preferences/", data).status_code == 302
     current = {p.channel.code: p.allowed for p in Preference.objects.filter(policyholder=policyholder, company=life)}
     assert current == {"email": True, "direct_mail": False}
+
+
+def test_a_save_is_a_few_statements_whatever_the_history(customer, policyholder, life, database_tasks):
+    for value in ("off", "on", "off"):
+        customer.post("/my/preferences/", {**matrix_post(life, direct_mail=value), "idempotency_key": uuid.uuid4().hex})
+    with CaptureQueriesContext(connection) as queries:
+        response = customer.post("/my/preferences/", {**matrix_post(life, direct_mail="on"), "idempotency_key": KEY})
+    assert response.status_code == 302 and ConsentEvent.objects.count() == 4
+    statements = [statement(query["sql"]) for query in queries]
+    # The session's policyholder; then, in one transaction, lock it, read its cells, insert the receipt, read
+    # the chain's head, insert the event, update the cell, insert the email and its task. No stored value is
+    # read before the lock, no look-up precedes an insert, and no savepoint of its own.
+    assert [s for s in statements if s[1] != "notices_company"] == [
+        ("SELECT", "consents_policyholder"),
+        ("SAVEPOINT", ""),  # the transaction (a savepoint inside the test's own)
+        ("SELECT", "consents_policyholder"),
+        ("SELECT", "consents_preference"),
+        ("INSERT", "consents_receipt"),
+        ("SELECT", "consents_consentevent"),
+        ("INSERT", "consents_consentevent"),
+        ("UPDATE", "consents_preference"),
+        ("INSERT", "consents_outgoingemail"),
+        ("INSERT", "django_tasks_database_dbtaskresult"),
+        ("RELEASE", ""),
+    ]
+
+
+def statement(sql: str) -> tuple[str, str]:
+    """(verb, table) of one SQL statement."""
+    verb = sql.split()[0]
+    match = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
+    return verb, match.group(1) if match and verb in ("SELECT", "INSERT", "UPDATE", "DELETE") else ""
