@@ -21,7 +21,7 @@ from core.errors import error_page
 from .checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
 from .export import events_csv_rows
 from .forms import StaffPreferencesForm
-from .models import Channel, ConsentEvent, OutgoingEmail, Policy, Policyholder, Source
+from .models import Channel, ConsentEvent, NoticeRecord, OutgoingEmail, Policy, Policyholder, Source
 from .outbox import outgoing_email_retry
 from .selectors import preference_matrix
 from .services import preferences_update
@@ -290,3 +290,26 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 _("%(count)s emails were not given up (waiting or sent) and were left as they are.")
                 % {"count": skipped},
             )
+
+
+@admin.register(NoticeRecord)
+class NoticeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who was told of which notice version, how and when, and their answers: evidence, shown only."""
+
+    list_display = [
+        "id", "created_at", "customer_number", "notice_version", "kind", "campaign_id", "source", "actor",
+    ]
+    list_filter = ["kind", "source", "notice_version", "created_at"]
+    search_fields = ["=policyholder__customer_number", "policyholder__name", "policyholder__kana"]
+    list_select_related = ["policyholder", "notice_version__notice", "actor"]
+    fields = [
+        "policyholder", "notice_version", "kind", "campaign_id", "created_at", "source", "actor", "ip_address",
+        "user_agent", "idempotency_key", "previous_hash", "hash", "key_id",
+    ]
+    readonly_fields = fields
+    actions = None
+    show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
+    def customer_number(self, obj):
+        return obj.policyholder.customer_number

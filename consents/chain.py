@@ -1,5 +1,7 @@
 """The hash chain of consent events: each event's hash covers its fields and the previous hash of
-the same policyholder, so editing, deleting or reordering a stored event breaks the chain.
+the same policyholder, so editing, deleting or reordering a stored event breaks the chain. The notice
+records (who was told of a notice version, and how they answered) form a second chain per
+policyholder, hashed the same way.
 
 Hashes are keyed (HMAC-SHA256) with CONSENT_CHAIN_KEY, a secret kept out of the database: whoever
 can write the tables cannot recompute a chain after changing it. Each event records the id of its
@@ -63,6 +65,26 @@ def event_hash(event, *, channel_code: str, receipt_number: str) -> str:
     if event.key_id == LEGACY_KEY_ID:
         return hashlib.sha256(_canonical(fields)).hexdigest()
     return keyed_digest(event.key_id, {**fields, "key": event.key_id})
+
+
+def notice_record_hash(record) -> str:
+    """The keyed hash of a NoticeRecord. "record" keeps it apart from any consent event's fields."""
+    fields = {
+        "record": "notice",
+        "policyholder": record.policyholder_id,
+        "notice_version": record.notice_version_id,
+        "kind": record.kind,
+        "campaign": record.campaign_id,
+        "at": record.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "source": record.source,
+        "actor": record.actor_id,
+        "ip": record.ip_address,
+        "user_agent": record.user_agent,
+        "idempotency_key": record.idempotency_key,
+        "previous": record.previous_hash,
+        "key": record.key_id,
+    }
+    return keyed_digest(record.key_id, fields)
 
 
 # A Merkle tree over every chain's head (RFC 6962's shape), built as the leaves stream past in

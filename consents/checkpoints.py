@@ -6,6 +6,9 @@ hash of the newest) as it stood up to one event id, with the totals, signed with
 which the database's administrators cannot write; `verify_consent_chain` recomputes the same root
 from the tables. So whoever can rewrite the tables but not that directory cannot remove a receipt,
 erase a customer's history or recompute hashes for anything a checkpoint covers without it showing.
+
+Since format 2 a checkpoint anchors the chains of notice records (who was told of a notice version,
+and their answers) the same way, under "notice_records"; a format 1 checkpoint anchors events only.
 """
 
 import dataclasses
@@ -20,9 +23,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .chain import MerkleRoot, UnknownChainKey, current_key_id, keyed_digest
-from .models import ConsentEvent
+from .models import ConsentEvent, NoticeRecord
 
-FORMAT = 1
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 # Events newer than this are left to the next checkpoint: a save that took its id a moment ago may
 # not have committed yet, and a checkpoint must never miss an event below its last id.
 SETTLE = datetime.timedelta(minutes=5)
@@ -34,6 +38,14 @@ class CheckpointError(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
+class NoticeRecordAnchor:
+    last_id: int
+    chains: int
+    records: int
+    root: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Checkpoint:
     path: Path
     created_at: datetime.datetime
@@ -42,17 +54,18 @@ class Checkpoint:
     events: int
     root: str
     key_id: str
+    notice_records: NoticeRecordAnchor | None = None  # None in a format 1 checkpoint
 
 
 def _body(checkpoint: dict) -> dict:
     return {key: value for key, value in checkpoint.items() if key != "signature"}
 
 
-def chain_heads(*, up_to_id: int):
-    """(policyholder id, event count, newest hash) of every chain, counting events up to `up_to_id`,
-    in policyholder order, streamed."""
+def chain_heads(*, up_to_id: int, model=ConsentEvent):
+    """(policyholder id, event count, newest hash) of every chain, counting events (or notice records)
+    up to `up_to_id`, in policyholder order, streamed."""
     events = (
-        ConsentEvent.objects.filter(id__lte=up_to_id)
+        model.objects.filter(id__lte=up_to_id)
         .order_by("policyholder_id", "id")
         .values_list("policyholder_id", "hash")
         .iterator(chunk_size=10_000)
@@ -76,6 +89,12 @@ def checkpoint_compute(*, settle: datetime.timedelta = SETTLE) -> dict:
     tree = MerkleRoot()
     for policyholder_id, count, head in chain_heads(up_to_id=last_id):
         tree.add(policyholder_id, count, head)
+    last_record_id = (
+        NoticeRecord.objects.filter(created_at__lte=now - settle).aggregate(last=Max("id"))["last"] or 0
+    )
+    records = MerkleRoot()
+    for policyholder_id, count, head in chain_heads(up_to_id=last_record_id, model=NoticeRecord):
+        records.add(policyholder_id, count, head)
     body = {
         "format": FORMAT,
         "created_at": now.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
@@ -84,6 +103,9 @@ def checkpoint_compute(*, settle: datetime.timedelta = SETTLE) -> dict:
         "events": tree.events,
         "root": tree.root(),
         "key_id": current_key_id(),
+        "notice_records": {
+            "last_id": last_record_id, "chains": records.chains, "records": records.events, "root": records.root(),
+        },
     }
     return {**body, "signature": keyed_digest(body["key_id"], body)}
 
@@ -111,8 +133,14 @@ def checkpoint_read(path: Path) -> Checkpoint:
         raise CheckpointError(f"{path.name} is signed with key id {error}, which is not configured.") from None
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise CheckpointError(f"{path.name} cannot be read: {type(error).__name__}.") from None
-    if not isinstance(signature, str) or not _same(signature, expected) or data.get("format") != FORMAT:
+    if not isinstance(signature, str) or not _same(signature, expected) or data.get("format") not in READABLE_FORMATS:
         raise CheckpointError(f"{path.name} does not match its signature: it was changed after it was written.")
+    notice_records = None
+    if data["format"] >= 2:
+        try:
+            notice_records = NoticeRecordAnchor(**data["notice_records"])
+        except (KeyError, TypeError):
+            raise CheckpointError(f"{path.name} cannot be read: its notice records are incomplete.") from None
     return Checkpoint(
         path=path,
         created_at=datetime.datetime.fromisoformat(data["created_at"]),
@@ -121,6 +149,7 @@ def checkpoint_read(path: Path) -> Checkpoint:
         events=data["events"],
         root=data["root"],
         key_id=data["key_id"],
+        notice_records=notice_records,
     )
 
 

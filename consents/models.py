@@ -307,3 +307,80 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class NoticeRecord(models.Model):
+    """Append-only evidence of a policyholder and one notice version: told of it (by email or by post), or
+    their answer where the version needs their consent. `hash` chains each policyholder's records together,
+    keyed like the consent events (consents/chain.py), in a chain of its own."""
+
+    class Kind(models.TextChoices):
+        INFORMED_EMAIL = "informed_email", _("Informed by email")
+        INFORMED_POST = "informed_post", _("Informed by post")
+        CONSENTED = "consented", _("Consented")
+        DECLINED = "declined", _("Declined")
+
+    class Source(models.TextChoices):
+        CAMPAIGN = "campaign", _("Notice campaign")
+        PORTAL = "portal", _("Preference center")
+        STAFF = "staff", _("Staff on the customer's behalf")
+
+    INFORMED = (Kind.INFORMED_EMAIL, Kind.INFORMED_POST)
+    ANSWERS = (Kind.CONSENTED, Kind.DECLINED)
+
+    policyholder = models.ForeignKey(
+        Policyholder, verbose_name=_("policyholder"), on_delete=models.PROTECT, related_name="notice_records"
+    )
+    notice_version = models.ForeignKey(
+        NoticeVersion, verbose_name=_("notice version"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The campaign that informed the customer. A plain number, not a foreign key: campaigns sit above this
+    # app, and the evidence must outlive anything done to a campaign's rows.
+    campaign_id = models.PositiveIntegerField(_("campaign number"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    previous_hash = models.CharField(_("hash of the previous record"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    key_id = models.CharField(_("hash key id"), max_length=20)
+
+    class Meta:
+        verbose_name = _("notice record")
+        verbose_name_plural = _("notice records")
+        ordering = ["-id"]
+        constraints = [
+            # Told once per version and channel: a second sending or download finds the first record.
+            models.UniqueConstraint(
+                fields=["policyholder", "notice_version", "kind"],
+                condition=models.Q(kind__in=["informed_email", "informed_post"]),
+                name="noticerecord_informed_once",
+            ),
+            # A repeated answer (double click, retry) finds the first one.
+            models.UniqueConstraint(
+                fields=["policyholder", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="noticerecord_idempotency_key_unique",
+            ),
+            # Always keyed: there are no records from before keyed hashes.
+            models.CheckConstraint(condition=~models.Q(key_id=""), name="noticerecord_keyed"),
+        ]
+        indexes = [
+            # A policyholder's records, newest first, and the chain walk.
+            models.Index(fields=["policyholder", "id"], name="noticerecord_chain_idx"),
+            # Who was told of or answered one version (campaign progress, answer reports).
+            models.Index(fields=["notice_version", "kind"], name="noticerecord_version_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk}"

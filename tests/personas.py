@@ -13,6 +13,8 @@ def ensure_roles() -> None:
     """A transactional test flushes the groups the migration made; make them again, as the migration does."""
     importlib.import_module("staff.migrations.0001_staff_roles").create_roles(apps, None)
     importlib.import_module("staff.migrations.0002_approval_roles").grant(apps, None)
+    importlib.import_module("staff.migrations.0003_support_outgoing_emails").grant(apps, None)
+    importlib.import_module("staff.migrations.0004_notice_records").grant(apps, None)
 
 
 def staff(username: str, group_name: str | None):

@@ -98,6 +98,7 @@ def test_it_checks_the_preferences_in_a_bounded_number_of_queries(events, django
             policyholder=policyholder, changes={(life.pk, "phone"): False, (life.pk, "email"): True},
             source=Source.PORTAL, idempotency_key=uuid.uuid4().hex,
         )
-    # savepoint, (PostgreSQL: lifting the statement timeout), first keyed event, events, preferences, release
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 5):
+    # savepoint, (PostgreSQL: lifting the statement timeout), first keyed event, events, preferences, notice records,
+    # release
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 6):
         call_command("verify_consent_chain")

@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Min, OuterRef, Subquery
 
-from consents.chain import GENESIS, LEGACY_KEY_ID, MerkleRoot, UnknownChainKey, event_hash
+from consents.chain import GENESIS, LEGACY_KEY_ID, MerkleRoot, UnknownChainKey, event_hash, notice_record_hash
 from consents.checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
-from consents.models import ConsentEvent, Preference
+from consents.models import ConsentEvent, NoticeRecord, Preference
 from core.dbtimeouts import lift_statement_timeout
 
 
@@ -15,8 +15,9 @@ class Command(BaseCommand):
         "Recomputes every policyholder's chain of consent events and names the first event that does "
         "not match; then checks that every current preference is the new value of the newest event of its "
         "cell and names the first that is not; then compares the chains with the latest signed checkpoint(s) in "
-        "CONSENT_CHECKPOINT_DIR, which show a removed receipt, an erased history or recomputed hashes. Exit "
-        "status 1 when one does not match."
+        "CONSENT_CHECKPOINT_DIR, which show a removed receipt, an erased history or recomputed hashes. The "
+        "chains of notice records (who was told of a notice version, and their answers) are checked the same way. "
+        "Exit status 1 when one does not match."
     )
 
     def add_arguments(self, parser):
@@ -37,14 +38,23 @@ class Command(BaseCommand):
                 checked, chains = self.verify(events)
             with closing(self.preferences()) as preferences:
                 preferences_checked = self.verify_preferences(preferences)
+            with closing(self.notice_records()) as records:
+                records_checked, record_chains = self.verify_notice_records(records)
         self.stdout.write(
             f"OK: {checked} events in {chains} chains verify; {preferences_checked} preferences match them."
         )
+        self.stdout.write(f"OK: {records_checked} notice records in {record_chains} chains verify.")
         for checkpoint in self.checkpoints:
             self.stdout.write(
                 f"OK: the checkpoint {checkpoint.path.name} ({checkpoint.events} events in {checkpoint.chains} "
                 f"chains up to event {checkpoint.last_event_id}) matches."
             )
+            if checkpoint.notice_records:
+                anchor = checkpoint.notice_records
+                self.stdout.write(
+                    f"OK: its {anchor.records} notice records in {anchor.chains} chains up to record "
+                    f"{anchor.last_id} match."
+                )
         if not self.checkpoints:
             self.stdout.write("No checkpoint to compare with: run consent_checkpoint daily (README).")
 
@@ -146,6 +156,61 @@ class Command(BaseCommand):
                     f"{checkpoint.path.name}: it recorded {checkpoint.events} events in {checkpoint.chains} chains, "
                     f"the database now holds {tree.events} in {tree.chains}. Events it covered were changed, "
                     "removed or recomputed, or a customer's history was erased."
+                )
+        return checked, chains
+
+    def notice_records(self):
+        return NoticeRecord.objects.order_by("policyholder_id", "id").iterator(chunk_size=5000)
+
+    def verify_notice_records(self, records) -> tuple[int, int]:
+        """The second chain of each policyholder: who was told of which notice version, and their answers."""
+        checked = chains = 0
+        current_policyholder = None
+        expected_previous = GENESIS
+        anchors = [
+            [checkpoint.notice_records, MerkleRoot(), 0, None, checkpoint.path.name]
+            for checkpoint in self.checkpoints
+            if checkpoint.notice_records is not None
+        ]
+        for record in records:
+            if record.policyholder_id != current_policyholder:
+                self.close_chain(current_policyholder, anchors)
+                current_policyholder = record.policyholder_id
+                expected_previous = GENESIS
+                chains += 1
+            name = (
+                f"Notice record {record.pk} (policyholder {record.policyholder_id}, notice version "
+                f"{record.notice_version_id}, {record.kind})"
+            )
+            if record.key_id == LEGACY_KEY_ID:
+                raise CommandError(f"{name} has no hash key id: it was added or recomputed without the chain key.")
+            try:
+                recomputed = notice_record_hash(record)
+            except UnknownChainKey as error:
+                raise CommandError(
+                    f"{name} is keyed with key id {error}, which is not configured (CONSENT_CHAIN_KEY, "
+                    "CONSENT_CHAIN_KEY_FALLBACKS)."
+                ) from None
+            if record.previous_hash != expected_previous:
+                raise CommandError(
+                    f"{name} does not follow the previous record of its chain: a record before it was changed or "
+                    "removed."
+                )
+            if record.hash != recomputed:
+                raise CommandError(f"{name} does not match its hash: it was changed after it was written.")
+            for anchor in anchors:
+                if record.pk <= anchor[0].last_id:
+                    anchor[2] += 1
+                    anchor[3] = record.hash
+            expected_previous = record.hash
+            checked += 1
+        self.close_chain(current_policyholder, anchors)
+        for anchor, tree, _count, _head, name in anchors:
+            if (tree.root(), tree.chains, tree.events) != (anchor.root, anchor.chains, anchor.records):
+                raise CommandError(
+                    f"The notice records up to record {anchor.last_id} do not match the checkpoint {name}: it "
+                    f"recorded {anchor.records} records in {anchor.chains} chains, the database now holds "
+                    f"{tree.events} in {tree.chains}. Records it covered were changed, removed or recomputed."
                 )
         return checked, chains
 
