@@ -57,8 +57,9 @@ def test_a_repeated_answer_finds_the_first_and_a_changed_mind_is_a_new_record(ve
 
 def test_a_draft_version_is_refused_and_nothing_written(db):
     draft = NoticeVersionFactory(effective_date=datetime.date(2030, 4, 1))
-    with pytest.raises(ValidationError, match="published"):
+    with pytest.raises(ValidationError) as error:
         append(PolicyholderFactory(), draft)
+    assert error.value.code == "notice_version"
     assert not NoticeRecord.objects.exists()
 
 
