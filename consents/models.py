@@ -264,6 +264,7 @@ class OutgoingEmail(models.Model):
     class Kind(models.TextChoices):
         LOGIN_LINK = "login_link", _("Login link")
         RECEIPT = "receipt", _("Receipt")
+        DISCLOSURE_READY = "disclosure_ready", _("Disclosure package ready")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")
@@ -291,7 +292,7 @@ class OutgoingEmail(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="receipt", receipt__isnull=False)
-                | models.Q(kind="login_link", receipt__isnull=True),
+                | (~models.Q(kind="receipt") & models.Q(receipt__isnull=True)),
                 name="outgoingemail_receipt_iff_kind_receipt",
             ),
             models.CheckConstraint(

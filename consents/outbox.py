@@ -13,8 +13,10 @@ can carry one).
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import TaskResultStatus, task
@@ -31,6 +33,19 @@ LONGEST_WAIT = datetime.timedelta(hours=1)
 # Login links jump the queue: the customer is waiting for them.
 PRIORITY = {OutgoingEmail.Kind.LOGIN_LINK: 10, OutgoingEmail.Kind.RECEIPT: 0}
 
+# The emails of apps above this one (a disclosure package that is ready): kind -> a function that builds
+# the EmailMessage from the OutgoingEmail, registered from the app's AppConfig.ready with register_message.
+# This app cannot import theirs; they know their own rows from the email (a one-to-one to OutgoingEmail).
+MESSAGE_BUILDERS: dict[str, Callable[[OutgoingEmail], EmailMessage]] = {}
+
+
+def register_message(kind: str, builder: Callable[[OutgoingEmail], EmailMessage], *, priority: int = 0) -> None:
+    """Let `kind` (one of OutgoingEmail.Kind) be queued and sent: `builder(email)` makes its message."""
+    if kind not in OutgoingEmail.Kind.values:
+        raise ValueError(f"{kind!r} is not an OutgoingEmail.Kind")
+    MESSAGE_BUILDERS[kind] = builder
+    PRIORITY[kind] = priority
+
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """How long to wait after the `attempts`-th failed attempt."""
@@ -41,6 +56,12 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 def _enqueue(email: OutgoingEmail, *, run_after: datetime.datetime | None = None) -> None:
     # The task's one argument is the email's id; that is how recovery finds the task (no id is written back).
     outgoing_email_send.using(priority=PRIORITY[email.kind], run_after=run_after).enqueue(email.pk)
+
+
+def outgoing_email_enqueue(email: OutgoingEmail) -> None:
+    """Enqueue the sending of an email recorded with enqueue=False, in the caller's transaction: for a
+    caller that must link its own rows to the email before a worker can build the message."""
+    _enqueue(email)
 
 
 def outgoing_email_queue(
@@ -63,6 +84,8 @@ def _message(email: OutgoingEmail):
     with translation.override(settings.LANGUAGE_CODE):
         if email.kind == OutgoingEmail.Kind.RECEIPT:
             return receipt_email(receipt=email.receipt)
+        if email.kind in MESSAGE_BUILDERS:
+            return MESSAGE_BUILDERS[email.kind](email)
         # A new link for each attempt: only its hash is stored, so a failed attempt's link is lost.
         url, expires_at = login_link_issue(policyholder=email.policyholder)
         return login_email(policyholder=email.policyholder, url=url, expires_at=expires_at)
