@@ -1,4 +1,5 @@
-"""The 新旧対照表 as a PDF, made with WeasyPrint (it needs Pango; the Japanese font is Noto CJK).
+"""PDFs made with WeasyPrint: the 新旧対照表 and other printable documents (it needs Pango; the Japanese
+font is Noto CJK).
 
 A machine without Pango still runs the site (`make run` on a fresh laptop): only the PDF is unavailable,
 and the page says so and offers the browser's own printing (the page has A4 landscape print styles)."""
@@ -33,3 +34,10 @@ def comparison_pdf(html: str) -> bytes:
     stylesheet = weasyprint.CSS(filename=finders.find(STYLESHEET))
     document = weasyprint.HTML(string=html, url_fetcher=_no_fetching)
     return document.write_pdf(stylesheets=[stylesheet])
+
+
+def html_pdf(html: str) -> bytes:
+    """A self-contained page (its styles in the page) as a PDF; other apps' printable documents use this."""
+    if weasyprint is None:
+        raise PdfUnavailable
+    return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()
