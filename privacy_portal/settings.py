@@ -48,6 +48,9 @@ env = environ.Env(
     DATABASE_LOCK_TIMEOUT=(int, 5),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
     EMAIL_RETRY_SECONDS=(int, 30),
+    DISCLOSURE_DIR=(str, str(BASE_DIR / "var" / "disclosures")),
+    DISCLOSURE_DOWNLOAD_DAYS=(int, 30),
+    DISCLOSURE_PDF_MAX_ROWS=(int, 300),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -108,6 +111,7 @@ INSTALLED_APPS = [
     "notices",
     "faq",
     "consents",
+    "disclosure",
     "api",
     "staff",
     "demo",
@@ -262,7 +266,19 @@ PERIODIC_TASKS = {
     "outgoing-emails-recover": ("consents.tasks.outgoing_emails_recover", 60),
     "login-tokens-delete": ("consents.tasks.login_tokens_delete", 60 * 60),
     "task-results-prune": ("core.tasks.task_results_prune", 60 * 60),
+    "disclosure-packages-recover": ("disclosure.tasks.disclosure_packages_recover", 5 * 60),
+    "disclosure-packages-expire": ("disclosure.tasks.disclosure_packages_expire", 60 * 60),
 }
+
+# Disclosure packages (everything the portal holds about a customer, as a ZIP) are written here by the
+# workers and read by the app servers: a private directory outside every URL the site serves, shared by
+# all of them in production (README, "Disclosure packages"). A customer may download a package for this
+# many days after it is built; then a periodic job deletes the file.
+DISCLOSURE_DIR = Path(env("DISCLOSURE_DIR"))
+DISCLOSURE_DOWNLOAD_DAYS = env("DISCLOSURE_DOWNLOAD_DAYS")
+# A package of at most this many rows also gets a PDF of its report (WeasyPrint takes seconds per hundred
+# rows and holds the document in memory); larger ones have the printable HTML only. 0: never a PDF.
+DISCLOSURE_PDF_MAX_ROWS = env("DISCLOSURE_PDF_MAX_ROWS")
 
 # Public pages (notices, FAQ, companies) may be cached this long by browsers and a CDN.
 PUBLIC_CACHE_SECONDS = env("PUBLIC_CACHE_SECONDS")

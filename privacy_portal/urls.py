@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("", include("faq.urls")),
     path("", include("consents.urls")),
+    path("", include("disclosure.urls")),
     path("", include("api.urls")),
     path("admin/", admin.site.urls),
     # Load balancers probe without a trailing slash; both forms answer, neither redirects.

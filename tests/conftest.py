@@ -44,6 +44,14 @@ def _checkpoint_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _disclosure_dir(settings, tmp_path):
+    # Disclosure packages of this test only, never the checkout's own (make run).
+    settings.DISCLOSURE_DIR = tmp_path / "disclosures"
+    # No PDF (seconds each): the tests of the PDF ask for one.
+    settings.DISCLOSURE_PDF_MAX_ROWS = 0
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Tasks run when enqueued, inside the enqueuing transaction, so that a test sees their effects
     (mail.outbox) at once. Tests of the queue itself use the `database_tasks` fixture."""

@@ -1,0 +1,71 @@
+"""Staff see every disclosure package and every download, read-only: they are the record that a disclosure
+was made and who fetched it. A package given up after its last attempt can be built again."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.admin import ReadOnlyAdminMixin
+
+from .models import DisclosureDownload, DisclosurePackage
+from .packages import disclosure_package_retry
+
+
+class DownloadInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = DisclosureDownload
+    fields = ["downloaded_at", "ip_address", "user_agent"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(DisclosurePackage)
+class DisclosurePackageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "requested_at", "customer_number", "request_number", "status", "built_at", "expires_at", "size", "attempts",
+        "last_error",
+    ]
+    list_filter = ["status", "requested_at"]
+    search_fields = ["=policyholder__customer_number", "=request_number"]
+    list_select_related = ["policyholder"]
+    fields = [
+        "customer_number", "request_number", "requested_by", "status", "requested_at", "built_at", "expires_at",
+        "file_deleted_at", "size", "sha256", "attempts", "last_error", "email",
+    ]
+    readonly_fields = fields
+    inlines = [DownloadInline]
+    actions = ["retry"]
+    show_full_result_count = False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("disclosure.retry_disclosurepackage")
+
+    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
+    def customer_number(self, obj):
+        return obj.policyholder.customer_number
+
+    @admin.action(description=gettext_lazy("Build the selected given-up packages again"), permissions=["retry"])
+    def retry(self, request, queryset):
+        retried = sum(disclosure_package_retry(package=package) for package in queryset)
+        skipped = queryset.count() - retried
+        if retried:
+            messages.success(request, _("%(count)s disclosure packages will be built again.") % {"count": retried})
+        if skipped:
+            messages.warning(
+                request,
+                _("%(count)s disclosure packages were not given up and were left as they are.") % {"count": skipped},
+            )
+
+
+@admin.register(DisclosureDownload)
+class DisclosureDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["downloaded_at", "customer_number", "package", "ip_address", "user_agent"]
+    list_filter = ["downloaded_at"]
+    search_fields = ["=policyholder__customer_number"]
+    list_select_related = ["policyholder", "package__policyholder"]
+    fields = list_display
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
+    def customer_number(self, obj):
+        return obj.policyholder.customer_number
