@@ -37,6 +37,7 @@ ENV = {
     "SECRET_KEY": "bench-only-" + "k" * 60,
     "CONSENT_CHAIN_KEY": "bench:" + "c" * 40,
     "CONSENT_CHECKPOINT_DIR": tempfile.mkdtemp(prefix="bench-checkpoints-"),
+    "DISCLOSURE_DIR": tempfile.mkdtemp(prefix="bench-disclosures-"),
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
     "DATABASE_URL": f"{PG}/{DB_NAME}",

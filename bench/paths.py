@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench import harness
+from bench import disclosure_package, harness
 
 PUBLIC = [
     ("notice page in force", "/notices/group-joint-use/"),
@@ -255,6 +255,8 @@ def evaluate(results: dict) -> list[tuple[str, bool, str]]:
         normalised = (large["p50_ms"] / large_base["p50_ms"]) / (small["p50_ms"] / small_base["p50_ms"])
         verdicts.append((f"growth: {name} p50 at {results['machine']['scale']:,} ≤ 1.5 × at 10,000",
                          normalised <= 1.5, f"{raw:.2f} × raw, {normalised:.2f} × against each phase's baseline"))
+    if "disclosure" in results["special"]:
+        verdicts.extend(disclosure_package.evaluate(results["special"]["disclosure"]))
     imported = results["special"]["import"]
     for label, run in (("new rows", imported["new"]), ("the same rows unchanged", imported["unchanged"])):
         verdicts.append((f"import of {imported['rows']:,} {label}: < 60 s, < 300 MB",

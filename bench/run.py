@@ -4,7 +4,8 @@ Starts gunicorn (production settings, PostgreSQL, Redis cache) on loopback, load
 policyholders (default 100,000) with COPY, drives each path with wrk at a fixed concurrency, and
 prints requests/s, p50/p99 latency, errors and the server's peak memory; then starts task workers
 that send the receipts the saves queued to a local SMTP sink (emails per second), and times the
-login page for registered and unknown addresses side by side. Results go to bench/results.json.
+login page for registered and unknown addresses side by side, and builds disclosure packages of 1,000
+and 10,000 events in a worker (time, peak memory growth). Results go to bench/results.json.
 The API check is measured at 10,000 policyholders first, then again at SCALE,
 so its growth is read off one run.
 """
@@ -14,7 +15,7 @@ import os
 import platform
 import time
 
-from bench import mail, paths
+from bench import disclosure_package, mail, paths
 from bench.harness import (
     CONNECTIONS,
     DB_NAME,
@@ -85,6 +86,9 @@ def main():
     if only == "save":
         save_only()
         return
+    if only == "disclosure":
+        disclosure_package.only()
+        return
     ensure_wrk()
     began = time.monotonic()
     print(f"Preparing PostgreSQL database {DB_NAME} ({GROWTH_BASE:,} policyholders first)…", flush=True)
@@ -107,6 +111,7 @@ def main():
         results["special"]["export"] = paths.export(server, context)
         results["special"].update(mail.measure(context))
         results["special"]["import"] = paths.policyholder_import()
+        results["special"]["disclosure"] = disclosure_package.measure()
     finally:
         server.stop()
     results["machine"] = {
