@@ -36,7 +36,8 @@ def test_nobody_changes_or_deletes_them_in_the_admin(client, django_user_model, 
     assert response.status_code == 403
     assert client.post(f"/admin/disclosure/disclosurepackage/{package.pk}/delete/", {"post": "yes"}).status_code == 403
     download = DisclosureDownload.objects.get()
-    assert client.post(f"/admin/disclosure/disclosuredownload/{download.pk}/delete/", {"post": "yes"}).status_code == 403
+    response = client.post(f"/admin/disclosure/disclosuredownload/{download.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
     assert client.get("/admin/disclosure/disclosurepackage/add/").status_code == 403
     package.refresh_from_db()
     assert package.status == "ready" and DisclosureDownload.objects.count() == 1

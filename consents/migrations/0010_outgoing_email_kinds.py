@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consents', '0008_outgoing_emails'),
+        ('consents', '0009_outgoing_email_without_task_id'),
     ]
 
     operations = [
