@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('consents', '0010_outgoing_email_kinds'),
+        ('consents', '0011_outgoing_email_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

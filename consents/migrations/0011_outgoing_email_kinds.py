@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consents', '0009_outgoing_email_without_task_id'),
+        ('consents', '0010_notice_records'),
     ]
 
     operations = [
