@@ -8,7 +8,7 @@ a customer with a long history costs no more memory than one without (see disclo
 from django.conf import settings
 from django.db.models import Count
 
-from consents.models import ConsentEvent, OutgoingEmail, Policy, Preference, Receipt
+from consents.models import ConsentEvent, NoticeRecord, OutgoingEmail, Policy, Preference, Receipt
 from consents.selectors import matrix_axes
 
 from .models import DisclosureDownload, DisclosurePackage
@@ -105,6 +105,30 @@ def event_rows(policyholder):
             "previous_hash": event.previous_hash,
             "hash": event.hash,
             "key_id": event.key_id,
+        }
+
+
+def notice_record_rows(policyholder):
+    records = (
+        NoticeRecord.objects.filter(policyholder=policyholder)
+        .select_related("notice_version__notice")
+        .order_by("id")
+    )
+    for record in records.iterator(chunk_size=CHUNK):
+        version = record.notice_version
+        yield {
+            "id": record.pk,
+            "recorded_at": record.created_at,
+            "kind": record.get_kind_display(),
+            "notice": version.notice.title,
+            "notice_effective_date": version.effective_date,
+            "notice_url": settings.SITE_URL + version.get_absolute_url(),
+            "source": record.get_source_display(),
+            "ip_address": record.ip_address,
+            "user_agent": record.user_agent,
+            "previous_hash": record.previous_hash,
+            "hash": record.hash,
+            "key_id": record.key_id,
         }
 
 
@@ -227,6 +251,28 @@ BUILT_IN = [
             Column("user_agent", "ブラウザ情報", "お申出を送信したブラウザが名乗った名称（ユーザーエージェント）。"),
             Column("previous_hash", "前の記録のハッシュ値", "直前の変更記録のハッシュ値（最初の記録は0の並び）。"),
             Column("hash", "ハッシュ値", "この変更記録のハッシュ値（HMAC-SHA-256）。"),
+            Column("key_id", "鍵ID", "ハッシュ値の計算に使った鍵の識別子。"),
+        ],
+    ),
+    Section(
+        key="notice_records", order=55, title="通知のお知らせとご回答", rows=notice_record_rows,
+        description=(
+            "共同利用の通知の改定をお客さまにお知らせした記録（メールまたは郵送）と、同意が必要な改定への"
+            "お客さまのご回答（同意する／同意しない）です（1件1行、古い順）。変更履歴と同様に、"
+            "ハッシュ値で連鎖した記録です。"
+        ),
+        columns=[
+            Column("id", "記録ID", "記録の番号。"),
+            Column("recorded_at", "記録日時", "お知らせした日時、またはご回答を受け付けた日時（日本時間）。"),
+            Column("kind", "種類", "メールで通知、郵送で通知、同意する、または同意しない。"),
+            Column("notice", "通知", "お知らせした（ご回答いただいた）通知。"),
+            Column("notice_effective_date", "通知の改定適用日", "その通知の版の改定適用日（西暦、年-月-日）。"),
+            Column("notice_url", "通知の版のページ", "その版の全文を読めるページのアドレス。"),
+            Column("source", "経路", "お知らせの配信、配信設定ページ、または担当者による代理登録。"),
+            Column("ip_address", "IPアドレス", "ご回答を送信した端末のIPアドレス（記録がある場合）。"),
+            Column("user_agent", "ブラウザ情報", "ご回答を送信したブラウザが名乗った名称。"),
+            Column("previous_hash", "前の記録のハッシュ値", "直前の記録のハッシュ値（最初の記録は0の並び）。"),
+            Column("hash", "ハッシュ値", "この記録のハッシュ値（HMAC-SHA-256）。"),
             Column("key_id", "鍵ID", "ハッシュ値の計算に使った鍵の識別子。"),
         ],
     ),

@@ -9,7 +9,9 @@ import io
 import time_machine
 from django.core import mail
 
-from consents.models import ConsentEvent, OutgoingEmail, Preference, Receipt
+from consents.models import ConsentEvent, NoticeRecord, OutgoingEmail, Preference, Receipt
+from consents.selectors import joint_use_version_in_force
+from consents.services import notice_record_append
 from disclosure.build import package_path
 from disclosure.models import DisclosurePackage
 from disclosure.services import disclosure_package_request
@@ -19,7 +21,7 @@ from .conftest import change, opened
 
 FILES = {
     "README.txt", "data.json", "report.html", "profile.csv", "policies.csv", "preferences.csv", "receipts.csv",
-    "consent_events.csv", "emails.csv", "disclosures.csv", "disclosure_downloads.csv",
+    "consent_events.csv", "notice_records.csv", "emails.csv", "disclosures.csv", "disclosure_downloads.csv",
 }
 
 
@@ -188,3 +190,23 @@ def test_the_customer_is_emailed_when_it_is_ready(policyholder, life):
     assert "R-1" in message.subject
     assert "/my/disclosures/" in message.body
     assert "2026年12月30日（令和8年12月30日） 10:00" in message.body
+
+
+def test_notice_records_are_in_the_package_with_their_version_and_chain(policyholder, life):
+    version = joint_use_version_in_force()
+    first = notice_record_append(
+        policyholder=policyholder, notice_version=version, kind=NoticeRecord.Kind.INFORMED_EMAIL,
+        source=NoticeRecord.Source.CAMPAIGN,
+    ).record
+    second = notice_record_append(
+        policyholder=policyholder, notice_version=version, kind=NoticeRecord.Kind.CONSENTED,
+        source=NoticeRecord.Source.PORTAL, ip_address="192.0.2.8", idempotency_key="answer-1",
+    ).record
+    rows = opened(disclosure_package_request(policyholder)).csv("notice_records")
+    assert [(r["記録ID"], r["種類"], r["通知の改定適用日"]) for r in rows] == [
+        (str(first.pk), "メールで通知", version.effective_date.isoformat()),
+        (str(second.pk), "同意する", version.effective_date.isoformat()),
+    ]
+    assert (rows[1]["前の記録のハッシュ値"], rows[1]["ハッシュ値"], rows[1]["IPアドレス"]) == (
+        first.hash, second.hash, "192.0.2.8"
+    )
