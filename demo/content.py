@@ -1,10 +1,13 @@
 """The demo content: two published pages of the Rakuten Insurance group, word for word.
 
 Source: tests/fixtures/source_text.txt, the two pages as published.
-Three things are not in the source and are supplied here, each marked where it is set:
+Four things are not in the source and are supplied here, each marked where it is set:
 - the group notice's effective date (the source gives none; the 楽天少短 page's 2019-06-03 is used);
 - the question of FAQ Q4 (only its answer survives in the source);
-- the targets of the two 「こちら」 links (the source has none; they point at the company list).
+- the targets of the two 「こちら」 links and of 「お問合せ窓口」 (the source has none; they point at the
+  company list and the site's inquiry windows);
+- the inquiry windows themselves: the source names no phone number, hours or address, so each company's
+  window carries demo values that cannot be dialled or posted to, and says so on the page.
 """
 
 import datetime
@@ -19,6 +22,11 @@ GROUP_NOTICE_EFFECTIVE_DATE = EFFECTIVE_DATE
 def company_list_url() -> str:
     # SUPPLIED: the source's 「こちら」 links have no target; they point at the site's company list.
     return reverse("notices:companies")
+
+
+def contact_windows_url() -> str:
+    # SUPPLIED: the source's 「お問合せ窓口」 has no target; it points at the site's inquiry windows.
+    return reverse("contact:windows")
 
 
 COMPANIES = [
@@ -173,7 +181,7 @@ SHOTAN_VERSION = {
         {
             "heading": "よくあるご質問・お問合せ",
             "body": (
-                "不明な点がございましたら、以下の「よくある質問」をご参照いただくか、お問合せ窓口よりお問合せください。"
+                "不明な点がございましたら、以下の「よくある質問」をご参照いただくか、[お問合せ窓口]({contact_url})よりお問合せください。"
             ),
         },
     ],
@@ -284,3 +292,28 @@ FAQ_ENTRIES = [
     },
 ]
 FAQ_CATEGORY = "楽天保険グループ各社との共同利用"
+
+# SUPPLIED: the source gives no contact details. Each window is named for its company, and every value a
+# customer could act on is a demo value: 03-0000-… numbers are not dialable (no Tokyo subscriber number starts
+# with 0) and 〒000-0000 is no postal code. The note says so on the page.
+DEMO_WINDOW_NOTE = "この窓口の電話番号・受付時間・郵送先はデモ用の値です。実在の窓口ではありません。"
+DEMO_HOURS = "平日 9:00〜17:00（土日祝日・年末年始を除く）"
+
+
+def _demo_window(number: int, company: dict, name: str) -> dict:
+    return {
+        "company": company["legal_name"],
+        "name": name,
+        "phone": f"03-0000-000{number}",
+        "hours": DEMO_HOURS,
+        "postal_code": "000-0000",
+        "address": f"（デモ用の住所）{company['legal_name']} {name} 宛",
+        "note": DEMO_WINDOW_NOTE,
+    }
+
+
+WINDOW_NAMES = ["個人情報お問合せ窓口", "お客さまサービスセンター", "カスタマーセンター", "お客さまサービスセンター", "お客さま相談窓口"]
+CONTACT_WINDOWS = [
+    _demo_window(number, company, name)
+    for number, (company, name) in enumerate(zip(COMPANIES, WINDOW_NAMES, strict=True), start=1)
+]

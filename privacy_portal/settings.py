@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "approvals",
     "notices",
     "faq",
+    "contact",
     "consents",
     "disclosure",
     "api",

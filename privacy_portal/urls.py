@@ -16,6 +16,7 @@ handler500 = "privacy_portal.views.server_error"
 urlpatterns = [
     path("", include("notices.urls")),
     path("", include("faq.urls")),
+    path("", include("contact.urls")),
     path("", include("consents.urls")),
     path("", include("disclosure.urls")),
     path("", include("api.urls")),

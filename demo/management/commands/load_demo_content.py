@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from contact.models import ContactWindow
 from demo import content as demo
 from faq.models import FaqEntry
 from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose, Section
@@ -29,9 +30,11 @@ class Command(BaseCommand):
         group = self.load_notice(demo.GROUP_NOTICE, demo.GROUP_VERSION, demo.GROUP_NOTICE_EFFECTIVE_DATE, companies)
         shotan = self.load_notice(demo.SHOTAN_NOTICE, demo.SHOTAN_VERSION, demo.EFFECTIVE_DATE, companies)
         self.load_faq(shotan)
+        self.load_contact_windows(companies)
         if options["verbosity"]:
             self.stdout.write(f"Demo content: {len(companies)} companies, notices {group.slug} and {shotan.slug}, "
-                              f"{len(demo.FAQ_ENTRIES)} FAQ entries.")
+                              f"{len(demo.FAQ_ENTRIES)} FAQ entries, {len(demo.CONTACT_WINDOWS)} inquiry windows "
+                              "(their phone numbers and addresses are demo values).")
         if not no_accounts:
             self.load_accounts(verbosity=options["verbosity"])
 
@@ -52,6 +55,7 @@ class Command(BaseCommand):
         if notice.versions.published().filter(effective_date=effective_date).exists():
             return notice
         companies_url = demo.company_list_url()
+        contact_url = demo.contact_windows_url()
         version = NoticeVersion.objects.create(
             notice=notice,
             effective_date=effective_date,
@@ -78,7 +82,7 @@ class Command(BaseCommand):
                 version=version,
                 order=order,
                 heading=section["heading"],
-                body=section["body"].format(companies_url=companies_url),
+                body=section["body"].format(companies_url=companies_url, contact_url=contact_url),
                 lists_joint_users=section.get("lists_joint_users", False),
             )
             for order, section in enumerate(version_fields["sections"], start=1)
@@ -91,6 +95,14 @@ class Command(BaseCommand):
             FaqEntry.objects.get_or_create(
                 number=entry["number"],
                 defaults={**entry, "order": order, "notice": notice, "category": demo.FAQ_CATEGORY},
+            )
+
+    def load_contact_windows(self, companies: dict[str, Company]) -> None:
+        for order, window in enumerate(demo.CONTACT_WINDOWS, start=1):
+            fields = dict(window)
+            company, name = companies[fields.pop("company")], fields.pop("name")
+            ContactWindow.objects.get_or_create(
+                company=company, name=name, defaults={**fields, "display_order": order}
             )
 
     def load_accounts(self, *, verbosity: int) -> None:

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "contact"
+
+urlpatterns = [
+    path("contact/", views.window_list, name="windows"),
+]
