@@ -3,11 +3,14 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from .models import Policyholder, Receipt
 
 
 def _message(template: str, context: dict, to: str) -> EmailMessage:
+    # Every email closes with the inquiry windows' page (consents/email/signature.txt).
+    context = {**context, "contact_url": settings.SITE_URL + reverse("contact:windows")}
     return EmailMessage(
         subject=render_to_string(f"consents/email/{template}_subject.txt", context).strip(),
         body=render_to_string(f"consents/email/{template}.txt", context),

@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -98,7 +99,9 @@ def unsubscribe(request, token: str):
         return refused
     found = _find(data)
     if found is None:
-        message = _("This unsubscribe link can no longer be used. Please contact us.")
+        window = format_html('<a href="{}">{}</a>', reverse("contact:windows"), _("inquiry window"))
+        message = format_html(_("This unsubscribe link can no longer be used. Please contact our {window}."),
+                              window=window)
         return error_page(request, status=400, message=message, title=_("This link cannot be used"))
     policyholder, company, _campaign = found
     channel = Channel.objects.get(code=Channel.Code.EMAIL)
