@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -109,7 +110,10 @@ def package_write(package: DisclosurePackage, *, now=None) -> Built:
     directory = package_dir()
     policyholder = package.policyholder
     sections = registered_sections()
-    context = {"package": package, "policyholder": policyholder, "generated_at": now, "sections": sections}
+    context = {
+        "package": package, "policyholder": policyholder, "generated_at": now, "sections": sections,
+        "contact_url": settings.SITE_URL + reverse("contact:windows"),
+    }
     file_name = f"{secrets.token_hex(16)}.zip"
     part = directory / (file_name + ".part")
     counts: dict[str, int] = {}

@@ -15,6 +15,7 @@ def ready_email(email: OutgoingEmail) -> EmailMessage:
         "policyholder": email.policyholder,
         "url": settings.SITE_URL + reverse("disclosure:list"),
         "days": settings.DISCLOSURE_DOWNLOAD_DAYS,
+        "contact_url": settings.SITE_URL + reverse("contact:windows"),
     }
     return EmailMessage(
         subject=render_to_string("disclosure/email/ready_subject.txt", context).strip(),

@@ -123,3 +123,16 @@ def test_the_login_page_links_the_windows_for_a_missing_address(client, db):
 def test_the_demo_notice_links_the_windows_and_reads_as_the_source(client, demo_content):
     html = client.get("/notices/shotan-group-joint-use/").content.decode()
     assert re.search(r'ご参照いただくか、<a href="/contact/"[^>]*>お問合せ窓口</a>よりお問合せください。', html)
+
+
+def test_the_disclosure_email_and_package_name_the_windows(life):
+    from disclosure.services import disclosure_package_request
+    from tests.disclosure.conftest import opened
+
+    policyholder = PolicyholderFactory(email="hanako@example.com")
+    package = disclosure_package_request(policyholder)
+    (message,) = mail.outbox
+    assert f"お問合せ窓口：{CONTACT_URL}\n" in message.body
+    contents = opened(package)
+    assert f"お問合せ窓口：{CONTACT_URL}\r\n" in contents.text("README.txt")
+    assert f'<a href="{CONTACT_URL}">お問合せ窓口</a>までご連絡ください。' in contents.text("report.html")
