@@ -5,4 +5,4 @@ from django.urls import path
 
 from privacy_portal.urls import urlpatterns as site
 
-urlpatterns = [*site, path("contact/form/", lambda request: HttpResponse("form"), name="contact_form")]
+urlpatterns = [*site, path("contact/form/", lambda request: HttpResponse("form"), name="form")]
