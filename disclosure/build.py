@@ -17,13 +17,13 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import escape
+from django.utils import timezone, translation
 
 from core.spreadsheet import csv_lines
 from notices import printing
@@ -60,13 +60,23 @@ def package_path(file_name: str) -> Path:
 
 
 class _Text:
-    """Text written as UTF-8 into a binary file."""
+    """Text written as UTF-8 into a binary file, a few tens of kilobytes at a time."""
+
+    LIMIT = 64 * 1024
 
     def __init__(self, raw):
-        self.raw = raw
+        self.raw, self.parts, self.length = raw, [], 0
 
     def write(self, text: str) -> None:
-        self.raw.write(text.encode())
+        self.parts.append(text)
+        self.length += len(text)
+        if self.length >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.raw.write("".join(self.parts).encode())
+            self.parts, self.length = [], 0
 
 
 def _json_row(section: Section, row: dict) -> str:
@@ -74,7 +84,7 @@ def _json_row(section: Section, row: dict) -> str:
 
 
 def _html_row(section: Section, row: dict) -> str:
-    cells = "".join(f"<td>{escape(cell(row.get(c.key), c, style='html'))}</td>" for c in section.columns)
+    cells = "".join(f"<td>{escape(str(cell(row.get(c.key), c, style='html')))}</td>" for c in section.columns)
     return f"<tr>{cells}</tr>\n"
 
 
@@ -106,6 +116,11 @@ def _write(zf: zipfile.ZipFile, name: str, source) -> None:
 
 def package_write(package: DisclosurePackage, *, now=None) -> Built:
     """Write the package's file into DISCLOSURE_DIR and return its name, size and SHA-256."""
+    with translation.override(settings.LANGUAGE_CODE):  # a worker has no request to choose the language
+        return _package_write(package, now=now)
+
+
+def _package_write(package: DisclosurePackage, *, now=None) -> Built:
     now = now or timezone.now()
     directory = package_dir()
     policyholder = package.policyholder
@@ -143,11 +158,14 @@ def package_write(package: DisclosurePackage, *, now=None) -> Built:
                     out = _Text(entry)
                     for line in csv_lines(header, _section_rows(section, policyholder, json_out, html_out, counts)):
                         out.write(line)
+                    out.flush()
                 json_out.write("\n]}")
                 html_out.write("</tbody></table></div>\n" if counts[section.key] else "<p>記録はありません。</p>\n")
                 html_out.write("</section>\n")
             json_out.write("\n}, " + json.dumps({"row_counts": counts}, ensure_ascii=False)[1:] + "\n")
             html_out.write(render_to_string("disclosure/report_foot.html", context))
+            json_out.flush()
+            html_out.flush()
             json_file.seek(0)
             _write(zf, JSON, json_file)
             html_file.seek(0)

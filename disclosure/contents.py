@@ -7,8 +7,9 @@ a customer with a long history costs no more memory than one without (see disclo
 
 from django.conf import settings
 from django.db.models import Count
+from django.urls import reverse
 
-from consents.models import ConsentEvent, NoticeRecord, OutgoingEmail, Policy, Preference, Receipt
+from consents.models import ConsentEvent, NoticeRecord, OutgoingEmail, Policy, Preference, Receipt, Source
 from consents.selectors import matrix_axes
 
 from .models import DisclosureDownload, DisclosurePackage
@@ -68,81 +69,107 @@ def _preference_row(company, channel, preference, *, current):
     }
 
 
+def _labels(choices) -> dict[str, str]:
+    # Each label translated once per package, not once per row.
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _version_url(urls: dict, slug: str, date) -> str:
+    key = (slug, date)
+    if key not in urls:
+        urls[key] = settings.SITE_URL + reverse("notices:version", kwargs={"slug": slug, "date": date.isoformat()})
+    return urls[key]
+
+
 def receipt_rows(policyholder):
-    receipts = Receipt.objects.filter(policyholder=policyholder).annotate(changes=Count("events")).order_by("id")
-    for receipt in receipts.iterator(chunk_size=CHUNK):
-        yield {
-            "number": receipt.number,
-            "received_at": receipt.created_at,
-            "source": receipt.get_source_display(),
-            "changes": receipt.changes,
-        }
+    sources = _labels(Source)
+    receipts = (
+        Receipt.objects.filter(policyholder=policyholder)
+        .annotate(changes=Count("events"))
+        .order_by("id")
+        .values_list("number", "created_at", "source", "changes")
+    )
+    for number, created_at, source, changes in receipts.iterator(chunk_size=CHUNK):
+        yield {"number": number, "received_at": created_at, "source": sources.get(source, source), "changes": changes}
+
+
+# Rows as tuples rather than model instances: a long history costs the database's time, not Python's.
+EVENT_FIELDS = [
+    "id", "created_at", "receipt__number", "company__legal_name", "channel__name", "old_value", "new_value",
+    "source", "reason", "notice_version__notice__title", "notice_version__notice__slug",
+    "notice_version__effective_date", "ip_address", "user_agent", "previous_hash", "hash", "key_id",
+]
 
 
 def event_rows(policyholder):
-    events = (
-        ConsentEvent.objects.filter(policyholder=policyholder)
-        .select_related("receipt", "company", "channel", "notice_version__notice")
-        .order_by("id")
-    )
-    for event in events.iterator(chunk_size=CHUNK):
-        version = event.notice_version
+    sources, urls = _labels(Source), {}
+    events = ConsentEvent.objects.filter(policyholder=policyholder).order_by("id").values_list(*EVENT_FIELDS)
+    for (pk, created_at, receipt_number, company, channel, old_value, new_value, source, reason, notice, slug,
+         effective_date, ip_address, user_agent, previous_hash, hash_, key_id) in events.iterator(chunk_size=CHUNK):
         yield {
-            "id": event.pk,
-            "changed_at": event.created_at,
-            "receipt_number": event.receipt.number,
-            "company": event.company.legal_name,
-            "channel": event.channel.name,
-            "old_value": event.old_value,
-            "new_value": event.new_value,
-            "source": event.get_source_display(),
-            "reason": event.reason,
-            "notice": version.notice.title if version else None,
-            "notice_effective_date": version.effective_date if version else None,
-            "notice_url": settings.SITE_URL + version.get_absolute_url() if version else None,
-            "ip_address": event.ip_address,
-            "user_agent": event.user_agent,
-            "previous_hash": event.previous_hash,
-            "hash": event.hash,
-            "key_id": event.key_id,
+            "id": pk,
+            "changed_at": created_at,
+            "receipt_number": receipt_number,
+            "company": company,
+            "channel": channel,
+            "old_value": old_value,
+            "new_value": new_value,
+            "source": sources.get(source, source),
+            "reason": reason,
+            "notice": notice,
+            "notice_effective_date": effective_date,
+            "notice_url": _version_url(urls, slug, effective_date) if slug else None,
+            "ip_address": ip_address,
+            "user_agent": user_agent,
+            "previous_hash": previous_hash,
+            "hash": hash_,
+            "key_id": key_id,
         }
 
 
+RECORD_FIELDS = [
+    "id", "created_at", "kind", "notice_version__notice__title", "notice_version__notice__slug",
+    "notice_version__effective_date", "source", "ip_address", "user_agent", "previous_hash", "hash", "key_id",
+]
+
+
 def notice_record_rows(policyholder):
-    records = (
-        NoticeRecord.objects.filter(policyholder=policyholder)
-        .select_related("notice_version__notice")
-        .order_by("id")
-    )
-    for record in records.iterator(chunk_size=CHUNK):
-        version = record.notice_version
+    kinds, sources, urls = _labels(NoticeRecord.Kind), _labels(NoticeRecord.Source), {}
+    records = NoticeRecord.objects.filter(policyholder=policyholder).order_by("id").values_list(*RECORD_FIELDS)
+    for (pk, created_at, kind, notice, slug, effective_date, source, ip_address, user_agent, previous_hash, hash_,
+         key_id) in records.iterator(chunk_size=CHUNK):
         yield {
-            "id": record.pk,
-            "recorded_at": record.created_at,
-            "kind": record.get_kind_display(),
-            "notice": version.notice.title,
-            "notice_effective_date": version.effective_date,
-            "notice_url": settings.SITE_URL + version.get_absolute_url(),
-            "source": record.get_source_display(),
-            "ip_address": record.ip_address,
-            "user_agent": record.user_agent,
-            "previous_hash": record.previous_hash,
-            "hash": record.hash,
-            "key_id": record.key_id,
+            "id": pk,
+            "recorded_at": created_at,
+            "kind": kinds.get(kind, kind),
+            "notice": notice,
+            "notice_effective_date": effective_date,
+            "notice_url": _version_url(urls, slug, effective_date),
+            "source": sources.get(source, source),
+            "ip_address": ip_address,
+            "user_agent": user_agent,
+            "previous_hash": previous_hash,
+            "hash": hash_,
+            "key_id": key_id,
         }
 
 
 def email_rows(policyholder):
-    emails = OutgoingEmail.objects.filter(policyholder=policyholder).select_related("receipt").order_by("id")
-    for email in emails.iterator(chunk_size=CHUNK):
+    kinds, statuses = _labels(OutgoingEmail.Kind), _labels(OutgoingEmail.Status)
+    emails = (
+        OutgoingEmail.objects.filter(policyholder=policyholder)
+        .order_by("id")
+        .values_list("id", "kind", "receipt__number", "status", "queued_at", "sent_at", "attempts")
+    )
+    for pk, kind, receipt_number, status, queued_at, sent_at, attempts in emails.iterator(chunk_size=CHUNK):
         yield {
-            "id": email.pk,
-            "kind": email.get_kind_display(),
-            "receipt_number": email.receipt.number if email.receipt else None,
-            "status": email.get_status_display(),
-            "queued_at": email.queued_at,
-            "sent_at": email.sent_at,
-            "attempts": email.attempts,
+            "id": pk,
+            "kind": kinds.get(kind, kind),
+            "receipt_number": receipt_number,
+            "status": statuses.get(status, status),
+            "queued_at": queued_at,
+            "sent_at": sent_at,
+            "attempts": attempts,
         }
 
 

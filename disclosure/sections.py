@@ -78,7 +78,7 @@ def cell(value, column: Column, *, style: str):
     if isinstance(value, bool):
         return value if style == "json" else column.labels[0 if value else 1]
     if isinstance(value, datetime.datetime):
-        local = timezone.localtime(value)
+        local = value.astimezone(timezone.get_default_timezone())
         if style == "json":
             return local.isoformat()
         if style == "csv":
