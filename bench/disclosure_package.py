@@ -24,7 +24,7 @@ def measure() -> dict:
         build = _worker("build", str(holders[str(size)]))
         builds.append(build)
         print(f"  {'disclosure package':<19} {build['events']:>6,} events: {build['task_seconds']:.2f} s in the worker "
-              f"(loop {build['wall_seconds']:.2f} s), peak memory +{build['peak_growth_mb']:.1f} MB over "
+              f"(loop {build['wall_seconds']:.2f} s), peak memory {build['peak_growth_mb']:+.1f} MB over "
               f"{build['rss_before_mb']:.0f} MB, ZIP {build['size_mb']:.1f} MB{', with PDF' if build['pdf'] else ''}",
               flush=True)
     return {"builds": builds}
@@ -37,7 +37,7 @@ def evaluate(disclosure: dict) -> list[tuple[str, bool, str]]:
          small["status"] == "ready" and small["task_seconds"] < 2, f"{small['task_seconds']:.2f} s"),
         (f"disclosure package memory flat: peak growth at {large['events']:,} events ≤ at {small['events']:,} + 10 MB",
          large["status"] == "ready" and large["peak_growth_mb"] <= small["peak_growth_mb"] + 10,
-         f"+{small['peak_growth_mb']:.1f} MB vs +{large['peak_growth_mb']:.1f} MB "
+         f"{small['peak_growth_mb']:+.1f} MB vs {large['peak_growth_mb']:+.1f} MB "
          f"({large['task_seconds']:.2f} s for {large['events']:,})"),
     ]
 
