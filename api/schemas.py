@@ -49,10 +49,14 @@ class NoticeVersionOut(Out):
 
 
 class DecidedBy(Out):
-    kind: Literal["event", "default", "not_joint_user"] = Field(
+    kind: Literal["event", "default", "not_joint_user", "declined_joint_use", "joint_use_not_consented"] = Field(
         description="event: the customer's (or staff's) choice; default: nobody chose, the channel's default "
         "applies; not_joint_user: the company is not a joint user under the joint-use notice in force today "
-        "(or does not market), so it may contact no customer, whatever was chosen."
+        "(or does not market), so it may contact no customer, whatever was chosen. The company joined the joint "
+        "use by a notice version whose ground is the customers' consent (PPC guidelines 3-6-3), and the customer, "
+        "a customer before that version took effect, declined it (declined_joint_use) or has not consented "
+        "(joint_use_not_consented: not answering is not consenting): allowed is false whatever was chosen, "
+        "until the customer consents on the portal."
     )
     event_id: int | None = Field(description="The consent event that set the current value; null for the default.")
     receipt: str | None = Field(description="The receipt number of that change.")

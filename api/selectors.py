@@ -5,13 +5,14 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from consents.models import Channel, ConsentEvent, Policyholder, Preference, Receipt
+from consents.models import Channel, ConsentEvent, NoticeRecord, Policyholder, Preference, Receipt
 from core.memo import process_memo
+from notices.selectors import ConsentChange
 
 from .problems import ApiProblem
 
@@ -30,6 +31,13 @@ class Permission:
     event_id: int | None
     receipt: str | None
     source: str | None
+    # For a company that joined on the customers' consent: the customer's latest answer ("consented",
+    # "declined") or "" for none, when the customer was asked; None when the company needs no consent from them.
+    joint_use_answer: str | None = None
+
+    @property
+    def joint_use_refused(self) -> bool:
+        return self.joint_use_answer is not None and self.joint_use_answer != NoticeRecord.Kind.CONSENTED
 
 
 @process_memo(seconds=60)
@@ -46,28 +54,35 @@ def channel_get(code: str) -> Channel:
 
 
 def contact_permissions(
-    *, company_id: int, channel: Channel, customer_numbers: list[str]
+    *, company_id: int, channel: Channel, customer_numbers: list[str], consent: ConsentChange | None = None,
 ) -> tuple[list[Permission], list[str]]:
     """The permission of each known customer (in the order given) and the numbers we do not know.
 
     One query whatever the number of customers: each policyholder with its cell for this company
-    and channel, if there is one. Written in SQL because this is the hottest read of the API and
-    building the equivalent ORM query costs more than running it.
+    and channel, if there is one, and, when the company joined the joint use on the customers' consent
+    (`consent`, the version that added it), whether the customer was asked and their latest answer.
+    Written in SQL because this is the hottest read of the API and building the equivalent ORM query
+    costs more than running it.
     """
     numbers = list(dict.fromkeys(customer_numbers))
+    placeholders = ", ".join(["%s"] * len(numbers))
+    if consent is None:
+        sql, params = _PERMISSIONS_SQL.format(answer=_NO_ANSWER, placeholders=placeholders), []
+    else:
+        sql = _PERMISSIONS_SQL.format(answer=_ANSWER, placeholders=placeholders)
+        params = [consent.starts_at, consent.version.pk, *ANSWER_KINDS]
     rows = {}
     with connection.cursor() as cursor:
-        cursor.execute(_PERMISSIONS_SQL.format(placeholders=", ".join(["%s"] * len(numbers))),
-                       [company_id, channel.pk, *numbers])
-        for number, allowed, since, event_id, receipt, source in cursor.fetchall():
-            rows[number] = (allowed, since, event_id, receipt, source)
+        cursor.execute(sql, [*params, company_id, channel.pk, *numbers])
+        for number, asked, answer, allowed, since, event_id, receipt, source in cursor.fetchall():
+            rows[number] = (asked, answer, allowed, since, event_id, receipt, source)
     found, missing = [], []
     for number in numbers:
         row = rows.get(number)
         if row is None:
             missing.append(number)
             continue
-        allowed, since, event_id, receipt, source = row
+        asked, answer, allowed, since, event_id, receipt, source = row
         found.append(Permission(
             number,
             channel.default_allowed if allowed is None else bool(allowed),
@@ -75,13 +90,25 @@ def contact_permissions(
             event_id,
             receipt,
             source,
+            joint_use_answer=(answer or "") if asked else None,
         ))
     return found, missing
 
 
+ANSWER_KINDS = (NoticeRecord.Kind.CONSENTED.value, NoticeRecord.Kind.DECLINED.value)
+_NO_ANSWER = "NULL, NULL"
+# Asked: a customer before the version's effective date; the answer: their latest to that version.
+_ANSWER = f"""
+    CASE WHEN holder.created_at < %s THEN 1 ELSE 0 END,
+    (SELECT answer.kind FROM {NoticeRecord._meta.db_table} answer
+     WHERE answer.policyholder_id = holder.id AND answer.version_id = %s AND answer.kind IN (%s, %s)
+     ORDER BY answer.id DESC LIMIT 1)
+"""  # noqa: S608
+
 # Table names come from the models; every value is a parameter.
 _PERMISSIONS_SQL = f"""
-    SELECT holder.customer_number, cell.allowed, cell.updated_at, cell.last_event_id, receipt.number, event.source
+    SELECT holder.customer_number, {{answer}},
+        cell.allowed, cell.updated_at, cell.last_event_id, receipt.number, event.source
     FROM {Policyholder._meta.db_table} holder
     LEFT JOIN {Preference._meta.db_table} cell
         ON cell.policyholder_id = holder.id AND cell.company_id = %s AND cell.channel_id = %s
@@ -100,13 +127,26 @@ def _as_datetime(value) -> datetime.datetime | None:
     return value
 
 
-def cursor_issue(*, company_id: int, channel: Channel) -> str:
+@dataclass(frozen=True)
+class Cursor:
+    event: int  # the newest consent event the export reflected
+    answer: int  # the newest notice record (consent answers) it reflected
+
+
+def cursor_issue(*, company_id: int, channel: Channel, consent: ConsentChange | None = None) -> str:
     horizon = timezone.now() - CURSOR_GRACE
     last = ConsentEvent.objects.filter(created_at__lt=horizon).order_by("-id").values_list("id", flat=True).first()
-    return signing.dumps({"event": last or 0, "company": company_id, "channel": channel.code}, salt=CURSOR_SALT)
+    data = {"event": last or 0, "company": company_id, "channel": channel.code, "consent": None}
+    if consent is not None:
+        data["consent"] = consent.version.pk
+        data["answer"] = (
+            NoticeRecord.objects.filter(created_at__lt=horizon).order_by("-id").values_list("id", flat=True).first()
+            or 0
+        )
+    return signing.dumps(data, salt=CURSOR_SALT)
 
 
-def cursor_read(cursor: str, *, company_id: int, channel: Channel) -> int:
+def cursor_read(cursor: str, *, company_id: int, channel: Channel, consent: ConsentChange | None = None) -> Cursor:
     try:
         data = signing.loads(cursor, salt=CURSOR_SALT)
     except signing.BadSignature:
@@ -122,19 +162,34 @@ def cursor_read(cursor: str, *, company_id: int, channel: Channel) -> int:
             "invalid-cursor",
             _("This since cursor was not issued for this company and channel. Start again with a full export."),
         )
-    return data["event"]
+    if data.get("consent") != (consent.version.pk if consent else None):
+        # A version that adds this company on the customers' consent took effect (or stopped deciding) since the
+        # cursor: customers who did not consent changed state without an event, so only a full export is right.
+        raise ApiProblem(
+            422,
+            "invalid-cursor",
+            _("Since this cursor was issued, the ground on which this company may use customers' data has changed "
+              "(a notice version that adds it on consent took effect). Start again with a full export."),
+        )
+    return Cursor(data["event"], data.get("answer", 0))
 
 
-def do_not_contact_rows(*, company_id: int, channel: Channel, after_event: int | None):
+def do_not_contact_rows(
+    *, company_id: int, channel: Channel, after: Cursor | None, consent: ConsentChange | None = None
+):
     """(customer number, allowed, changed at) rows, read from the database in chunks.
 
     Without a cursor: everyone not to be contacted now. For an opt-in channel (email) that is every
     customer without an opt-in. With a cursor: every cell changed after it, in its current state, so
     a customer who allowed contact again comes with allowed=True and can be removed from the list.
+    For a company that joined on consent (`consent`), the customers it asked who have not consented are
+    never to be contacted, and an answer counts as a change.
     """
+    if consent is not None:
+        return _rows_with_consent(company_id=company_id, channel=channel, after=after, consent=consent)
     cells = Preference.objects.filter(company_id=company_id, channel=channel)
-    if after_event is not None:
-        rows = cells.filter(last_event_id__gt=after_event).order_by("last_event_id")
+    if after is not None:
+        rows = cells.filter(last_event_id__gt=after.event).order_by("last_event_id")
         return rows.values_list("policyholder__customer_number", "allowed", "updated_at").iterator(chunk_size=2000)
     if channel.default_allowed:
         rows = cells.filter(allowed=False).order_by("last_event_id")
@@ -148,3 +203,40 @@ def do_not_contact_rows(*, company_id: int, channel: Channel, after_event: int |
         .values_list("customer_number", "changed_at")
     )
     return ((number, False, at) for number, at in rows.iterator(chunk_size=2000))
+
+
+def _rows_with_consent(*, company_id: int, channel: Channel, after: Cursor | None, consent: ConsentChange):
+    cells = Preference.objects.filter(company_id=company_id, channel=channel)
+    cell = cells.filter(policyholder_id=OuterRef("pk"))
+    answers = NoticeRecord.objects.filter(
+        policyholder_id=OuterRef("pk"), version_id=consent.version.pk, kind__in=ANSWER_KINDS
+    ).order_by("-id")
+    holders = Policyholder.objects.annotate(
+        cell_allowed=Subquery(cell.values("allowed")[:1]),
+        cell_changed_at=Subquery(cell.values("updated_at")[:1]),
+        answer=Subquery(answers.values("kind")[:1]),
+        answered_at=Subquery(answers.values("created_at")[:1]),
+    )
+    refused = Q(created_at__lt=consent.starts_at) & (Q(answer__isnull=True) | ~Q(answer=NoticeRecord.Kind.CONSENTED))
+    if after is None:
+        said_no = Q(cell_allowed=False)
+        if not channel.default_allowed:
+            said_no |= Q(cell_allowed__isnull=True)
+        holders = holders.filter(said_no | refused)
+    else:
+        answered = NoticeRecord.objects.filter(
+            version_id=consent.version.pk, kind__in=ANSWER_KINDS, id__gt=after.answer
+        ).values("policyholder_id")
+        holders = holders.filter(
+            Q(pk__in=cells.filter(last_event_id__gt=after.event).values("policyholder_id")) | Q(pk__in=answered)
+        )
+    rows = holders.order_by("pk").values_list(
+        "customer_number", "created_at", "cell_allowed", "cell_changed_at", "answer", "answered_at"
+    )
+    for number, created_at, cell_allowed, cell_changed_at, answer, answered_at in rows.iterator(chunk_size=2000):
+        not_consented = created_at < consent.starts_at and answer != NoticeRecord.Kind.CONSENTED
+        allowed = channel.default_allowed if cell_allowed is None else cell_allowed
+        changed_at = cell_changed_at
+        if answered_at is not None and (changed_at is None or answered_at > changed_at):
+            changed_at = answered_at
+        yield number, allowed and not not_consented, changed_at

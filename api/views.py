@@ -13,7 +13,8 @@ from ninja import NinjaAPI, Query
 from consents.models import Policyholder
 from consents.selectors import joint_use_version_in_force, marketing_company_ids
 from consents.unsubscribe import unsubscribe_url
-from notices.models import Company
+from notices.models import Company, today_in_tokyo
+from notices.selectors import consent_grounds_on
 
 from . import schemas
 from .auth import BearerToken, require_company
@@ -53,6 +54,15 @@ def _notice_version():
 
 # decided_by.kind for a company that may not market to anyone today, whatever the customer chose.
 NOT_JOINT_USER = "not_joint_user"
+# decided_by.kind for a company that joined the joint use on the customers' consent (通則ガイドライン 3-6-3),
+# for a customer who declined it, or who was asked and has not consented.
+DECLINED_JOINT_USE = "declined_joint_use"
+JOINT_USE_NOT_CONSENTED = "joint_use_not_consented"
+
+
+def _consent_for(company_id: int):
+    """The version that added this company on consent, if it is a joint user today on that ground."""
+    return consent_grounds_on(today_in_tokyo()).for_company(company_id)
 
 
 def _company_may_market(company_id: int) -> bool:
@@ -71,8 +81,14 @@ def _not_joint_user() -> ApiProblem:
 
 
 def _result(permission: Permission, *, company_may_market: bool = True) -> dict:
-    if not company_may_market:
-        decided_by = {"kind": NOT_JOINT_USER, "event_id": None, "receipt": None, "source": None}
+    if not company_may_market or permission.joint_use_refused:
+        if not company_may_market:
+            kind = NOT_JOINT_USER
+        elif permission.joint_use_answer:
+            kind = DECLINED_JOINT_USE
+        else:
+            kind = JOINT_USE_NOT_CONSENTED
+        decided_by = {"kind": kind, "event_id": None, "receipt": None, "source": None}
         return {"customer": permission.customer_number, "allowed": False, "since": None, "decided_by": decided_by}
     if permission.event_id is None:
         decided_by = {"kind": "default", "event_id": None, "receipt": None, "source": None}
@@ -108,7 +124,10 @@ def contact_permission(request, query: Query[schemas.PermissionQuery]):
     _refuse_unknown_parameters(request, schemas.PermissionQuery)
     require_company(request.auth, query.company)
     channel = channel_get(query.channel)
-    found, _missing = contact_permissions(company_id=query.company, channel=channel, customer_numbers=[query.customer])
+    consent = _consent_for(query.company)
+    found, _missing = contact_permissions(
+        company_id=query.company, channel=channel, customer_numbers=[query.customer], consent=consent
+    )
     if not found:
         raise _unknown_customer()
     result = _result(found[0], company_may_market=_company_may_market(query.company))
@@ -120,7 +139,9 @@ def contact_permission_batch(request, body: schemas.BatchIn):
     """The same question for up to 1,000 customers of one company and channel, in a constant number of queries."""
     require_company(request.auth, body.company)
     channel = channel_get(body.channel)
-    found, missing = contact_permissions(company_id=body.company, channel=channel, customer_numbers=body.customers)
+    found, missing = contact_permissions(
+        company_id=body.company, channel=channel, customer_numbers=body.customers, consent=_consent_for(body.company)
+    )
     may_market = _company_may_market(body.company)
     return {
         "company": body.company,
@@ -214,10 +235,14 @@ def do_not_contact(request, query: Query[schemas.ExportQuery]):
     if not _company_may_market(query.company):
         # Every customer would be on the list: say so once rather than stream the whole customer base.
         raise _not_joint_user()
-    after = None if query.since is None else cursor_read(query.since, company_id=query.company, channel=channel)
+    consent = _consent_for(query.company)
+    after = (
+        None if query.since is None
+        else cursor_read(query.since, company_id=query.company, channel=channel, consent=consent)
+    )
     # Taken before the rows are read: a change made while they stream comes again next time.
-    next_cursor = cursor_issue(company_id=query.company, channel=channel)
-    rows = do_not_contact_rows(company_id=query.company, channel=channel, after_event=after)
+    next_cursor = cursor_issue(company_id=query.company, channel=channel, consent=consent)
+    rows = do_not_contact_rows(company_id=query.company, channel=channel, after=after, consent=consent)
     chunks = _csv_chunks(rows) if media_type == CSV else _ndjson_chunks(rows)
     content_type = f"{CSV}; charset=utf-8; header=present" if media_type == CSV else NDJSON
     response = StreamingHttpResponse(chunks, content_type=content_type)

@@ -6,6 +6,7 @@ from notices.models import Company, NoticeVersion, today_in_tokyo
 from notices.selectors import joint_use_version_on, joint_user_ids_on
 
 from .models import Channel, Policyholder, Preference
+from .reconsent import companies_without_consent
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,13 @@ def default_matrix() -> list[tuple[Company, list[Cell]]]:
 
 
 def preference_matrix(*, policyholder: Policyholder) -> list[tuple[Company, list[Cell]]]:
-    """Every marketing company × channel with the value in effect; three queries whatever the size."""
+    """Every marketing company × channel with the value in effect; three queries whatever the size. A company
+    that joined the joint use on the customers' consent is left out for a customer asked who has not consented
+    (consents/reconsent.py): it may not contact them at all, as the API answers."""
     companies, channels = matrix_axes()
+    refused = companies_without_consent(policyholder)
+    if refused:
+        companies = [company for company in companies if company.pk not in refused]
     stored = {
         (p.company_id, p.channel_id): p
         for p in Preference.objects.filter(policyholder=policyholder).select_related("last_event")

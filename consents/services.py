@@ -6,11 +6,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notices.models import NoticeVersion
+from notices.models import NoticeVersion, today_in_tokyo
+from notices.selectors import consent_grounds_on
 
 from .chain import GENESIS, current_key_id, event_hash, notice_record_hash
 from .models import ConsentEvent, NoticeRecord, OutgoingEmail, Policyholder, Preference, Receipt, Source
 from .outbox import outgoing_email_queue
+from .reconsent import is_asked, latest_answers
 from .selectors import joint_use_version_in_force, matrix_axes
 
 USER_AGENT_LIMIT = 300
@@ -265,3 +267,36 @@ def notice_record_append(
     record.hash = notice_record_hash(record)
     record.save()
     return NoticeRecordResult(record=record)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    record: NoticeRecord
+    changed: bool  # False: the same answer was already the latest; nothing was written
+
+
+@transaction.atomic
+def reconsent_answer(
+    *, policyholder: Policyholder, version_id: int, consent: bool, ip_address: str | None = None,
+    user_agent: str = "",
+) -> AnswerResult:
+    """Record the customer's answer to a consent question (consents/reconsent.py) as a chained NoticeRecord.
+    The policyholder row is locked, so two tabs answering at once are recorded one after the other; the same
+    answer as the latest records nothing."""
+    change = consent_grounds_on(today_in_tokyo()).change_of(version_id)
+    if change is None:
+        raise ValidationError(_("This change to the joint use does not ask for your consent (any more)."))
+    policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
+    if not is_asked(policyholder, change):
+        raise ValidationError(_(
+            "You became our customer after this change took effect, so it does not ask for your consent."
+        ))
+    kind = NoticeRecord.Kind.CONSENTED if consent else NoticeRecord.Kind.DECLINED
+    latest = latest_answers(policyholder, [version_id]).get(version_id)
+    if latest is not None and latest.kind == kind:
+        return AnswerResult(latest, changed=False)
+    result = notice_record_append(
+        policyholder=policyholder, notice_version=change.version, kind=kind, source=NoticeRecord.Source.PORTAL,
+        ip_address=ip_address, user_agent=user_agent,
+    )
+    return AnswerResult(result.record, changed=not result.repeated)

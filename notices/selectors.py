@@ -5,6 +5,8 @@ is announced, not a joint user, until that version's effective date (Asia/Tokyo)
 import dataclasses
 import datetime
 
+from django.utils import timezone
+
 from core.memo import process_memo
 
 from .models import Company, JointUser, NoticeVersion, today_in_tokyo
@@ -60,3 +62,86 @@ def announced_joint_users(*, today: datetime.date | None = None) -> list[Announc
         (AnnouncedJointUser(companies[pk], date) for pk, date in joining.items()),
         key=lambda joined: (joined.effective_date, joined.company.display_order, joined.company.pk),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsentChange:
+    """A published joint-use version whose ground for adding joint users or data items is the customers'
+    consent (通則ガイドライン 3-6-3): what it adds, and whether it is in force yet."""
+
+    version: NoticeVersion
+    previous: NoticeVersion
+    added_company_ids: tuple[int, ...]  # in the version's order of joint users
+    data_items_changed: bool
+    in_force: bool
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        """Tokyo midnight of the effective date: customers added to our records from then on were told of this
+        version before their data was first shared, so their consent is not asked."""
+        return timezone.make_aware(datetime.datetime.combine(self.version.effective_date, datetime.time.min))
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsentGrounds:
+    """On one day: the consent-ground versions customers are asked about, and for each joint user in force
+    whose joining rests on consent, the version that added it."""
+
+    changes: tuple[ConsentChange, ...]
+    decided_by_version: dict[int, int]  # company id → id of the consent version that added it
+
+    def change_of(self, version_id: int) -> ConsentChange | None:
+        return next((change for change in self.changes if change.version.pk == version_id), None)
+
+    def for_company(self, company_id: int) -> ConsentChange | None:
+        version_id = self.decided_by_version.get(company_id)
+        return None if version_id is None else self.change_of(version_id)
+
+
+@process_memo(seconds=5)
+def consent_grounds_on(day: datetime.date) -> ConsentGrounds:
+    """Walks the published versions of the group's joint-use notice in order of effective date. A company
+    joins with the version that first names it after a version that did not; it rests on consent when that
+    version's ground is consent. Announced versions (after `day`) are asked about before they take effect.
+    Two queries, memoized a few seconds per process."""
+    versions = list(
+        NoticeVersion.objects.joint_use().published()
+        .filter(notice_id__in=NoticeVersion.objects.joint_use().published()
+                .order_by("notice__display_order", "notice_id").values("notice_id")[:1])
+        .select_related("notice")
+        .order_by("effective_date")
+    )
+    members: dict[int, list[int]] = {version.pk: [] for version in versions}
+    rows = (
+        JointUser.objects.filter(version__in=versions).order_by("order", "id").values_list("version_id", "company_id")
+    )
+    for version_id, company_id in rows:
+        members[version_id].append(company_id)
+    changes, joined_with, in_force_joined = [], {}, {}
+    previous = None
+    for version in versions:
+        ids = members[version.pk]
+        if previous is None:
+            joined_with = dict.fromkeys(ids)
+        else:
+            added = tuple(pk for pk in ids if pk not in joined_with)
+            joined_with = {pk: joined_with.get(pk, version.pk if pk in added else None) for pk in ids}
+            items_changed = version.content["data_items"] != previous.content["data_items"]
+            if version.publication_ground == NoticeVersion.Ground.CONSENT and (added or items_changed):
+                in_force = version.effective_date <= day
+                changes.append(ConsentChange(version, previous, added, items_changed, in_force))
+        if version.effective_date <= day:
+            in_force_joined = dict(joined_with)
+        previous = version
+    consent_ids = {change.version.pk for change in changes}
+    decided = {pk: version_id for pk, version_id in in_force_joined.items() if version_id in consent_ids}
+    # Asked about: every announced one, and those in force that still decide a joint user or changed the items
+    # of the version in force.
+    in_force_ids = [version.pk for version in versions if version.effective_date <= day]
+    current_id = in_force_ids[-1] if in_force_ids else None
+    asked = tuple(
+        change for change in changes
+        if not change.in_force or change.version.pk in decided.values()
+        or (change.version.pk == current_id and change.data_items_changed)
+    )
+    return ConsentGrounds(asked, decided)

@@ -62,4 +62,4 @@ def test_an_export_cursor_survives_the_rotation(life):
     with override_settings(SECRET_KEY=OLD_KEY):
         cursor = cursor_issue(company_id=life.pk, channel=channel)
     with ROTATED:
-        assert cursor_read(cursor, company_id=life.pk, channel=channel) == 0
+        assert cursor_read(cursor, company_id=life.pk, channel=channel).event == 0
