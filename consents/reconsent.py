@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 
 from django.db.models import Count, Max
+from django.urls import reverse
 
 from notices.models import NoticeVersion, today_in_tokyo
 from notices.selectors import ConsentChange, consent_grounds_on
@@ -34,6 +35,29 @@ class Question:
     @property
     def consented(self) -> bool:
         return self.answer is not None and self.answer.kind == NoticeRecord.Kind.CONSENTED
+
+    @property
+    def version(self) -> NoticeVersion:
+        return self.change.version
+
+    @property
+    def added_companies(self) -> list[str]:
+        """The legal names of the joint users it adds, as the published version shows them."""
+        added = set(self.change.added_company_ids)
+        return [user["legal_name"] for user in self.version.content["joint_users"] if user["company_id"] in added]
+
+    @property
+    def added_items(self) -> list[str]:
+        before = set(self.change.previous.content["data_items"])
+        return [item for item in self.version.content["data_items"] if item not in before]
+
+    @property
+    def compare_url(self) -> str:
+        return reverse("notices:compare", kwargs={
+            "slug": self.version.notice.slug,
+            "old": self.change.previous.effective_date,
+            "new": self.version.effective_date,
+        })
 
 
 def is_asked(policyholder: Policyholder, change: ConsentChange) -> bool:

@@ -30,6 +30,7 @@ from .login import (
     policyholder_required,
 )
 from .models import ConsentEvent, Receipt, Source
+from .reconsent import questions_for
 from .resume import after_login_path, pending_choices_take, pending_choices_waiting, return_after_login
 from .selectors import (
     contracts_first,
@@ -132,6 +133,7 @@ def my(request):
         "policies": policyholder.policies.select_related("company"),
         "summary": summary,
         "latest_receipt": policyholder.receipts.first(),
+        "questions": questions_for(policyholder),
     }
     return render(request, "consents/my.html", context)
 

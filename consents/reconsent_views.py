@@ -1,0 +1,49 @@
+"""The customer's answer to a change of the joint use that needs their consent: the question with what
+changes, and the answer (同意する／同意しない) with its confirmation."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core.clientaddress import client_ip
+from core.errors import allow_methods, error_page
+
+from .login import policyholder_required
+from .models import NoticeRecord
+from .reconsent import questions_for
+from .resume import return_after_login
+from .services import reconsent_answer
+
+ANSWERS = {"consent": True, "decline": False}
+
+
+@return_after_login
+@policyholder_required
+@allow_methods("GET", "HEAD", "POST")
+def joint_use_consent(request, version_id: int):
+    """GET: the question and the customer's current answer. POST: record an answer, then show it."""
+    question = next((q for q in questions_for(request.policyholder) if q.version.pk == version_id), None)
+    if question is None:
+        raise Http404(_("There is no question about this change for you."))
+    if request.method != "POST":
+        return render(request, "consents/joint_use_consent.html", {"question": question})
+    consent = ANSWERS.get(request.POST.get("answer", ""))
+    if consent is None:
+        return error_page(request, status=400, message=_("Choose “I consent” or “I do not consent”."))
+    try:
+        result = reconsent_answer(
+            policyholder=request.policyholder, version_id=version_id, consent=consent,
+            ip_address=client_ip(request), user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ValidationError as error:
+        return error_page(request, status=400, message=" ".join(error.messages))
+    if result.record.kind == NoticeRecord.Kind.CONSENTED:
+        text = _("We have received your answer: you consent.")
+    else:
+        text = _("We have received your answer: you do not consent.")
+    if not result.changed:
+        text += " " + _("It was already your answer, so nothing was changed.")
+    messages.success(request, text)
+    return redirect("consents:joint_use_consent", version_id=version_id)
