@@ -145,3 +145,16 @@ def consent_grounds_on(day: datetime.date) -> ConsentGrounds:
         or (change.version.pk == current_id and change.data_items_changed)
     )
     return ConsentGrounds(asked, decided)
+
+
+def consent_change_of(version: NoticeVersion, *, today: datetime.date | None = None) -> ConsentChange | None:
+    """What a published joint-use version adds against the one it replaced, as a consent question (whatever its
+    ground); None for a first version."""
+    previous = NoticeVersion.objects.preceding(version).first()
+    if previous is None:
+        return None
+    old = set(previous.joint_users.values_list("company_id", flat=True))
+    added = tuple(pk for pk in version.joint_users.values_list("company_id", flat=True) if pk not in old)
+    items_changed = version.content["data_items"] != previous.content["data_items"]
+    in_force = version.effective_date <= (today or today_in_tokyo())
+    return ConsentChange(version, previous, added, items_changed, in_force)

@@ -1,0 +1,186 @@
+"""The opt-in dashboard's figures: per marketing company and channel, the share of policyholders who may be
+contacted now and at the end of each recent month, and the answers to each re-consent question.
+
+Everything is aggregated in the database (a GROUP BY over preferences, one over the recent consent events,
+one over policyholders by month of joining) and the result is kept in the shared cache for
+`DASHBOARD_CACHE_SECONDS` (60 by default): at a million policyholders the aggregation takes a second or two,
+which a staff member pays at most once a minute, and every other view of the page reads the cache. A figure is
+therefore up to that many seconds old; the page says when it was computed.
+
+The month-end figures are read backwards from now: the allowed count at the end of a month is today's count
+minus the net changes recorded since (each event turns a cell from one value to the other), minus the
+default of the policyholders who joined since. Events older than the window are never read."""
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from consents.models import Channel, ConsentEvent, Policyholder, Preference
+from consents.reconsent import answer_counts
+from consents.selectors import marketing_companies
+from notices.models import Company, today_in_tokyo
+from notices.selectors import consent_grounds_on
+
+MONTHS = 12
+CACHE_KEY = "insights:dashboard:v1:{day}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Share:
+    allowed: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.total == 0 else round(100 * self.allowed / self.total, 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    company: Company
+    channel: Channel
+    now: Share
+    trend: list[tuple[datetime.date, Share]]  # (first day of a full month, share at its end), oldest first
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsentAnswers:
+    version_id: int
+    notice_title: str
+    effective_date: datetime.date
+    added: list[str]
+    asked: int
+    consented: int
+    declined: int
+
+    @property
+    def unanswered(self) -> int:
+        return self.asked - self.consented - self.declined
+
+    def percent(self, count: int) -> float | None:
+        return None if self.asked == 0 else round(100 * count / self.asked, 1)
+
+    @property
+    def consented_percent(self):
+        return self.percent(self.consented)
+
+    @property
+    def declined_percent(self):
+        return self.percent(self.declined)
+
+    @property
+    def unanswered_percent(self):
+        return self.percent(self.unanswered)
+
+
+@dataclasses.dataclass(frozen=True)
+class Dashboard:
+    computed_at: datetime.datetime
+    policyholders: int
+    months: list[datetime.date]  # the first days of the last MONTHS full months, oldest first
+    rows: list[Row]  # by channel, then company
+    answers: list[ConsentAnswers]
+
+
+def dashboard(*, today: datetime.date | None = None) -> Dashboard:
+    """The dashboard for today (Asia/Tokyo), from the shared cache when it was computed recently."""
+    today = today or today_in_tokyo()
+    key = CACHE_KEY.format(day=today.isoformat())
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard_compute(today=today)
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    return figures
+
+
+def _month_starts(today: datetime.date, count: int) -> list[datetime.date]:
+    months, first = [], today.replace(day=1)
+    for _ in range(count):
+        months.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def _next_month(first: datetime.date) -> datetime.date:
+    return (first + datetime.timedelta(days=32)).replace(day=1)
+
+
+def dashboard_compute(*, today: datetime.date) -> Dashboard:
+    companies = list(marketing_companies(on=today))
+    channels = list(Channel.objects.all())
+    company_ids = [company.pk for company in companies]
+    months = _month_starts(today, MONTHS + 1)  # with the current month, whose changes are undone first
+    window_start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
+
+    total = Policyholder.objects.count()
+    cells = {
+        (row["company_id"], row["channel_id"]): row
+        for row in Preference.objects.filter(company_id__in=company_ids)
+        .values("company_id", "channel_id")
+        .annotate(yes=Count("pk", filter=Q(allowed=True)), no=Count("pk", filter=Q(allowed=False)))
+        .order_by()
+    }
+    # Net change of the allowed count per cell and month: +1 for a cell turned on, -1 for one turned off.
+    change = Case(
+        When(new_value=True, old_value=False, then=Value(1)),
+        When(new_value=False, old_value=True, then=Value(-1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    net: dict[tuple[int, int], dict[datetime.date, int]] = {}
+    events = (
+        ConsentEvent.objects.filter(created_at__gte=window_start, company_id__in=company_ids)
+        .annotate(month=TruncMonth("created_at"))
+        .values("company_id", "channel_id", "month")
+        .annotate(net=Sum(change))
+        .order_by()
+    )
+    for row in events:
+        month = timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        net.setdefault((row["company_id"], row["channel_id"]), {})[month] = row["net"]
+    joined: dict[datetime.date, int] = {}
+    for row in (
+        Policyholder.objects.filter(created_at__gte=window_start)
+        .annotate(month=TruncMonth("created_at")).values("month").annotate(count=Count("pk")).order_by()
+    ):
+        month = timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        joined[month] = row["count"]
+
+    rows = []
+    for channel in channels:
+        for company in companies:
+            cell = cells.get((company.pk, channel.pk), {"yes": 0, "no": 0})
+            allowed_now = total - cell["no"] if channel.default_allowed else cell["yes"]
+            rows.append(Row(company, channel, Share(allowed_now, total),
+                            _trend(months, allowed_now, total, net.get((company.pk, channel.pk), {}), joined,
+                                   default=channel.default_allowed)))
+    return Dashboard(timezone.now(), total, months[:-1], rows, _answers(today))
+
+
+def _trend(months, allowed_now, total_now, net, joined, *, default: bool) -> list[tuple[datetime.date, Share]]:
+    """Shares at the end of each month, walking back from now: undo each later month's changes and joiners."""
+    trend, allowed, total = [], allowed_now, total_now
+    for month in reversed(months):
+        # At the end of `month`: nothing of the months after it has happened yet.
+        trend.append((month, Share(allowed, total)))
+        allowed -= net.get(month, 0) + (joined.get(month, 0) if default else 0)
+        total -= joined.get(month, 0)
+    return trend[::-1][:-1]  # the current month's end is still to come: "now" shows it
+
+
+def _answers(today: datetime.date) -> list[ConsentAnswers]:
+    grounds = consent_grounds_on(today)
+    names = Company.objects.in_bulk([pk for change in grounds.changes for pk in change.added_company_ids])
+    answers = []
+    for change in grounds.changes:
+        counts = answer_counts(change)
+        answers.append(ConsentAnswers(
+            change.version.pk, change.version.notice.title, change.version.effective_date,
+            [names[pk].legal_name for pk in change.added_company_ids], counts.asked, counts.consented, counts.declined,
+        ))
+    return answers
