@@ -3,16 +3,26 @@
 import datetime
 import json
 import secrets
+import time
 
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.cache import SessionStore
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from api.models import ApiClient
 from consents.login import SESSION_IDLE_SECONDS, SESSION_KEY
 from consents.models import Policyholder
 from consents.selectors import marketing_companies
-from notices.models import Company, Notice, Purpose
+from consents.services import reconsent_answer
+from core.memo import clear_process_memos
+from notices.models import Company, Notice, NoticeVersion, Purpose
 from notices.services import notice_version_freeze
+from staff import sessions as staff_sessions
 
 SECOND_VERSION_DATE = datetime.date(2024, 4, 1)
 
@@ -72,3 +82,51 @@ def customer_sessions(count: int):
     ]
     csrf = secrets.token_hex(16)
     print(json.dumps({"sessions": keys, "cells": cells, "csrf": csrf, "session_cookie": settings.SESSION_COOKIE_NAME}))
+
+
+def staff_session():
+    """A logged-in admin session of an 編集者, verified by a second factor as production requires, for the
+    admin pages the benchmark measures (the opt-in dashboard)."""
+    user, _ = get_user_model().objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name="編集者"))
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    session = SessionStore()
+    session[auth.SESSION_KEY] = str(user.pk)
+    session[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[staff_sessions.LOGIN_AT] = session[staff_sessions.SEEN_AT] = time.time()
+    session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+    session.create()
+    print(json.dumps({"staff_session": session.session_key, "session_cookie": settings.SESSION_COOKIE_NAME}))
+
+
+def consent_request(answers: int):
+    """An announced version of the group notice that adds a company on the customers' consent, and the answers of
+    the first `answers` customers (one in four declines), so that the dashboard counts real answers."""
+    notice = Notice.objects.get(slug="group-joint-use")
+    base = notice.versions.published().order_by("-effective_date").first()
+    company, _ = Company.objects.get_or_create(
+        legal_name="楽天カード株式会社",
+        defaults={"short_name": "楽天カード", "role": Company.Role.AGENCY, "markets_to_customers": True},
+    )
+    version = notice.versions.create(
+        effective_date=timezone.localdate() + datetime.timedelta(days=60), introduction=base.introduction,
+        joint_users_scope=base.joint_users_scope, joint_users_note=base.joint_users_note,
+        responsible_party_name=base.responsible_party_name, responsible_party_address=base.responsible_party_address,
+        responsible_party_representative=base.responsible_party_representative, notes=base.notes,
+        publication_ground=NoticeVersion.Ground.CONSENT, publication_ground_note="お客さまの同意を得て追加",
+        consent_method="ポータル", consent_count=1,
+    )
+    for item in base.data_items.all():
+        version.data_items.create(order=item.order, text=item.text)
+    for order, joint_user in enumerate(base.joint_users.all(), start=1):
+        version.joint_users.create(order=order, company=joint_user.company)
+    version.joint_users.create(order=99, company=company)
+    for purpose in base.purposes.all():
+        Purpose.objects.create(version=version, order=purpose.order, text=purpose.text)
+    notice_version_freeze(version=version)
+    clear_process_memos()
+    for holder in Policyholder.objects.order_by("id")[:answers]:
+        reconsent_answer(policyholder=holder, version_id=version.pk, consent=holder.pk % 4 != 0)
+    print(json.dumps({"consent_version": version.pk}))

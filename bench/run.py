@@ -33,6 +33,9 @@ from bench.harness import (
     wrk,
 )
 
+# Customers who answer the consent request the benchmark announces (one in four declines).
+CONSENT_ANSWERS = 2000
+
 
 def public_only():
     """`BENCH_ONLY=public make bench`: the baseline and the public pages alone, without loading policyholders."""
@@ -78,6 +81,27 @@ def save_only():
     (ROOT / "bench" / "results-save.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
 
+def dashboard_only():
+    """`BENCH_ONLY=dashboard make bench`: the baseline and the admin's opt-in dashboard at SCALE policyholders."""
+    ensure_wrk()
+    print(f"Preparing PostgreSQL database {DB_NAME} ({SCALE:,} policyholders)…", flush=True)
+    prepare_database()
+    load(0, SCALE)
+    context = {**fixture(f"consent_request({CONSENT_ANSWERS})"), **fixture("staff_session()")}
+    server = Server()
+    server.start()
+    results = {"growth_base": [], "main": [], "special": {}, "only": "dashboard"}
+    try:
+        results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
+        results["main"].append(paths.dashboard(server, context))
+    finally:
+        server.stop()
+    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(),
+                          "python": platform.python_version(), "workers": WORKERS, "connections": CONNECTIONS,
+                          "seconds": DURATION, "scale": SCALE}
+    paths.report(results)
+    (ROOT / "bench" / "results-dashboard.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
 def main():
     only = os.environ.get("BENCH_ONLY")
     if only == "public":
@@ -88,6 +112,9 @@ def main():
         return
     if only == "disclosure":
         disclosure_package.only()
+        return
+    if only == "dashboard":
+        dashboard_only()
         return
     ensure_wrk()
     began = time.monotonic()
@@ -105,6 +132,8 @@ def main():
         print(f"Loading up to {SCALE:,} policyholders…", flush=True)
         load(GROWTH_BASE, SCALE - GROWTH_BASE)
         context.update(fixture(f"customer_sessions({SESSIONS})"))
+        context.update(fixture(f"consent_request({CONSENT_ANSWERS})"))
+        context.update(fixture("staff_session()"))
         results["special"]["first_render_ms"] = paths.first_renders(context)
         results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
         results["main"].extend(paths.measure_all(server, context, SCALE))
