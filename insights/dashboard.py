@@ -2,10 +2,13 @@
 contacted now and at the end of each recent month, and the answers to each re-consent question.
 
 Everything is aggregated in the database (a GROUP BY over preferences, one over the recent consent events,
-one over policyholders by month of joining) and the result is kept in the shared cache for
-`DASHBOARD_CACHE_SECONDS` (60 by default): at a million policyholders the aggregation takes a second or two,
-which a staff member pays at most once a minute, and every other view of the page reads the cache. A figure is
-therefore up to that many seconds old; the page says when it was computed.
+one over policyholders by month of joining); the admin keeps the rendered figures in the shared cache for
+`DASHBOARD_CACHE_SECONDS` (60 by default, insights/admin.py): at a million policyholders the aggregation takes a
+few seconds, which a staff member pays at most once a minute, and every other view of the page reads the cache. A
+figure is therefore up to that many seconds old; the page says when it was computed.
+
+For a company that joined the joint use on the customers' consent, "now" leaves out the customers asked who have
+not consented (the API answers allowed: false for them); the month ends count the preferences alone.
 
 The month-end figures are read backwards from now: the allowed count at the end of a month is today's count
 minus the net changes recorded since (each event turns a cell from one value to the other), minus the
@@ -14,20 +17,17 @@ default of the policyholders who joined since. Events older than the window are 
 import dataclasses
 import datetime
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from consents.models import Channel, ConsentEvent, Policyholder, Preference
-from consents.reconsent import answer_counts
+from consents.models import Channel, ConsentEvent, NoticeRecord, Policyholder, Preference
+from consents.reconsent import answer_counts, answers_latest
 from consents.selectors import marketing_companies
-from notices.models import Company, today_in_tokyo
-from notices.selectors import consent_grounds_on
+from notices.models import Company
+from notices.selectors import ConsentChange, consent_grounds_on
 
 MONTHS = 12
-CACHE_KEY = "insights:dashboard:v1:{day}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,17 +87,6 @@ class Dashboard:
     answers: list[ConsentAnswers]
 
 
-def dashboard(*, today: datetime.date | None = None) -> Dashboard:
-    """The dashboard for today (Asia/Tokyo), from the shared cache when it was computed recently."""
-    today = today or today_in_tokyo()
-    key = CACHE_KEY.format(day=today.isoformat())
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard_compute(today=today)
-        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
-    return figures
-
-
 def _month_starts(today: datetime.date, count: int) -> list[datetime.date]:
     months, first = [], today.replace(day=1)
     for _ in range(count):
@@ -151,14 +140,19 @@ def dashboard_compute(*, today: datetime.date) -> Dashboard:
         month = timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime) else row["month"]
         joined[month] = row["count"]
 
+    grounds = consent_grounds_on(today)
+    refused = {company.pk: _refused(grounds.for_company(company.pk), company.pk)
+               for company in companies if grounds.for_company(company.pk)}
     rows = []
     for channel in channels:
         for company in companies:
             cell = cells.get((company.pk, channel.pk), {"yes": 0, "no": 0})
-            allowed_now = total - cell["no"] if channel.default_allowed else cell["yes"]
-            rows.append(Row(company, channel, Share(allowed_now, total),
-                            _trend(months, allowed_now, total, net.get((company.pk, channel.pk), {}), joined,
-                                   default=channel.default_allowed)))
+            allowed = total - cell["no"] if channel.default_allowed else cell["yes"]
+            trend = _trend(months, allowed, total, net.get((company.pk, channel.pk), {}), joined,
+                           default=channel.default_allowed)
+            if company.pk in refused:
+                allowed -= refused[company.pk].allowed_among(channel)
+            rows.append(Row(company, channel, Share(allowed, total), trend))
     return Dashboard(timezone.now(), total, months[:-1], rows, _answers(today))
 
 
@@ -171,6 +165,32 @@ def _trend(months, allowed_now, total_now, net, joined, *, default: bool) -> lis
         allowed -= net.get(month, 0) + (joined.get(month, 0) if default else 0)
         total -= joined.get(month, 0)
     return trend[::-1][:-1]  # the current month's end is still to come: "now" shows it
+
+
+@dataclasses.dataclass(frozen=True)
+class _Refused:
+    """Customers asked about a consent-ground company who have not consented: how many, and their stored choices
+    for it by channel."""
+
+    count: int
+    stored: dict[tuple[int, bool], int]  # (channel id, allowed) → customers
+
+    def allowed_among(self, channel: Channel) -> int:
+        """How many of them the preferences alone would allow on `channel`."""
+        if channel.default_allowed:
+            return self.count - self.stored.get((channel.pk, False), 0)
+        return self.stored.get((channel.pk, True), 0)
+
+
+def _refused(change: ConsentChange, company_id: int) -> _Refused:
+    consented = answers_latest(change.version).filter(kind=NoticeRecord.Kind.CONSENTED).values("policyholder_id")
+    holders = Policyholder.objects.filter(created_at__lt=change.starts_at).exclude(pk__in=consented)
+    stored = {
+        (row["channel_id"], row["allowed"]): row["count"]
+        for row in Preference.objects.filter(company_id=company_id, policyholder__in=holders)
+        .values("channel_id", "allowed").annotate(count=Count("pk")).order_by()
+    }
+    return _Refused(holders.count(), stored)
 
 
 def _answers(today: datetime.date) -> list[ConsentAnswers]:

@@ -98,3 +98,19 @@ def test_the_figures_are_kept_for_a_short_while(client, life, settings):
     assert life_direct_mail() == "100.0%（1）"
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
         assert life_direct_mail() == "0.0%（0）"
+
+
+def test_now_leaves_out_those_who_did_not_consent_to_a_company_added_on_consent(client, life):
+    joiner = new_company(legal_name="楽天カード株式会社")
+    version = consent_version(effective_date=days(-10), add=[joiner])
+    consented, declined, silent = (customer_since(days(-400)) for _ in range(3))
+    customer_since(days(-2))  # joined after the change: not asked
+    reconsent_answer(policyholder=consented, version_id=version.pk, consent=True)
+    reconsent_answer(policyholder=declined, version_id=version.pk, consent=False)
+    stop(consented, joiner, "email", True)
+    stop(declined, joiner, "email", True)
+    client.force_login(support())
+    html = client.get(ADMIN).content.decode()
+    assert cell(html, "楽天カード株式会社", "DM（ダイレクトメール）")[0] == "50.0%（2）"
+    assert cell(html, "楽天カード株式会社", "メールマガジン")[0] == "25.0%（1）"
+    assert cell(html, "楽天生命保険株式会社", "DM（ダイレクトメール）")[0] == "100.0%（4）"
