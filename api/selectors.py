@@ -101,7 +101,7 @@ _NO_ANSWER = "NULL, NULL"
 _ANSWER = f"""
     CASE WHEN holder.created_at < %s THEN 1 ELSE 0 END,
     (SELECT answer.kind FROM {NoticeRecord._meta.db_table} answer
-     WHERE answer.policyholder_id = holder.id AND answer.version_id = %s AND answer.kind IN (%s, %s)
+     WHERE answer.policyholder_id = holder.id AND answer.notice_version_id = %s AND answer.kind IN (%s, %s)
      ORDER BY answer.id DESC LIMIT 1)
 """  # noqa: S608
 
@@ -209,7 +209,7 @@ def _rows_with_consent(*, company_id: int, channel: Channel, after: Cursor | Non
     cells = Preference.objects.filter(company_id=company_id, channel=channel)
     cell = cells.filter(policyholder_id=OuterRef("pk"))
     answers = NoticeRecord.objects.filter(
-        policyholder_id=OuterRef("pk"), version_id=consent.version.pk, kind__in=ANSWER_KINDS
+        policyholder_id=OuterRef("pk"), notice_version_id=consent.version.pk, kind__in=ANSWER_KINDS
     ).order_by("-id")
     holders = Policyholder.objects.annotate(
         cell_allowed=Subquery(cell.values("allowed")[:1]),
@@ -225,7 +225,7 @@ def _rows_with_consent(*, company_id: int, channel: Channel, after: Cursor | Non
         holders = holders.filter(said_no | refused)
     else:
         answered = NoticeRecord.objects.filter(
-            version_id=consent.version.pk, kind__in=ANSWER_KINDS, id__gt=after.answer
+            notice_version_id=consent.version.pk, kind__in=ANSWER_KINDS, id__gt=after.answer
         ).values("policyholder_id")
         holders = holders.filter(
             Q(pk__in=cells.filter(last_event_id__gt=after.event).values("policyholder_id")) | Q(pk__in=answered)

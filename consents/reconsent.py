@@ -24,7 +24,7 @@ from notices.selectors import ConsentChange, consent_grounds_on
 
 from .models import NoticeRecord, Policyholder
 
-ANSWERS = (NoticeRecord.Kind.CONSENTED, NoticeRecord.Kind.DECLINED)
+ANSWERS = NoticeRecord.ANSWERS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,11 +67,11 @@ def is_asked(policyholder: Policyholder, change: ConsentChange) -> bool:
 
 def latest_answers(policyholder: Policyholder, version_ids) -> dict[int, NoticeRecord]:
     records = NoticeRecord.objects.filter(
-        policyholder=policyholder, version_id__in=list(version_ids), kind__in=ANSWERS
-    ).order_by("version_id", "-id")
+        policyholder=policyholder, notice_version_id__in=list(version_ids), kind__in=ANSWERS
+    ).order_by("notice_version_id", "-id")
     latest = {}
     for record in records:
-        latest.setdefault(record.version_id, record)
+        latest.setdefault(record.notice_version_id, record)
     return latest
 
 
@@ -112,7 +112,7 @@ class AnswerCounts:
 def answers_latest(version: NoticeVersion):
     """Each asked customer's latest answer to `version`, as NoticeRecords."""
     last_ids = (
-        NoticeRecord.objects.filter(version=version, kind__in=ANSWERS)
+        NoticeRecord.objects.filter(notice_version=version, kind__in=ANSWERS)
         .values("policyholder_id").annotate(last=Max("id")).values("last")
     )
     return NoticeRecord.objects.filter(id__in=last_ids)

@@ -69,7 +69,7 @@ def ratios(change: ConsentChange) -> list[CompanyRatio]:
 
 
 def _latest(version: NoticeVersion):
-    return NoticeRecord.objects.filter(version=version, kind__in=ANSWERS).order_by("-id")
+    return NoticeRecord.objects.filter(notice_version=version, kind__in=ANSWERS).order_by("-id")
 
 
 FILTERS = ("consented", "declined", "unanswered")

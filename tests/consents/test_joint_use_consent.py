@@ -54,7 +54,7 @@ def test_an_answer_is_recorded_once_and_confirmed_in_japanese(asked, version):
     assert "「同意する」とのご回答を受け付けました。" in html
     assert "受け付けたご回答" in html and "令和" in html
     record = NoticeRecord.objects.get(kind="consented")
-    assert record.version == version and f'<dd class="receipt-number">{record.pk}</dd>' in html
+    assert record.notice_version == version and f'<dd class="receipt-number">{record.pk}</dd>' in html
     # Again: nothing new is recorded, and the customer is told.
     asked.post(path, {"answer": "consent"})
     assert "すでに同じご回答をいただいていたため" in asked.get(path).content.decode()
