@@ -1,5 +1,7 @@
 """/my/ asks customers of before a consent-ground version for their consent; /my/joint-use/<id>/ records it."""
 
+import re
+
 import pytest
 
 from consents.models import NoticeRecord
@@ -96,3 +98,16 @@ def test_the_preference_matrix_leaves_out_the_added_company_until_the_customer_c
     assert "楽天カード株式会社" not in customer.get("/my/preferences/").content.decode()
     customer.post(f"/my/joint-use/{version.pk}/", {"answer": "consent"})
     assert "楽天カード株式会社" in customer.get("/my/preferences/").content.decode()
+
+
+def test_a_customer_who_has_not_consented_saves_the_preferences_their_page_shows(client, joiner, life):
+    consent_version(effective_date=days(-5), add=[joiner])
+    customer = log_in(client, customer_since(days(-400)))
+    html = customer.get("/my/preferences/").content.decode()
+    fields = dict(re.findall(r'name="(pref-\d+-\w+)" value="(\w+)" checked', html))
+    assert fields and not any(name.startswith(f"pref-{joiner.pk}-") for name in fields)
+    key = re.search(r'name="idempotency_key" value="(\w+)"', html).group(1)
+    shown = dict(re.findall(r'name="(initial-pref-\d+-\w+)" value="(\w+)"', html))
+    data = {**fields, **shown, "idempotency_key": key, f"pref-{life.pk}-direct_mail": "off"}
+    response = customer.post("/my/preferences/", data)
+    assert response.status_code == 302 and "/my/receipts/" in response["Location"]
