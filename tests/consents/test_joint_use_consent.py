@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.management import call_command
 
 from consents.models import NoticeRecord
 from core.dates import wareki
@@ -69,6 +70,9 @@ def test_the_answer_can_be_changed_and_the_latest_counts(asked, version):
     asked.post(path, {"answer": "decline"})
     assert sorted(answers(asked)) == ["consented", "declined"]
     assert "現在のご回答：同意しない" in asked.get("/my/").content.decode()
+    records = NoticeRecord.objects.order_by("id")
+    assert records[1].previous_hash == records[0].hash and {r.source for r in records} == {"portal"}
+    call_command("verify_consent_chain", verbosity=0)  # raises if a chain does not verify
 
 
 @pytest.mark.parametrize("answer", ["", "yes", "同意する"])
