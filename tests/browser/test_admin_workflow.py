@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client
 
 from consents.login import SESSION_KEY
+from consents.services import reconsent_answer
 from notices.models import Notice, NoticeVersion
 from notices.services import notice_version_create_draft, notice_version_freeze
 from tests import personas
@@ -123,10 +124,19 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
         assert "2027年4月1日から改定後の内容を適用します" in public.locator(".announcement").inner_text()
         assert_accessible(public)
 
-        # On the day, nobody does anything and the new version is in force, for the new joint user too.
+        # The ground is consent: the customer consents on their page before the day (consents/reconsent.py);
+        # another customer of before the change does not answer.
+        reconsent_answer(policyholder=holder, version_id=draft.pk, consent=True)
+        silent = PolicyholderFactory()
+
+        # On the day, nobody does anything and the new version is in force, for the new joint user too, with the
+        # customers who consented to it.
         traveller.move_to(datetime.datetime(2027, 4, 1, 9, 0, tzinfo=TOKYO))
         assert what_customers_and_systems_see(live_server.url, newcomer, vendor, holder) == {
             "api": True, "matrix": True, "companies": True,
+        }
+        assert what_customers_and_systems_see(live_server.url, newcomer, vendor, silent) == {
+            "api": False, "matrix": False, "companies": True,
         }
         day = page_at(375)
         day.goto(f"{live_server.url}/notices/group-joint-use/")
