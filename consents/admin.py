@@ -60,6 +60,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
     readonly_fields = ["current_preferences", "recent_events", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["customer_number", "name", "kana", "email", "birth_date"]}),
+        (gettext_lazy("Postal address"), {"fields": ["postal_code", "address1", "address2"]}),
         (gettext_lazy("Marketing preferences"), {"fields": ["current_preferences", "recent_events"]}),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]

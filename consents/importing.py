@@ -2,7 +2,8 @@
 and the whole file is written in one transaction, so a file with one bad row changes nothing.
 
 One row per policy; a customer with two policies appears on two rows with the same personal data.
-Columns: customer_number,name,kana,email,birth_date,company,policy_number,product
+Columns: customer_number,name,kana,email,birth_date,company,policy_number,product, and optionally the
+postal address: postal_code,address1,address2 (a file without them leaves stored addresses as they are).
 """
 
 import csv
@@ -23,7 +24,7 @@ from core.dbtimeouts import lift_statement_timeout
 from notices.models import Company
 
 from .csvencoding import EncodingError, decode
-from .models import Policy, Policyholder, email_key, validate_customer_number
+from .models import Policy, Policyholder, email_key, validate_customer_number, validate_postal_code
 
 COLUMNS = {
     "customer_number": gettext_lazy("Customer number"),
@@ -35,7 +36,14 @@ COLUMNS = {
     "policy_number": gettext_lazy("Policy number"),
     "product": gettext_lazy("Product"),
 }
+ADDRESS_COLUMNS = {
+    "postal_code": gettext_lazy("Postal code"),
+    "address1": gettext_lazy("Address (prefecture, city, street)"),
+    "address2": gettext_lazy("Address (building, room)"),
+}
+LABELS = {**COLUMNS, **ADDRESS_COLUMNS}
 PERSONAL = ("name", "kana", "email", "birth_date")
+POSTAL_CODE = re.compile(r"^(\d{3})-?(\d{4})\Z")
 KANA = re.compile(r"^[\u30a0-\u30ff\u3000 ]*\Z")  # katakana, ー, ・ and spaces
 DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})\Z")
 # Rows per query when the file is checked against the database and written: a handful of queries for
@@ -60,7 +68,7 @@ class RowError:
     def __str__(self):
         if self.column is None:
             return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        label = f"{COLUMNS[self.column]}（{self.column}）"
+        label = f"{LABELS[self.column]}（{self.column}）"
         return _("Row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": label, "message": self.message}
 
 
@@ -105,7 +113,10 @@ class _Parser:
         self.emails: dict[str, tuple[int, str]] = {}  # email_key -> (first row, customer number)
         companies = Company.objects.all()
         self.companies = {c.legal_name: c for c in companies} | {c.short_name: c for c in companies}
+        self.with_address = False
         self.limits = {
+            "address1": _max_length(Policyholder, "address1"),
+            "address2": _max_length(Policyholder, "address2"),
             "name": _max_length(Policyholder, "name"),
             "kana": _max_length(Policyholder, "kana"),
             "email": _max_length(Policyholder, "email"),
@@ -121,8 +132,10 @@ class _Parser:
         try:
             header = reader.fieldnames or []
             # Exactly the expected columns, each once: a repeated column would silently win over the other.
-            if len(header) != len(COLUMNS) or set(header) != set(COLUMNS):
-                self.error(1, None, _("The header must be exactly: %(columns)s") % {"columns": ",".join(COLUMNS)})
+            self.with_address = set(header) == set(LABELS)
+            if len(header) != len(set(header)) or set(header) not in (set(COLUMNS), set(LABELS)):
+                self.error(1, None, _("The header must be exactly: %(columns)s") % {"columns": ",".join(COLUMNS)}
+                           + _(" (optionally followed by %(address)s)") % {"address": ",".join(ADDRESS_COLUMNS)})
                 return
             row_number = 1
             for row_number, row in enumerate(reader, start=2):
@@ -172,9 +185,30 @@ class _Parser:
             fields["birth_date"] = _date(_nfkc(row["birth_date"]))
         except ValidationError as error:
             self.error(n, "birth_date", error.messages[0] + f"（{row['birth_date']}）")
+        if self.with_address:
+            self.parse_address(n, row, fields)
         if len(self.errors) == before:
             self.check_customer(n, number, fields)
         self.parse_policy(n, number, row)
+
+    def parse_address(self, n: int, row: dict, fields: dict) -> None:
+        # Digits and hyphens half-width (NFKC), 1234567 written as 123-4567; the address as written.
+        postal_code = _nfkc(row["postal_code"]).replace("ー", "-").replace("−", "-")
+        match = POSTAL_CODE.match(postal_code)
+        fields["postal_code"] = f"{match[1]}-{match[2]}" if match else postal_code
+        fields["address1"], fields["address2"] = row["address1"].strip(), row["address2"].strip()
+        if fields["postal_code"]:
+            try:
+                validate_postal_code(fields["postal_code"])
+            except ValidationError as error:
+                self.error(n, "postal_code", error.messages[0])
+        for name in ("address1", "address2"):
+            if len(fields[name]) > self.limits[name]:
+                self.error(n, name, _("At most %(limit)s characters.") % {"limit": self.limits[name]})
+        if bool(fields["postal_code"]) != bool(fields["address1"]):
+            self.error(n, "postal_code" if not fields["postal_code"] else "address1", _(
+                "Give both the postal code and the address, or neither."
+            ))
 
     def check_customer(self, n, number, fields):
         if number in self.customers:
@@ -257,7 +291,8 @@ def _apply(parser: _Parser, result: ImportResult) -> None:
             else:
                 result.unchanged += 1
             holders[number] = policyholder
-    Policyholder.objects.bulk_update(changed, [*PERSONAL, "updated_at"], batch_size=CHUNK)
+    personal = [*PERSONAL, *(ADDRESS_COLUMNS if parser.with_address else ())]
+    Policyholder.objects.bulk_update(changed, [*personal, "updated_at"], batch_size=CHUNK)
     Policyholder.objects.bulk_create(new, batch_size=CHUNK)
     result.created, result.updated = len(new), len(changed)
 

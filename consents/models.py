@@ -27,6 +27,10 @@ class AsciiLower(models.Func):
         return self.as_sql(compiler, connection, template='%(function)s((%(expressions)s) COLLATE "C")')
 
 
+validate_postal_code = RegexValidator(
+    r"^\d{3}-\d{4}\Z", _("Write the postal code as 123-4567."), code="postal_code"
+)
+
 validate_customer_number = RegexValidator(
     r"^[A-Z0-9]{6,20}\Z",
     _("A customer number is 6 to 20 half-width capital letters and digits."),
@@ -79,6 +83,12 @@ class Policyholder(models.Model):
         expression=AsciiLower("email"), output_field=models.CharField(max_length=254), db_persist=True
     )
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # The postal address, as a print vendor lays it out: notices go by post to those without an email.
+    postal_code = models.CharField(_("postal code"), max_length=8, blank=True, validators=[validate_postal_code])
+    address1 = models.CharField(
+        _("address (prefecture, city, street)"), max_length=200, blank=True
+    )
+    address2 = models.CharField(_("address (building, room)"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -265,6 +275,7 @@ class OutgoingEmail(models.Model):
         LOGIN_LINK = "login_link", _("Login link")
         RECEIPT = "receipt", _("Receipt")
         DISCLOSURE_READY = "disclosure_ready", _("Disclosure package ready")
+        NOTICE_CHANGE = "notice_change", _("Notice of a change to the joint use")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")
@@ -278,6 +289,13 @@ class OutgoingEmail(models.Model):
     receipt = models.OneToOneField(
         Receipt, verbose_name=_("receipt"), on_delete=models.CASCADE, null=True, blank=True, related_name="email"
     )
+    # The announced version a notice-of-change email tells of, and the campaign that sent it (a plain
+    # number: campaigns sit above this app).
+    notice_version = models.ForeignKey(
+        NoticeVersion, verbose_name=_("notice version"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    campaign_id = models.PositiveIntegerField(_("campaign number"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     queued_at = models.DateTimeField(_("queued at"))
     next_attempt_at = models.DateTimeField(_("next attempt at"))
@@ -294,6 +312,11 @@ class OutgoingEmail(models.Model):
                 condition=models.Q(kind="receipt", receipt__isnull=False)
                 | (~models.Q(kind="receipt") & models.Q(receipt__isnull=True)),
                 name="outgoingemail_receipt_iff_kind_receipt",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="notice_change", notice_version__isnull=False)
+                | (~models.Q(kind="notice_change") & models.Q(notice_version__isnull=True)),
+                name="outgoingemail_notice_version_iff_kind_notice_change",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),

@@ -22,16 +22,20 @@ from django.utils import timezone, translation
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from .emails import login_email, receipt_email
+from notices.models import NoticeVersion
+
+from .emails import login_email, notice_change_email, receipt_email
 from .login import login_link_issue
-from .models import OutgoingEmail, Policyholder, Receipt
+from .models import NoticeRecord, OutgoingEmail, Policyholder, Receipt
+from .records import notice_record_append
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 LONGEST_WAIT = datetime.timedelta(hours=1)
-# Login links jump the queue: the customer is waiting for them.
-PRIORITY = {OutgoingEmail.Kind.LOGIN_LINK: 10, OutgoingEmail.Kind.RECEIPT: 0}
+# Login links jump the queue: the customer is waiting for them. A campaign's notices of a change wait
+# behind the receipts: they are many, and due in days, not seconds.
+PRIORITY = {OutgoingEmail.Kind.LOGIN_LINK: 10, OutgoingEmail.Kind.RECEIPT: 0, OutgoingEmail.Kind.NOTICE_CHANGE: -5}
 
 # The emails of apps above this one (a disclosure package that is ready): kind -> a function that builds
 # the EmailMessage from the OutgoingEmail, registered from the app's AppConfig.ready with register_message.
@@ -65,7 +69,13 @@ def outgoing_email_enqueue(email: OutgoingEmail) -> None:
 
 
 def outgoing_email_queue(
-    *, kind: str, policyholder: Policyholder, receipt: Receipt | None = None, enqueue: bool = True
+    *,
+    kind: str,
+    policyholder: Policyholder,
+    receipt: Receipt | None = None,
+    notice_version: NoticeVersion | None = None,
+    campaign_id: int | None = None,
+    enqueue: bool = True,
 ) -> OutgoingEmail:
     """Record the email and enqueue its sending, inside the caller's transaction. A worker that sends it
     at once itself passes enqueue=False (if it dies first, outgoing_emails_recover enqueues it)."""
@@ -73,7 +83,8 @@ def outgoing_email_queue(
     # No savepoint of its own: inside the caller's transaction both rows commit or roll back with it.
     with transaction.atomic(savepoint=False):
         email = OutgoingEmail.objects.create(
-            kind=kind, policyholder=policyholder, receipt=receipt, queued_at=now, next_attempt_at=now
+            kind=kind, policyholder=policyholder, receipt=receipt, notice_version=notice_version,
+            campaign_id=campaign_id, queued_at=now, next_attempt_at=now,
         )
         if enqueue:
             _enqueue(email)
@@ -84,6 +95,8 @@ def _message(email: OutgoingEmail):
     with translation.override(settings.LANGUAGE_CODE):
         if email.kind == OutgoingEmail.Kind.RECEIPT:
             return receipt_email(receipt=email.receipt)
+        if email.kind == OutgoingEmail.Kind.NOTICE_CHANGE:
+            return notice_change_email(policyholder=email.policyholder, version=email.notice_version)
         if email.kind in MESSAGE_BUILDERS:
             return MESSAGE_BUILDERS[email.kind](email)
         # A new link for each attempt: only its hash is stored, so a failed attempt's link is lost.
@@ -93,11 +106,15 @@ def _message(email: OutgoingEmail):
 
 @task()
 def outgoing_email_send(email_id: int) -> str:
-    """Send one queued email, once. Returns what became of it (for the task's record)."""
+    """Send one queued email, once. Returns what became of it (for the task's record).
+
+    A notice of a change is recorded in the customer's notice records (informed by email) in the
+    transaction that marks it sent: the record exists exactly when the email went to the mail server.
+    """
     with transaction.atomic():
         email = (
             OutgoingEmail.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("policyholder", "receipt")
+            .select_related("policyholder", "receipt", "notice_version__notice")
             .filter(pk=email_id, status=OutgoingEmail.Status.QUEUED)
             .first()
         )
@@ -109,6 +126,11 @@ def outgoing_email_send(email_id: int) -> str:
             email.status, email.last_error = OutgoingEmail.Status.FAILED, "no address"
             email.save(update_fields=["attempts", "status", "last_error"])
             return email.status
+        if email.kind == OutgoingEmail.Kind.NOTICE_CHANGE and not email.notice_version.is_published:
+            # Withdrawn after the campaign began: telling of it now would mislead.
+            email.status, email.last_error = OutgoingEmail.Status.FAILED, "notice withdrawn"
+            email.save(update_fields=["attempts", "status", "last_error"])
+            return email.status
         try:
             # A savepoint: a failed attempt leaves no login link behind.
             with transaction.atomic():
@@ -118,6 +140,12 @@ def outgoing_email_send(email_id: int) -> str:
             return email.status
         email.status, email.sent_at = OutgoingEmail.Status.SENT, timezone.now()
         email.save(update_fields=["attempts", "status", "sent_at"])
+        if email.kind == OutgoingEmail.Kind.NOTICE_CHANGE:
+            notice_record_append(
+                policyholder=email.policyholder, notice_version=email.notice_version,
+                kind=NoticeRecord.Kind.INFORMED_EMAIL, source=NoticeRecord.Source.CAMPAIGN,
+                campaign_id=email.campaign_id, at=email.sent_at,
+            )
         return email.status
 
 

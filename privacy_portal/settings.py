@@ -52,6 +52,8 @@ env = environ.Env(
     DISCLOSURE_DIR=(str, str(BASE_DIR / "var" / "disclosures")),
     DISCLOSURE_DOWNLOAD_DAYS=(int, 30),
     DISCLOSURE_PDF_MAX_ROWS=(int, 300),
+    CAMPAIGN_EMAILS_PER_MINUTE=(int, 600),
+    CAMPAIGN_BATCH_SECONDS=(int, 10),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -114,6 +116,7 @@ INSTALLED_APPS = [
     "contact",
     "consents",
     "disclosure",
+    "campaigns",
     "api",
     "insights",
     "staff",
@@ -271,7 +274,15 @@ PERIODIC_TASKS = {
     "task-results-prune": ("core.tasks.task_results_prune", 60 * 60),
     "disclosure-packages-recover": ("disclosure.tasks.disclosure_packages_recover", 5 * 60),
     "disclosure-packages-expire": ("disclosure.tasks.disclosure_packages_expire", 60 * 60),
+    "campaigns-resume": ("campaigns.sending.campaigns_resume", 60),
 }
+# Notice campaigns hand this many emails a minute to the outbox, in a batch every CAMPAIGN_BATCH_SECONDS
+# (README, "Notice campaigns"): well below what the workers send, so that login links and receipts never
+# wait behind a campaign.
+CAMPAIGN_EMAILS_PER_MINUTE = env("CAMPAIGN_EMAILS_PER_MINUTE")
+CAMPAIGN_BATCH_SECONDS = env("CAMPAIGN_BATCH_SECONDS")
+if CAMPAIGN_EMAILS_PER_MINUTE < 1 or CAMPAIGN_BATCH_SECONDS < 1:
+    raise ImproperlyConfigured("CAMPAIGN_EMAILS_PER_MINUTE and CAMPAIGN_BATCH_SECONDS are whole numbers of 1 or more.")
 
 # Disclosure packages (everything the portal holds about a customer, as a ZIP) are written here by the
 # workers and read by the app servers: a private directory outside every URL the site serves, shared by

@@ -237,3 +237,41 @@ def test_a_utf8_file_forced_as_cp932_is_refused(demo_content, tmp_path, capsys):
 def test_an_undecodable_row_is_named(demo_content, tmp_path, capsys):
     stderr = refused(write_bytes(tmp_path, [GOOD[0].encode(), b"C000000299,\xff\xfe\xfd,,,,,,"]), capsys)
     assert "3行目" in stderr and "UTF-8 としても Shift_JIS（CP932）としても読めませんでした" in stderr
+
+
+ADDRESS_HEADER = HEADER.rstrip("\n") + ",postal_code,address1,address2\n"
+
+
+def write_with_address(tmp_path, rows):
+    path = tmp_path / "with-address.csv"
+    path.write_bytes((ADDRESS_HEADER + "\n".join(rows) + "\n").encode("cp932"))
+    return path
+
+
+def test_it_loads_postal_addresses_when_the_file_has_them(demo_content, tmp_path):
+    run(write_with_address(tmp_path, [
+        "C000000301,山田 太郎,ヤマダ タロウ,,1980-01-02,楽天生命,L-301,医療保険,"
+        "１５８００９４,東京都世田谷区玉川1-14-1,101号室",
+    ]))
+    taro = Policyholder.objects.get(customer_number="C000000301")
+    assert (taro.postal_code, taro.address1, taro.address2) == ("158-0094", "東京都世田谷区玉川1-14-1", "101号室")
+
+
+def test_a_file_without_addresses_keeps_the_stored_ones(demo_content, tmp_path):
+    PolicyholderFactory(customer_number="C000000201", postal_code="158-0094", address1="東京都世田谷区玉川1-14-1")
+    run(write(tmp_path, GOOD))
+    taro = Policyholder.objects.get(customer_number="C000000201")
+    assert (taro.name, taro.postal_code, taro.address1) == ("山田 太郎", "158-0094", "東京都世田谷区玉川1-14-1")
+
+
+@pytest.mark.parametrize(("postal_code", "address1", "message"), [
+    ("158-009", "東京都世田谷区", "郵便番号"),
+    ("", "東京都世田谷区", "郵便番号と住所は両方"),
+    ("158-0094", "", "郵便番号と住所は両方"),
+])
+def test_a_bad_address_is_refused_with_its_row(demo_content, tmp_path, capsys, postal_code, address1, message):
+    err = refused(write_with_address(tmp_path, [
+        f"C000000301,山田 太郎,ヤマダ タロウ,,1980-01-02,楽天生命,L-301,医療保険,{postal_code},{address1},",
+    ]), capsys)
+    assert "2行目" in err and message in err
+    assert not Policyholder.objects.exists()

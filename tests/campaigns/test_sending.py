@@ -1,0 +1,189 @@
+"""A started campaign emails every policyholder with an address exactly once, through the outbox, in batches
+at the configured rate, and records each email as notice given when it is sent."""
+
+import datetime
+import re
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from campaigns import sending
+from campaigns.models import Campaign, Recipient
+from campaigns.services import campaign_prepare, campaign_resume, campaign_start, campaign_stop
+from consents.models import NoticeRecord, OutgoingEmail
+from tests.conftest import run_queued_tasks
+from tests.factories import PolicyholderFactory
+
+pytestmark = pytest.mark.usefixtures("database_tasks")
+
+
+def start(announced, editor, approver, **channels) -> Campaign:
+    channels = {"by_email": True, "by_post": True, **channels}
+    campaign = campaign_prepare(user=editor, notice_version=announced, **channels)
+    return campaign_start(campaign=campaign, user=approver)
+
+
+def emails_to(address: str) -> list:
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def test_a_campaign_over_the_demo_policyholders_emails_each_with_an_address_once(
+    announced, editor, approver, demo_policyholders
+):
+    with_email = [holder for holder in demo_policyholders if holder.email]
+    assert len(with_email) >= 2 and len(with_email) < len(demo_policyholders)
+    campaign = start(announced, editor, approver)
+    run_queued_tasks()
+    run_queued_tasks()  # nothing is left for a second pass to send
+    for holder in with_email:
+        assert len(emails_to(holder.email)) == 1, holder.email
+    assert len(mail.outbox) == len(with_email)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.FINISHED
+    assert (campaign.email_recipients, campaign.post_recipients + campaign.unreachable) == (
+        len(with_email), len(demo_policyholders) - len(with_email)
+    )
+    records = NoticeRecord.objects.filter(kind=NoticeRecord.Kind.INFORMED_EMAIL, notice_version=announced)
+    assert sorted(records.values_list("policyholder__email", flat=True)) == sorted(h.email for h in with_email)
+    assert set(records.values_list("campaign_id", flat=True)) == {campaign.pk}
+    call_command("verify_consent_chain", verbosity=0)
+
+
+def test_the_email_summarises_the_change_in_japanese_with_both_links(announced, editor, approver, demo_policyholders):
+    start(announced, editor, approver)
+    run_queued_tasks()
+    message = emails_to("hanako@example.com")[0]
+    body = message.body
+    assert "楽天 花子 様" in body
+    assert "2030年4月1日（令和12年4月1日）" in message.subject and "2030年4月1日（令和12年4月1日）" in body
+    assert "・共同利用の目的を変更します。" in body
+    assert "加わる会社：楽天ペイメント株式会社" in body
+    assert "楽天ペイメント株式会社を共同利用者に加えるため。" in body
+    assert re.search(r"http://\S+/notices/group-joint-use/compare/2019-06-03/2030-04-01/", body)
+    assert re.search(r"http://\S+/notices/group-joint-use/2030-04-01/", body)
+    # Consent is the ground for the new joint user: the customer is asked to answer on their page.
+    assert "「同意する」または「同意しない」" in body and "/my/" in body
+    assert "個人データの管理について責任を有する者を変更します" not in body
+
+
+def test_emails_go_in_batches_at_the_configured_rate(announced, editor, approver, demo_content, settings):
+    settings.CAMPAIGN_EMAILS_PER_MINUTE, settings.CAMPAIGN_BATCH_SECONDS = 30, 10  # 5 every 10 seconds
+    PolicyholderFactory.create_batch(12)
+    began = timezone.now()
+    with time_machine.travel(began, tick=False) as clock:
+        campaign = start(announced, editor, approver)
+        run_queued_tasks()
+        assert len(mail.outbox) == 5
+        run_queued_tasks()  # the next batch is not due yet
+        assert len(mail.outbox) == 5
+        clock.shift(datetime.timedelta(seconds=10))
+        run_queued_tasks()
+        assert len(mail.outbox) == 10
+        clock.shift(datetime.timedelta(seconds=10))
+        run_queued_tasks()
+    assert len(mail.outbox) == 12 and len({m.to[0] for m in mail.outbox}) == 12
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.FINISHED
+
+
+def test_a_worker_dying_mid_batch_leaves_nobody_emailed_twice(announced, editor, approver, demo_content, settings):
+    """The batch is one transaction: an error half-way rolls back every email it queued, and the next
+    batch (enqueued again by the resume job) sends to each of them once."""
+    PolicyholderFactory.create_batch(6)
+    real_queue = sending.outgoing_email_queue
+    calls = []
+
+    def dies_on_the_fourth(**kwargs):
+        calls.append(kwargs["policyholder"].pk)
+        if len(calls) == 4:
+            raise SystemError("worker killed")
+        return real_queue(**kwargs)
+
+    began = timezone.now()
+    with time_machine.travel(began, tick=False) as clock:
+        with mock.patch.object(sending, "outgoing_email_queue", dies_on_the_fourth):
+            campaign = start(announced, editor, approver)
+            run_queued_tasks()
+        assert mail.outbox == []
+        assert not OutgoingEmail.objects.exists()
+        assert Recipient.objects.filter(state=Recipient.State.PENDING, channel="email").count() == 6
+        clock.shift(sending.LOST_AFTER + datetime.timedelta(seconds=1))
+        assert sending.campaigns_resume_lost() == 1
+        run_queued_tasks()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        Recipient.objects.filter(campaign=campaign).values_list("policyholder__email", flat=True)
+    )
+    assert len(mail.outbox) == 6
+
+
+def test_a_second_batch_task_for_the_same_campaign_sends_nothing_more(announced, editor, approver, demo_content):
+    PolicyholderFactory.create_batch(3)
+    campaign = start(announced, editor, approver)
+    run_queued_tasks()
+    assert sending.send_batch(campaign_id=campaign.pk) == 0
+    sending.enqueue_batch(campaign, at=timezone.now())
+    run_queued_tasks()
+    assert len(mail.outbox) == 3
+
+
+def test_selecting_again_adds_nobody_twice(announced, editor, approver, demo_content):
+    PolicyholderFactory.create_batch(3)
+    campaign = start(announced, editor, approver)
+    run_queued_tasks()
+    Campaign.objects.filter(pk=campaign.pk).update(recipients_selected_at=None, status=Campaign.Status.SENDING)
+    sending.recipients_select(campaign_id=campaign.pk)
+    assert Recipient.objects.filter(campaign=campaign).count() == 3
+    run_queued_tasks()
+    assert len(mail.outbox) == 3
+
+
+def test_a_stopped_campaign_emails_nobody_more_until_resumed(announced, editor, approver, demo_content, settings):
+    settings.CAMPAIGN_EMAILS_PER_MINUTE = 12  # 2 every 10 seconds
+    PolicyholderFactory.create_batch(5)
+    began = timezone.now()
+    with time_machine.travel(began, tick=False) as clock:
+        campaign = start(announced, editor, approver)
+        run_queued_tasks()
+        assert len(mail.outbox) == 2
+        campaign_stop(campaign=campaign, user=approver)
+        clock.shift(datetime.timedelta(minutes=10))
+        run_queued_tasks()
+        assert sending.campaigns_resume_lost() == 0  # stopped is not lost
+        assert len(mail.outbox) == 2
+        campaign_resume(campaign=campaign, user=approver)
+        for _ in range(3):
+            run_queued_tasks()
+            clock.shift(datetime.timedelta(seconds=10))
+    assert len(mail.outbox) == 5 and len({m.to[0] for m in mail.outbox}) == 5
+
+
+def test_an_email_that_failed_is_counted_and_not_recorded_as_notice(announced, editor, approver, demo_content,
+                                                                     settings):
+    settings.EMAIL_BACKEND = "tests.consents.conftest.BrokenEmailBackend"
+    holder = PolicyholderFactory()
+    start(announced, editor, approver)
+    run_queued_tasks()
+    email = OutgoingEmail.objects.get(policyholder=holder)
+    assert email.status == OutgoingEmail.Status.QUEUED and email.attempts == 1
+    assert not NoticeRecord.objects.exists()
+
+
+def test_a_version_withdrawn_mid_campaign_stops_it(announced, editor, approver, demo_content, settings):
+    from notices.services import notice_version_withdraw
+
+    settings.CAMPAIGN_EMAILS_PER_MINUTE = 6
+    PolicyholderFactory.create_batch(3)
+    began = timezone.now()
+    with time_machine.travel(began, tick=False) as clock:
+        campaign = start(announced, editor, approver)
+        run_queued_tasks()
+        assert len(mail.outbox) == 1
+        notice_version_withdraw(version=announced, user=approver, reason="法務確認のやり直し")
+        clock.shift(datetime.timedelta(seconds=10))
+        run_queued_tasks()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.STOPPED and len(mail.outbox) == 1
