@@ -130,3 +130,43 @@ def consent_request(answers: int):
     for holder in Policyholder.objects.order_by("id")[:answers]:
         reconsent_answer(policyholder=holder, version_id=version.pk, consent=holder.pk % 4 != 0)
     print(json.dumps({"consent_version": version.pk}))
+
+
+def prepared_campaign():
+    """An announced revision of the group notice (a new joint user and a new purpose, consent as the ground)
+    and its campaign, prepared by an editor; prints the campaign's id."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from campaigns.services import campaign_prepare
+    from notices.models import JointUser, NoticeVersion, today_in_tokyo
+    from notices.services import notice_version_create_draft
+
+    users = get_user_model().objects
+    editor, _ = users.get_or_create(username="bench-editor", defaults={"is_staff": True})
+    approver, _ = users.get_or_create(username="bench-approver", defaults={"is_staff": True})
+    editor.groups.add(Group.objects.get(name="編集者"))
+    approver.groups.add(Group.objects.get(name="承認者"))
+    notice = Notice.objects.get(slug="group-joint-use")
+    draft = notice_version_create_draft(notice=notice, user=editor)
+    draft.effective_date = today_in_tokyo() + datetime.timedelta(days=60)
+    draft.save()
+    newcomer = Company.objects.create(legal_name="楽天ペイメント株式会社", short_name="楽天ペイ", role="agency")
+    JointUser.objects.create(version=draft, company=newcomer, order=99)
+    Purpose.objects.create(version=draft, order=99, text="決済サービスのご案内のため")
+    draft.publication_ground = NoticeVersion.Ground.CONSENT
+    version = notice_version_freeze(version=draft, update_fields=("publication_ground",))
+    campaign = campaign_prepare(user=editor, notice_version=version, by_email=True, by_post=True)
+    print(json.dumps({"campaign": campaign.pk, "approver": approver.pk}))
+
+
+def campaign_start(campaign_id: int, approver_id: int):
+    """What the approver's 開始 button does: the service call, in this process."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns.models import Campaign
+    from campaigns.services import campaign_start as start
+
+    approver = get_user_model().objects.get(pk=approver_id)
+    campaign = start(campaign=Campaign.objects.get(pk=campaign_id), user=approver)
+    print(json.dumps({"started_at": campaign.started_at.isoformat()}))

@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench import disclosure_package, harness
+from bench import campaign, disclosure_package, harness
 
 PUBLIC = [
     ("notice page in force", "/notices/group-joint-use/"),
@@ -255,6 +255,8 @@ def _save_verdict(results: dict) -> tuple[str, bool, str]:
 def evaluate(results: dict) -> list[tuple[str, bool, str]]:
     if results.get("only") == "save":
         return [_save_verdict(results)]
+    if results.get("only") == "campaign":
+        return [campaign.verdict(results["special"]["campaign"])]
     base = results["main"][0]
     verdicts = []
     if results.get("only") == "dashboard":
@@ -294,6 +296,7 @@ def evaluate(results: dict) -> list[tuple[str, bool, str]]:
                          normalised <= 1.5, f"{raw:.2f} × raw, {normalised:.2f} × against each phase's baseline"))
     if "disclosure" in results["special"]:
         verdicts.extend(disclosure_package.evaluate(results["special"]["disclosure"]))
+    verdicts.append(campaign.verdict(results["special"]["campaign"]))
     imported = results["special"]["import"]
     for label, run in (("new rows", imported["new"]), ("the same rows unchanged", imported["unchanged"])):
         verdicts.append((f"import of {imported['rows']:,} {label}: < 60 s, < 300 MB",
@@ -302,7 +305,7 @@ def evaluate(results: dict) -> list[tuple[str, bool, str]]:
     return verdicts
 
 
-def report(results: dict) -> None:
+def _table(results: dict) -> None:
     base = results["main"][0]
     print()
     print(f"{'path':<28} {'req/s':>9} {'× base':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
@@ -316,6 +319,11 @@ def report(results: dict) -> None:
         growth = row["peak_mb"] - row["idle_mb"]
         print(f"{row['name']:<28} {row['rps']:>9.0f} {row['ratio']:>7.2f} {row['p50_ms']:>8.2f} "
               f"{row['p99_ms']:>8.2f} {row['errors']:>6} {row['peak_mb']:>8.0f} {growth:>6.0f}")
+
+
+def report(results: dict) -> None:
+    if results["main"]:
+        _table(results)
     delivery = results["special"].get("email_delivery")
     if delivery:
         print(f"\nEmails through the task workers to a local SMTP sink: {delivery['emails']} in "

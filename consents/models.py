@@ -84,11 +84,14 @@ class Policyholder(models.Model):
     )
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     # The postal address, as a print vendor lays it out: notices go by post to those without an email.
-    postal_code = models.CharField(_("postal code"), max_length=8, blank=True, validators=[validate_postal_code])
-    address1 = models.CharField(
-        _("address (prefecture, city, street)"), max_length=200, blank=True
+    # Empty by default in the database too, so that a bulk load (COPY) that does not know them still works.
+    postal_code = models.CharField(
+        _("postal code"), max_length=8, blank=True, default="", db_default="", validators=[validate_postal_code]
     )
-    address2 = models.CharField(_("address (building, room)"), max_length=200, blank=True)
+    address1 = models.CharField(
+        _("address (prefecture, city, street)"), max_length=200, blank=True, default="", db_default=""
+    )
+    address2 = models.CharField(_("address (building, room)"), max_length=200, blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -4,7 +4,7 @@ import factory
 
 from faq.models import FaqEntry
 from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose
-from notices.services import notice_version_freeze
+from notices.services import notice_version_create_draft, notice_version_freeze
 
 
 class CompanyFactory(factory.django.DjangoModelFactory):
@@ -95,3 +95,18 @@ class ApiClientFactory(factory.django.DjangoModelFactory):
     def companies(self, create, extracted, **kwargs):
         if create and extracted:
             self.companies.set(extracted)
+
+
+def announced_group_version(*, editor, effective_date=datetime.date(2030, 4, 1)) -> NoticeVersion:
+    """The demo group notice revised from `effective_date`: a new joint user and a new purpose, with consent
+    as the ground (the demo content must be loaded)."""
+    notice = Notice.objects.get(slug="group-joint-use")
+    draft = notice_version_create_draft(notice=notice, user=editor, on=datetime.date(2026, 1, 1))
+    draft.effective_date = effective_date
+    draft.change_summary = "楽天ペイメント株式会社を共同利用者に加えるため。"
+    draft.save()
+    newcomer = CompanyFactory(legal_name="楽天ペイメント株式会社", short_name="楽天ペイ", corporate_number="")
+    JointUser.objects.create(version=draft, company=newcomer, order=99)
+    Purpose.objects.create(version=draft, order=99, text="決済サービスのご案内のため")
+    draft.publication_ground = NoticeVersion.Ground.CONSENT
+    return notice_version_freeze(version=draft, update_fields=("publication_ground",))
