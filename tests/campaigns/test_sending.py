@@ -187,3 +187,20 @@ def test_a_version_withdrawn_mid_campaign_stops_it(announced, editor, approver, 
         run_queued_tasks()
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.STOPPED and len(mail.outbox) == 1
+
+
+def test_evidence_of_a_campaign_rewritten_afterwards_is_caught(announced, editor, approver, demo_policyholders):
+    """Backdating a notice, or removing a customer's notice record, shows in verify_consent_chain."""
+    from django.core.management import CommandError
+
+    start(announced, editor, approver)
+    run_queued_tasks()
+    call_command("consent_checkpoint", "--settle-seconds", "0")
+    call_command("verify_consent_chain", verbosity=0)
+    record = NoticeRecord.objects.filter(kind=NoticeRecord.Kind.INFORMED_EMAIL).first()
+    NoticeRecord.objects.filter(pk=record.pk).update(created_at=record.created_at - datetime.timedelta(days=40))
+    with pytest.raises(CommandError, match=f"Notice record {record.pk} .*does not match its hash"):
+        call_command("verify_consent_chain", verbosity=0)
+    NoticeRecord.objects.filter(pk=record.pk).delete()
+    with pytest.raises(CommandError, match="do not match the checkpoint"):
+        call_command("verify_consent_chain", verbosity=0)
