@@ -91,7 +91,7 @@ def test_the_json_holds_the_same_data_as_the_csvs(policyholder, life, nonlife):
     ]
     assert data["sections"]["profile"]["rows"] == [{
         "customer_number": policyholder.customer_number, "name": "楽天 花子", "kana": policyholder.kana,
-        "email": "hanako@example.com", "birth_date": "1985-04-01",
+        "email": "hanako@example.com", "birth_date": "1985-04-01", "postal_code": "", "address1": "", "address2": "",
         "created_at": data["sections"]["profile"]["rows"][0]["created_at"],
         "updated_at": data["sections"]["profile"]["rows"][0]["updated_at"],
     }]
