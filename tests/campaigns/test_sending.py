@@ -68,6 +68,7 @@ def test_the_email_summarises_the_change_in_japanese_with_both_links(announced, 
     # Consent is the ground for the new joint user: the customer is asked to answer on their page.
     assert "「同意する」または「同意しない」" in body and "/my/" in body
     assert "個人データの管理について責任を有する者を変更します" not in body
+    assert re.search(r"お問合せ窓口：http://\S+/contact/", body)  # the group's one signature
 
 
 def test_emails_go_in_batches_at_the_configured_rate(announced, editor, approver, demo_content, settings):
