@@ -60,7 +60,7 @@ class DecidedBy(Out):
     )
     event_id: int | None = Field(description="The consent event that set the current value; null for the default.")
     receipt: str | None = Field(description="The receipt number of that change.")
-    source: str | None = Field(description="portal, staff, unsubscribe or api.")
+    source: str | None = Field(description="portal, staff, unsubscribe, api or request (a request to stop marketing).")
 
 
 class PermissionOut(Out):

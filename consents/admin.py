@@ -277,7 +277,7 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
     def customer_number(self, obj):
-        return obj.policyholder.customer_number
+        return obj.policyholder.customer_number if obj.policyholder else "-"
 
     @admin.action(description=gettext_lazy("Send the selected given-up emails again"), permissions=["retry"])
     def retry(self, request, queryset):

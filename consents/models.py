@@ -140,6 +140,8 @@ class Source(models.TextChoices):
     STAFF = "staff", _("Staff on the customer's behalf")
     UNSUBSCRIBE = "unsubscribe", _("One-click unsubscribe")
     API = "api", _("API")
+    # A request to stop marketing made through the request desk; the reason is the request's number.
+    REQUEST = "request", _("Request to stop marketing")
 
 
 class Receipt(models.Model):
@@ -267,11 +269,12 @@ class LoginToken(models.Model):
 
 
 class OutgoingEmail(models.Model):
-    """One email to a policyholder, from the change that caused it to its delivery.
+    """One email to a customer, from the change that caused it to its delivery.
 
     Queued in the transaction of that change, sent by a worker that holds the row locked while it
     sends (so no other worker sends it too) and marks it sent in the same transaction. Nothing here
-    holds the address: it is read from the policyholder when the email is sent.
+    holds the address: it is read from the policyholder (or, for the kinds an app above registers with
+    consents.outbox.message_builder_register, from that app's row) when the email is sent.
     """
 
     class Kind(models.TextChoices):
@@ -279,6 +282,9 @@ class OutgoingEmail(models.Model):
         RECEIPT = "receipt", _("Receipt")
         DISCLOSURE_READY = "disclosure_ready", _("Disclosure package ready")
         NOTICE_CHANGE = "notice_change", _("Notice of a change to the joint use")
+        # Built by the request desk (its builders are registered when the app loads).
+        REQUEST_RECEIVED = "request_received", _("Request received")
+        REQUEST_ANSWER = "request_answer", _("Answer to a request")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")
@@ -286,8 +292,10 @@ class OutgoingEmail(models.Model):
         FAILED = "failed", _("Not sent (gave up)")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Null for an email to someone who is not a policyholder (a general inquiry).
     policyholder = models.ForeignKey(
-        Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, related_name="outgoing_emails"
+        Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="outgoing_emails",
     )
     receipt = models.OneToOneField(
         Receipt, verbose_name=_("receipt"), on_delete=models.CASCADE, null=True, blank=True, related_name="email"
@@ -315,6 +323,12 @@ class OutgoingEmail(models.Model):
                 condition=models.Q(kind="receipt", receipt__isnull=False)
                 | (~models.Q(kind="receipt") & models.Q(receipt__isnull=True)),
                 name="outgoingemail_receipt_iff_kind_receipt",
+            ),
+            # The login link and the receipt go to the policyholder's address; only the registered kinds
+            # find theirs elsewhere.
+            models.CheckConstraint(
+                condition=models.Q(policyholder__isnull=False) | ~models.Q(kind__in=["login_link", "receipt"]),
+                name="outgoingemail_policyholder_kinds",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind="notice_change", notice_version__isnull=False)

@@ -37,16 +37,19 @@ LONGEST_WAIT = datetime.timedelta(hours=1)
 # behind the receipts: they are many, and due in days, not seconds.
 PRIORITY = {OutgoingEmail.Kind.LOGIN_LINK: 10, OutgoingEmail.Kind.RECEIPT: 0, OutgoingEmail.Kind.NOTICE_CHANGE: -5}
 
-# The emails of apps above this one (a disclosure package that is ready): kind -> a function that builds
-# the EmailMessage from the OutgoingEmail, registered from the app's AppConfig.ready with register_message.
-# This app cannot import theirs; they know their own rows from the email (a one-to-one to OutgoingEmail).
-MESSAGE_BUILDERS: dict[str, Callable[[OutgoingEmail], EmailMessage]] = {}
+# The emails of apps above this one (the request desk): kind -> a function that builds the EmailMessage
+# from the OutgoingEmail, or returns None when there is no address to send it to. Registered from the
+# app's AppConfig.ready with register_message: this app cannot import theirs; they know their own rows
+# from the email (a one-to-one to OutgoingEmail). This module knows how to queue, send, retry and recover.
+MESSAGE_BUILDERS: dict[str, Callable[[OutgoingEmail], EmailMessage | None]] = {}
 
 
-def register_message(kind: str, builder: Callable[[OutgoingEmail], EmailMessage], *, priority: int = 0) -> None:
+def register_message(
+    kind: str, builder: Callable[[OutgoingEmail], EmailMessage | None], *, priority: int = 0
+) -> None:
     """Let `kind` (one of OutgoingEmail.Kind) be queued and sent: `builder(email)` makes its message."""
-    if kind not in OutgoingEmail.Kind.values:
-        raise ValueError(f"{kind!r} is not an OutgoingEmail.Kind")
+    if kind not in OutgoingEmail.Kind.values or kind in (OutgoingEmail.Kind.LOGIN_LINK, OutgoingEmail.Kind.RECEIPT):
+        raise ValueError(f"{kind!r} is not an OutgoingEmail.Kind an app may register")
     MESSAGE_BUILDERS[kind] = builder
     PRIORITY[kind] = priority
 
@@ -59,7 +62,7 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 def _enqueue(email: OutgoingEmail, *, run_after: datetime.datetime | None = None) -> None:
     # The task's one argument is the email's id; that is how recovery finds the task (no id is written back).
-    outgoing_email_send.using(priority=PRIORITY[email.kind], run_after=run_after).enqueue(email.pk)
+    outgoing_email_send.using(priority=PRIORITY.get(email.kind, 0), run_after=run_after).enqueue(email.pk)
 
 
 def outgoing_email_enqueue(email: OutgoingEmail) -> None:
@@ -71,7 +74,7 @@ def outgoing_email_enqueue(email: OutgoingEmail) -> None:
 def outgoing_email_queue(
     *,
     kind: str,
-    policyholder: Policyholder,
+    policyholder: Policyholder | None,
     receipt: Receipt | None = None,
     notice_version: NoticeVersion | None = None,
     campaign_id: int | None = None,
@@ -91,14 +94,17 @@ def outgoing_email_queue(
     return email
 
 
-def _message(email: OutgoingEmail):
+def _message(email: OutgoingEmail) -> EmailMessage | None:
+    """The message to send, or None when there is no address to send it to."""
     with translation.override(settings.LANGUAGE_CODE):
-        if email.kind == OutgoingEmail.Kind.RECEIPT:
-            return receipt_email(receipt=email.receipt)
-        if email.kind == OutgoingEmail.Kind.NOTICE_CHANGE:
-            return notice_change_email(policyholder=email.policyholder, version=email.notice_version)
         if email.kind in MESSAGE_BUILDERS:
             return MESSAGE_BUILDERS[email.kind](email)
+        if not email.policyholder.email:
+            return None
+        if email.kind == OutgoingEmail.Kind.NOTICE_CHANGE:
+            return notice_change_email(policyholder=email.policyholder, version=email.notice_version)
+        if email.kind == OutgoingEmail.Kind.RECEIPT:
+            return receipt_email(receipt=email.receipt)
         # A new link for each attempt: only its hash is stored, so a failed attempt's link is lost.
         url, expires_at = login_link_issue(policyholder=email.policyholder)
         return login_email(policyholder=email.policyholder, url=url, expires_at=expires_at)
@@ -122,10 +128,6 @@ def outgoing_email_send(email_id: int) -> str:
             return "not waiting"  # sent, given up, or being sent by another worker right now
         now = timezone.now()
         email.attempts += 1
-        if not email.policyholder.email:
-            email.status, email.last_error = OutgoingEmail.Status.FAILED, "no address"
-            email.save(update_fields=["attempts", "status", "last_error"])
-            return email.status
         if email.kind == OutgoingEmail.Kind.NOTICE_CHANGE and not email.notice_version.is_published:
             # Withdrawn after the campaign began: telling of it now would mislead.
             email.status, email.last_error = OutgoingEmail.Status.FAILED, "notice withdrawn"
@@ -134,9 +136,15 @@ def outgoing_email_send(email_id: int) -> str:
         try:
             # A savepoint: a failed attempt leaves no login link behind.
             with transaction.atomic():
-                _message(email).send()
+                message = _message(email)
+                if message is not None:
+                    message.send()
         except Exception as error:
             _failed(email, error, now)
+            return email.status
+        if message is None:
+            email.status, email.last_error = OutgoingEmail.Status.FAILED, "no address"
+            email.save(update_fields=["attempts", "status", "last_error"])
             return email.status
         email.status, email.sent_at = OutgoingEmail.Status.SENT, timezone.now()
         email.save(update_fields=["attempts", "status", "sent_at"])

@@ -16,6 +16,7 @@ from core.errors import allow_methods, error_page
 from core.ratelimit import too_many_requests
 
 from .forms import LoginForm, PreferencesForm
+from .history import history_sections
 from .login import (
     LINK_IP_LIMIT,
     LOGIN_IP_LIMIT,
@@ -255,6 +256,13 @@ class HistoryView(ListView):
             .select_related("receipt", "company", "channel")
             .order_by("-id")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Other records of the customer (their requests to the desk), on the first page only.
+        page = context.get("page_obj")
+        context["sections"] = history_sections(self.request.policyholder) if not page or page.number == 1 else []
+        return context
 
 
 history = HistoryView.as_view()

@@ -54,6 +54,9 @@ env = environ.Env(
     DISCLOSURE_PDF_MAX_ROWS=(int, 300),
     CAMPAIGN_EMAILS_PER_MINUTE=(int, 600),
     CAMPAIGN_BATCH_SECONDS=(int, 10),
+    REQUEST_DUE_DAYS=(int, 14),
+    REQUEST_DOCUMENT_DIR=(str, str(BASE_DIR / "var" / "request-documents")),
+    REQUEST_DOCUMENT_RETENTION_DAYS=(int, 30),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -117,6 +120,7 @@ INSTALLED_APPS = [
     "consents",
     "disclosure",
     "campaigns",
+    "desk",
     "api",
     "insights",
     "staff",
@@ -275,6 +279,7 @@ PERIODIC_TASKS = {
     "disclosure-packages-recover": ("disclosure.tasks.disclosure_packages_recover", 5 * 60),
     "disclosure-packages-expire": ("disclosure.tasks.disclosure_packages_expire", 60 * 60),
     "campaigns-resume": ("campaigns.sending.campaigns_resume", 60),
+    "request-documents-delete": ("desk.tasks.request_documents_delete", 60 * 60),
 }
 # Notice campaigns hand this many emails a minute to the outbox, in a batch every CAMPAIGN_BATCH_SECONDS
 # (README, "Notice campaigns"): well below what the workers send, so that login links and receipts never
@@ -306,6 +311,14 @@ NOTICE_MIN_ADVANCE_DAYS = env("NOTICE_MIN_ADVANCE_DAYS")
 # How long the admin's opt-in dashboard keeps its figures in the shared cache: at a million policyholders they
 # take a second or two to aggregate, paid at most once per this many seconds.
 DASHBOARD_CACHE_SECONDS = env("DASHBOARD_CACHE_SECONDS")
+# Requests to the desk (開示等の請求, inquiries) are due this many calendar days after the day they were
+# received (Asia/Tokyo); the staff desk lists overdue ones first.
+REQUEST_DUE_DAYS = env("REQUEST_DUE_DAYS")
+# Agents' documents (委任状, identity documents): a private directory that no URL serves (on several app
+# servers and workers, one volume they all mount); each file is deleted this many days after its request
+# closed (desk.tasks.request_documents_delete).
+REQUEST_DOCUMENT_DIR = Path(env("REQUEST_DOCUMENT_DIR"))
+REQUEST_DOCUMENT_RETENTION_DAYS = env("REQUEST_DOCUMENT_RETENTION_DAYS")
 
 # Calls per minute that one API client may make; 0 turns the limit off. Counted in the shared cache.
 API_RATE_LIMIT = env("API_RATE_LIMIT")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("contact.urls")),
     path("", include("consents.urls")),
     path("", include("disclosure.urls")),
+    path("", include("desk.urls")),
     path("", include("api.urls")),
     path("admin/", admin.site.urls),
     # Load balancers probe without a trailing slash; both forms answer, neither redirects.

@@ -41,6 +41,8 @@ def nonlife(demo_content):
 def _checkpoint_dir(settings, tmp_path):
     # Consent checkpoints of this test only, never the checkout's own (make run).
     settings.CONSENT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    # Agents' documents of this test only, never the checkout's own var/ (make run).
+    settings.REQUEST_DOCUMENT_DIR = tmp_path / "request-documents"
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ def ensure_roles() -> None:
     importlib.import_module("staff.migrations.0005_contact_window_roles").grant(apps, None)
     importlib.import_module("insights.migrations.0002_report_roles").grant(apps, None)
     importlib.import_module("staff.migrations.0006_campaign_roles").grant(apps, None)
+    importlib.import_module("desk.migrations.0002_support_role").grant(apps, None)
 
 
 def staff(username: str, group_name: str | None):

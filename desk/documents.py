@@ -1,0 +1,97 @@
+"""Agents' documents: their type read from the bytes (Pillow parses images, pypdf parses PDFs; the file's
+name and the browser's Content-Type are ignored), kept in a private directory outside every URL
+(REQUEST_DOCUMENT_DIR: on several app servers, one volume they all mount), read back only by the admin
+view that checks the permission, and deleted REQUEST_DOCUMENT_RETENTION_DAYS after the request closed."""
+
+import datetime
+import hashlib
+import io
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from .models import RequestDocument
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 10 * 1024 * 1024
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+def storage() -> FileSystemStorage:
+    # base_url=None: the storage has no URL, so nothing in it can be linked to or served by a web server.
+    return FileSystemStorage(location=settings.REQUEST_DOCUMENT_DIR, base_url=None,
+                             directory_permissions_mode=0o700, file_permissions_mode=0o600)
+
+
+def _refused() -> ValidationError:
+    return ValidationError(_("Upload a PDF, JPEG or PNG file. The file's content is none of these."), code="type")
+
+
+def detect_type(data: bytes) -> str:
+    """The file's type from its content: application/pdf, image/jpeg or image/png; ValidationError otherwise."""
+    if data.startswith(b"%PDF-"):
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if len(reader.pages) < 1:
+                raise _refused()
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+            raise _refused() from error
+        return "application/pdf"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = IMAGE_TYPES.get(image.format or "")
+            if kind is None:
+                raise _refused()
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise _refused() from error
+    return kind
+
+
+def check_upload(upload) -> tuple[bytes, str]:
+    """The upload's bytes and their type, once they pass the size and type checks."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB. Upload a smaller file."), code="size")
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB. Upload a smaller file."), code="size")
+    if not data:
+        raise ValidationError(_("The file is empty."), code="empty")
+    return data, detect_type(data)
+
+
+def document_store(data: bytes, content_type: str) -> tuple[str, str]:
+    """Write the bytes under a random name; (that name, their SHA-256)."""
+    name = f"{secrets.token_hex(16)}.{EXTENSIONS[content_type]}"
+    return storage().save(name, ContentFile(data)), hashlib.sha256(data).hexdigest()
+
+
+def document_discard(name: str) -> None:
+    storage().delete(name)
+
+
+def documents_delete_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of requests closed more than REQUEST_DOCUMENT_RETENTION_DAYS ago; their rows stay,
+    marked with when. Returns how many files went."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.REQUEST_DOCUMENT_RETENTION_DAYS)
+    due = RequestDocument.objects.filter(deleted_at__isnull=True, request__closed_at__lte=cutoff)
+    deleted = 0
+    for document in due.iterator():
+        document_discard(document.stored_name)
+        RequestDocument.objects.filter(pk=document.pk).update(deleted_at=now)
+        deleted += 1
+    if deleted:
+        logger.info("Deleted %s agents' documents past their retention", deleted)
+    return deleted

@@ -1,0 +1,287 @@
+"""Requests to the desk: the APPI requests of a logged-in policyholder (Art. 32-35) and general inquiries
+from anyone, in one queue that 顧客対応 staff answer within REQUEST_DUE_DAYS."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consents.models import OutgoingEmail, Policyholder
+from notices.models import Company
+
+
+def today_in_tokyo() -> datetime.date:
+    return timezone.localdate()  # TIME_ZONE is Asia/Tokyo
+
+
+class CustomerRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=CustomerRequest.Status.CLOSED)
+
+    def overdue(self, *, today: datetime.date | None = None):
+        return self.open().filter(due_date__lt=today or today_in_tokyo())
+
+    def queue(self, *, today: datetime.date | None = None):
+        """The desk's order: open before closed, overdue first, then the nearest due date, oldest first."""
+        today = today or today_in_tokyo()
+        is_open = ~models.Q(status=CustomerRequest.Status.CLOSED)
+        return self.annotate(
+            open_rank=models.Case(models.When(is_open, then=1), default=0, output_field=models.IntegerField()),
+            overdue_rank=models.Case(
+                models.When(is_open & models.Q(due_date__lt=today), then=1),
+                default=0,
+                output_field=models.IntegerField(),
+            ),
+        ).order_by("-open_rank", "-overdue_rank", "due_date", "received_at", "id")
+
+
+class CustomerRequest(models.Model):
+    class Kind(models.TextChoices):
+        PURPOSE = "purpose", _("Notification of the purposes of use (APPI Art. 32)")
+        DISCLOSURE = "disclosure", _("Disclosure, with the records of provision to third parties (APPI Art. 33)")
+        CORRECTION = "correction", _("Correction, addition or deletion (APPI Art. 34)")
+        SUSPENSION = "suspension", _("Stopping use or erasure (APPI Art. 35(1))")
+        THIRD_PARTY_STOP = "third_party_stop", _("Stopping provision to third parties (APPI Art. 35(3))")
+        MARKETING_STOP = "marketing_stop", _("Stopping marketing under the joint use")
+        INQUIRY = "inquiry", _("General inquiry")
+
+    class Delivery(models.TextChoices):
+        ELECTRONIC = "electronic", _("Electronic record (download)")
+        PAPER = "paper", _("Paper (by post)")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        IN_PROGRESS = "in_progress", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    class AgentRole(models.TextChoices):
+        LEGAL = "legal", _("Legal representative (a parent with parental authority, a guardian)")
+        DELEGATED = "delegated", _("Agent appointed by the customer (power of attorney)")
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Done as requested")
+        PARTIAL = "partial", _("Partly done")
+        DECLINED = "declined", _("Not done")
+
+    number = models.CharField(_("request number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind of request"), max_length=20, choices=Kind.choices)
+    # Null for a general inquiry from someone who did not log in.
+    policyholder = models.ForeignKey(
+        Policyholder, verbose_name=_("policyholder"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="desk_requests",
+    )
+    # Who to answer when there is no policyholder (a policyholder is answered at their registered address).
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    email = models.EmailField(_("contact email address"), blank=True)
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    delivery = models.CharField(_("how to receive the disclosure"), max_length=20, choices=Delivery.choices, blank=True)
+    details = models.TextField(_("details"), blank=True)
+    # A request made for the customer by an agent (代理人): the agent's name and how they act for them.
+    agent_name = models.CharField(_("agent's name"), max_length=100, blank=True)
+    agent_relationship = models.CharField(_("agent's relationship"), max_length=20, choices=AgentRole.choices,
+                                          blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    due_date = models.DateField(_("answer due by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    # A resubmitted form (reload, double click) finds the request it made instead of making another.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    acknowledgment = models.OneToOneField(
+        OutgoingEmail, verbose_name=_("acknowledgment email"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="desk_request",
+    )
+
+    objects = CustomerRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            # Someone to answer: the policyholder, or the address given on the form.
+            models.CheckConstraint(
+                condition=models.Q(policyholder__isnull=False) | ~models.Q(email=""),
+                name="deskrequest_policyholder_or_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="disclosure", delivery__in=["electronic", "paper"])
+                | (~models.Q(kind="disclosure") & models.Q(delivery="")),
+                name="deskrequest_delivery_iff_disclosure",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="closed", closed_at__isnull=False,
+                                   outcome__in=["done", "partial", "declined"])
+                | (~models.Q(status="closed") & models.Q(closed_at__isnull=True, outcome="")),
+                name="deskrequest_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agent_name="", agent_relationship="")
+                | (~models.Q(agent_name="") & models.Q(agent_relationship__in=["legal", "delegated"])),
+                name="deskrequest_agent_named_with_role",
+            ),
+        ]
+        indexes = [
+            # The desk's queue: open requests by due date.
+            models.Index(fields=["status", "due_date"], name="deskrequest_queue_idx"),
+            # A customer's own requests, newest first (/my/requests/, the history).
+            models.Index(fields=["policyholder", "-received_at"], name="deskrequest_customer_idx"),
+        ]
+        permissions = [
+            ("answer_customerrequest", _("Can write notes and answers to requests")),
+            ("approve_reply", _("Can approve an answer that refuses a request in whole or in part")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("desk:detail", kwargs={"number": self.number})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    def is_overdue(self, *, today: datetime.date | None = None) -> bool:
+        return self.is_open and self.due_date < (today or today_in_tokyo())
+
+    @property
+    def contact_name(self) -> str:
+        return self.policyholder.name if self.policyholder_id else self.name
+
+    @property
+    def contact_email(self) -> str:
+        return self.policyholder.email if self.policyholder_id else self.email
+
+
+class Reply(models.Model):
+    """An answer to the customer, shown on their page and emailed to them. One that refuses the request
+    in whole or in part gives the reason (APPI Art. 36) and waits for a second staff member's approval."""
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting a second person's approval")
+        RETURNED = "returned", _("Returned by the approver")
+        SENT = "sent", _("Sent to the customer")
+
+    request = models.ForeignKey(CustomerRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+                                related_name="replies")
+    # Null for an answer the system gave itself (a marketing stop applied at once).
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="+")
+    body = models.TextField(_("answer"))
+    # Empty for an answer that leaves the request open (a question, an interim answer).
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CustomerRequest.Outcome.choices, blank=True)
+    reason = models.TextField(_("reason given to the customer"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(_("written at"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
+                                    on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
+    return_comment = models.TextField(_("why it was returned"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    email = models.OneToOneField(OutgoingEmail, verbose_name=_("email"), on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="desk_reply")
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # APPI Art. 36: the customer is told why a request is refused, in whole or in part.
+            models.CheckConstraint(
+                condition=~models.Q(outcome__in=["partial", "declined"]) | ~models.Q(reason=""),
+                name="deskreply_refusal_has_reason",
+            ),
+            # Two people: a refusal is sent only once someone other than its writer approved it.
+            models.CheckConstraint(
+                condition=~models.Q(outcome__in=["partial", "declined"], status="sent")
+                | models.Q(approved_by__isnull=False),
+                name="deskreply_refusal_sent_after_approval",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("author")),
+                name="deskreply_approver_is_not_author",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="deskreply_sent_has_sent_at",
+            ),
+        ]
+        indexes = [
+            # The approvers' list: answers waiting for a second person.
+            models.Index(fields=["status"], name="deskreply_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.request.number} #{self.pk}"
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.outcome in (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
+
+
+class Note(models.Model):
+    """Staff's internal note on a request. Never shown to the customer."""
+
+    request = models.ForeignKey(CustomerRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+                                related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
+                               related_name="+")
+    body = models.TextField(_("internal note"))
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.request.number} #{self.pk}"
+
+
+class RequestDocument(models.Model):
+    """A document an agent (代理人) uploaded with a request: the power of attorney or proof of the legal
+    representation, and the agent's own identity document. The file lives in REQUEST_DOCUMENT_DIR, outside
+    every URL; staff see it only through the admin, and it is deleted REQUEST_DOCUMENT_RETENTION_DAYS
+    after the request closes (this row stays, with when it was deleted)."""
+
+    class Kind(models.TextChoices):
+        AUTHORITY = "authority", _("Proof of the agent's authority")
+        IDENTITY = "identity", _("The agent's identity document")
+
+    request = models.ForeignKey(CustomerRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+                                related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=20, choices=Kind.choices)
+    # The type read from the file's bytes, never from its name.
+    content_type = models.CharField(_("file type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The name in the private storage; the customer's file name is not kept (it may hold personal data).
+    stored_name = models.CharField(_("stored file"), max_length=100, unique=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agent's document")
+        verbose_name_plural = _("agent's documents")
+        ordering = ["request", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind"], name="deskdocument_one_per_kind"),
+        ]
+        indexes = [
+            # The clean-up: files not yet deleted.
+            models.Index(fields=["deleted_at"], name="deskdocument_deleted_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.request.number} {self.get_kind_display()}"
+

@@ -1,0 +1,301 @@
+"""Writes of the desk. Each is one transaction that owns its side effects: the email a request or an
+answer causes is queued in it (consents.outbox), and a marketing stop is applied through the
+preference service in it, so that the request, its email and its effect exist together or not at all."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consents.models import OutgoingEmail, Policyholder, Source
+from consents.outbox import outgoing_email_enqueue, outgoing_email_queue
+from consents.selectors import matrix_axes
+from consents.services import preferences_update
+from notices.models import Company
+
+from .documents import document_discard, document_store
+from .models import CustomerRequest, Note, Reply, RequestDocument
+
+ANSWER_PERMISSION = "desk.answer_customerrequest"
+APPROVE_PERMISSION = "desk.approve_reply"
+REFUSALS = (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
+CUSTOMER_KINDS = [kind for kind in CustomerRequest.Kind.values if kind != CustomerRequest.Kind.INQUIRY]
+
+
+def _new_number() -> str:
+    # As receipt numbers: the day and 32 random bits, drawn again on the rare repeat.
+    while True:
+        number = f"R{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
+        if not CustomerRequest.objects.filter(number=number).exists():
+            return number
+
+
+def due_date_for(received_at: datetime.datetime) -> datetime.date:
+    """REQUEST_DUE_DAYS calendar days after the day of receipt in Tokyo."""
+    return timezone.localdate(received_at) + datetime.timedelta(days=settings.REQUEST_DUE_DAYS)
+
+
+def _check_key(idempotency_key: str) -> None:
+    if not idempotency_key or len(idempotency_key) > 40:
+        raise ValidationError(_("The form is out of date. Open the page again and try again."), code="key")
+
+
+def _create(**fields) -> CustomerRequest:
+    now = timezone.now()
+    request = CustomerRequest(number=_new_number(), received_at=now, due_date=due_date_for(now), **fields)
+    request.full_clean()
+    request.save()
+    return request
+
+
+def _acknowledge(request: CustomerRequest) -> None:
+    """Queued last, so that it tells what the request's transaction did (a marketing stop is answered)."""
+    _email(request, "acknowledgment", OutgoingEmail.Kind.REQUEST_RECEIVED, request.policyholder)
+
+
+def _email(row, field: str, kind: str, policyholder: Policyholder | None) -> None:
+    """Queue an email and link it from `row` before its sending is enqueued, so that the worker that builds
+    it (desk.emails, registered in apps.py) finds the row however soon it runs."""
+    email = outgoing_email_queue(kind=kind, policyholder=policyholder, enqueue=False)
+    setattr(row, field, email)
+    row.save(update_fields=[field])
+    outgoing_email_enqueue(email)
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    policyholder: Policyholder,
+    kind: str,
+    idempotency_key: str,
+    details: str = "",
+    delivery: str = "",
+    company: Company | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    agent_name: str = "",
+    agent_relationship: str = "",
+    documents: dict[str, tuple[bytes, str]] | None = None,
+) -> CustomerRequest:
+    """A logged-in policyholder's request (APPI Art. 32-35, or stopping marketing). A repeated form
+    (same key) returns the request it made. A marketing stop is applied at once and answered.
+
+    A request made by an agent names the agent and their role and carries both documents
+    ({RequestDocument.Kind: (bytes, type read from the bytes)}, checked by desk.documents.check_upload)."""
+    if kind not in CUSTOMER_KINDS:
+        raise ValidationError(_("Choose the kind of request from the list."), code="kind")
+    if kind == CustomerRequest.Kind.DISCLOSURE and delivery not in CustomerRequest.Delivery.values:
+        raise ValidationError(_("Choose how you would like to receive the disclosure."), code="delivery")
+    if kind != CustomerRequest.Kind.DISCLOSURE:
+        delivery = ""
+    documents = documents or {}
+    agent_name = agent_name.strip()
+    if agent_name and (agent_relationship not in CustomerRequest.AgentRole.values
+                       or set(documents) != set(RequestDocument.Kind.values)):
+        raise ValidationError(_("A request by an agent needs the agent's role and both documents."), code="agent")
+    if not agent_name and documents:
+        raise ValidationError(_("Documents are only for a request by an agent: enter the agent's name."),
+                              code="agent")
+    _check_key(idempotency_key)
+    key = f"{policyholder.pk}:{idempotency_key}"
+    policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
+    existing = CustomerRequest.objects.filter(idempotency_key=key, policyholder=policyholder).first()
+    if existing is not None:
+        return existing
+    # Files are written before the transaction commits; whatever fails in it removes them again, so a
+    # refused request leaves nothing on disk.
+    stored: list[str] = []
+    try:
+        request = _create(
+            kind=kind, policyholder=policyholder, details=details.strip(), delivery=delivery, company=company,
+            idempotency_key=key, agent_name=agent_name, agent_relationship=agent_relationship if agent_name else "",
+        )
+        _documents_attach(request, documents, stored)
+        if kind == CustomerRequest.Kind.MARKETING_STOP:
+            _marketing_stop(request, ip_address=ip_address, user_agent=user_agent)
+        _acknowledge(request)
+    except BaseException:
+        for name in stored:
+            document_discard(name)
+        raise
+    return request
+
+
+def _documents_attach(request: CustomerRequest, documents: dict[str, tuple[bytes, str]], stored: list[str]) -> None:
+    for kind, (data, content_type) in sorted(documents.items()):
+        name, digest = document_store(data, content_type)
+        stored.append(name)
+        RequestDocument.objects.create(
+            request=request, kind=kind, content_type=content_type, size=len(data), sha256=digest,
+            stored_name=name, uploaded_at=request.received_at,
+        )
+
+
+def _marketing_stop(request: CustomerRequest, *, ip_address, user_agent) -> None:
+    """Every company that markets under the joint use, by every channel, set to 'do not receive' through
+    the preference service, under the request's number; the request is answered and closed."""
+    companies, channels = matrix_axes()
+    result = preferences_update(
+        policyholder=request.policyholder,
+        changes={(company.pk, channel.code): False for company in companies for channel in channels},
+        source=Source.REQUEST,
+        idempotency_key=f"request-{request.number}",
+        reason=request.number,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+    now = timezone.now()
+    if result.receipt is not None:
+        body = _(
+            "We have stopped marketing from every group company by every channel under the joint use. "
+            "The change was recorded with receipt number %(receipt)s."
+        ) % {"receipt": result.receipt.number}
+    else:
+        body = _("Marketing from every group company by every channel under the joint use was already stopped.")
+    Reply.objects.create(
+        request=request, author=None, body=body, outcome=CustomerRequest.Outcome.DONE,
+        status=Reply.Status.SENT, created_at=now, sent_at=now,
+    )
+    request.status, request.outcome, request.closed_at = (
+        CustomerRequest.Status.CLOSED, CustomerRequest.Outcome.DONE, now,
+    )
+    request.save(update_fields=["status", "outcome", "closed_at"])
+
+
+@transaction.atomic
+def inquiry_submit(
+    *, name: str, email: str, message: str, idempotency_key: str, company: Company | None = None
+) -> CustomerRequest:
+    """A general inquiry from anyone, answered at the address given. A repeated form returns the first."""
+    _check_key(idempotency_key)
+    key = f"inquiry:{idempotency_key}"
+    existing = CustomerRequest.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if not name.strip() or not email.strip() or not message.strip():
+        raise ValidationError(_("Enter your name, email address and message."), code="required")
+    inquiry = _create(
+        kind=CustomerRequest.Kind.INQUIRY, name=name.strip(), email=email.strip(), details=message.strip(),
+        company=company, idempotency_key=key,
+    )
+    _acknowledge(inquiry)
+    return inquiry
+
+
+def _lock_open(request: CustomerRequest) -> CustomerRequest:
+    request = CustomerRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError(_("This request is already closed."), code="closed")
+    return request
+
+
+def _require(user, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+@transaction.atomic
+def request_assign(*, request: CustomerRequest, assignee, actor) -> CustomerRequest:
+    """Give the request to a staff member who may answer requests (or to nobody)."""
+    _require(actor, ANSWER_PERMISSION)
+    request = CustomerRequest.objects.select_for_update().get(pk=request.pk)
+    if assignee is not None and not (assignee.is_active and assignee.has_perm(ANSWER_PERMISSION)):
+        raise ValidationError(_("%(user)s cannot answer requests.") % {"user": assignee.get_username()})
+    request.assignee = assignee
+    fields = ["assignee"]
+    if assignee is not None and request.status == CustomerRequest.Status.RECEIVED:
+        request.status = CustomerRequest.Status.IN_PROGRESS
+        fields.append("status")
+    request.save(update_fields=fields)
+    return request
+
+
+@transaction.atomic
+def note_add(*, request: CustomerRequest, author, body: str) -> Note:
+    _require(author, ANSWER_PERMISSION)
+    if not body.strip():
+        raise ValidationError(_("Write the note."), code="required")
+    return Note.objects.create(request=request, author=author, body=body.strip(), created_at=timezone.now())
+
+
+@transaction.atomic
+def reply_write(*, request: CustomerRequest, author, body: str, outcome: str = "", reason: str = "") -> Reply:
+    """An answer to the customer. Without an outcome it is sent and the request stays open; with 対応済み it
+    is sent and closes the request. 一部対応 or 対応しない needs the reason the customer is given (APPI
+    Art. 36) and waits for another staff member's approval (reply_approve) before anything is sent."""
+    _require(author, ANSWER_PERMISSION)
+    request = _lock_open(request)
+    body, reason = body.strip(), reason.strip()
+    if not body:
+        raise ValidationError(_("Write the answer."), code="required")
+    if outcome and outcome not in CustomerRequest.Outcome.values:
+        raise ValidationError(_("Choose the outcome from the list."), code="outcome")
+    if outcome in REFUSALS and not reason:
+        raise ValidationError(
+            _("An answer that does not do all that was asked must give the customer the reason (APPI Art. 36)."),
+            code="reason",
+        )
+    if outcome not in REFUSALS:
+        reason = ""
+    if outcome and request.replies.filter(status=Reply.Status.AWAITING_APPROVAL).exists():
+        raise ValidationError(
+            _("An answer that closes this request is already awaiting approval. Have it approved or returned first."),
+            code="pending",
+        )
+    reply = Reply.objects.create(
+        request=request, author=author, body=body, outcome=outcome, reason=reason, created_at=timezone.now(),
+        status=Reply.Status.AWAITING_APPROVAL if outcome in REFUSALS else Reply.Status.SENT,
+        sent_at=None if outcome in REFUSALS else timezone.now(),
+    )
+    if reply.status == Reply.Status.SENT:
+        _send(reply, request)
+    return reply
+
+
+def _lock_awaiting(reply: Reply, approver) -> Reply:
+    _require(approver, APPROVE_PERMISSION)
+    reply = Reply.objects.select_for_update().select_related("request").get(pk=reply.pk)
+    if reply.status != Reply.Status.AWAITING_APPROVAL:
+        raise ValidationError(
+            _("This answer is not awaiting approval (it is: %(status)s).") % {"status": reply.get_status_display()},
+            code="stale",
+        )
+    if reply.author_id == approver.pk:
+        raise PermissionDenied(_("You wrote this answer, so another person must approve it (two-person rule)."))
+    return reply
+
+
+@transaction.atomic
+def reply_approve(*, reply: Reply, approver) -> Reply:
+    """A second staff member approves a refusal; it is sent and the request closes with its outcome."""
+    reply = _lock_awaiting(reply, approver)
+    request = _lock_open(reply.request)
+    now = timezone.now()
+    reply.approved_by, reply.decided_at, reply.status, reply.sent_at = approver, now, Reply.Status.SENT, now
+    reply.save(update_fields=["approved_by", "decided_at", "status", "sent_at"])
+    _send(reply, request)
+    return reply
+
+
+@transaction.atomic
+def reply_return(*, reply: Reply, approver, comment: str) -> Reply:
+    """The second staff member does not approve: the answer goes back to its writer, unsent, with why."""
+    reply = _lock_awaiting(reply, approver)
+    if not comment.strip():
+        raise ValidationError(_("Write why the answer is returned."), code="required")
+    reply.status, reply.decided_at, reply.return_comment = Reply.Status.RETURNED, timezone.now(), comment.strip()
+    reply.save(update_fields=["status", "decided_at", "return_comment"])
+    return reply
+
+
+def _send(reply: Reply, request: CustomerRequest) -> None:
+    if reply.outcome:
+        request.status, request.outcome, request.closed_at = CustomerRequest.Status.CLOSED, reply.outcome, reply.sent_at
+    else:
+        request.status = CustomerRequest.Status.IN_PROGRESS
+    request.save(update_fields=["status", "outcome", "closed_at"])
+    _email(reply, "email", OutgoingEmail.Kind.REQUEST_ANSWER, request.policyholder)

@@ -1,0 +1,145 @@
+"""The customer's requests (/my/requests/) and the general inquiry form (/contact/form/)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView
+
+from consents.login import policyholder_required
+from consents.resume import return_after_login
+from core.clientaddress import client_ip
+from core.errors import allow_methods, error_page
+from core.ratelimit import RateLimit, too_many_requests
+
+from . import antispam
+from .forms import InquiryForm, RequestForm
+from .models import CustomerRequest, Reply
+from .selectors import customer_requests
+from .services import inquiry_submit, request_submit
+
+# Requests are few: more than ten an hour from one customer is a script or a mistake.
+REQUEST_LIMIT = RateLimit("desk-request", limit=10, window=60 * 60)
+
+customer_page = [return_after_login, policyholder_required]
+
+
+@method_decorator([*customer_page, allow_methods("GET", "HEAD")], name="dispatch")
+class RequestListView(ListView):
+    template_name = "desk/request_list.html"
+    context_object_name = "requests"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return customer_requests(self.request.policyholder)
+
+
+request_list = RequestListView.as_view()
+
+
+@return_after_login
+@policyholder_required
+@allow_methods("GET", "HEAD", "POST")
+def request_new(request):
+    if request.method != "POST":
+        return _request_form(request, RequestForm(initial={"kind": request.GET.get("kind")}))
+    if REQUEST_LIMIT.exceeded(str(request.policyholder.pk)):
+        return too_many_requests(request, retry_after=REQUEST_LIMIT.window,
+                                 message=_("There were too many requests. Wait an hour and try again."))
+    form = RequestForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _request_form(request, form, status=400)
+    try:
+        customer_request = request_submit(
+            policyholder=request.policyholder,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            kind=form.cleaned_data["kind"],
+            delivery=form.cleaned_data["delivery"],
+            company=form.cleaned_data["company"],
+            details=form.cleaned_data["details"],
+            agent_name=form.cleaned_data["agent_name"],
+            agent_relationship=form.cleaned_data["agent_relationship"],
+            documents=form.documents(),
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _request_form(request, form, status=400)
+    messages.success(
+        request, _("Your request has been received. Request number: %(number)s") % {"number": customer_request.number}
+    )
+    return redirect(customer_request)
+
+
+def _request_form(request, form, *, status=200):
+    return render(request, "desk/request_form.html", {"form": form, "due_days": settings.REQUEST_DUE_DAYS},
+                  status=status)
+
+
+@method_decorator([*customer_page, allow_methods("GET", "HEAD")], name="dispatch")
+class RequestDetailView(DetailView):
+    template_name = "desk/request_detail.html"
+    context_object_name = "customer_request"
+    slug_field = slug_url_kwarg = "number"
+
+    def get_queryset(self):
+        # Another customer's request number is simply not found (the Japanese 404).
+        return CustomerRequest.objects.filter(policyholder=self.request.policyholder).select_related("company")
+
+    def get_context_data(self, **kwargs):
+        # Only what was sent: internal notes and answers awaiting approval never reach the customer.
+        replies = self.object.replies.filter(status=Reply.Status.SENT).order_by("sent_at", "id")
+        return super().get_context_data(replies=replies, documents=self.object.documents.count(), **kwargs)
+
+
+request_detail = RequestDetailView.as_view()
+
+
+def _ticket_message(code: str) -> str:
+    return {
+        "too_fast": _("The form was sent too quickly after it was opened. Check what you wrote, wait a few "
+                      "seconds and send it again."),
+        "expired": _("The form was open for too long (more than 3 hours). Check what you wrote and send it again."),
+    }.get(code, _("The form is out of date. Check what you wrote and send it again."))
+
+
+@never_cache
+@allow_methods("GET", "HEAD", "POST")
+def contact_form(request):
+    """Anyone may write, without logging in; answered at the address given."""
+    if request.method != "POST":
+        form = InquiryForm(ticket=antispam.ticket_issue())
+        return render(request, "desk/contact_form.html", {"form": form})
+    if antispam.INQUIRY_IP_LIMIT.exceeded(client_ip(request) or "unknown"):
+        return too_many_requests(request, retry_after=antispam.INQUIRY_IP_LIMIT.window,
+                                 message=_("There were too many inquiries from your network. Wait an hour and try "
+                                           "again, or call the contact window of the company."))
+    form = InquiryForm(request.POST, ticket=antispam.ticket_issue())
+    if not form.is_valid():
+        return render(request, "desk/contact_form.html", {"form": form}, status=400)
+    if form.cleaned_data[antispam.HONEYPOT]:
+        return error_page(request, status=400, message=_("The inquiry could not be accepted."))
+    try:
+        nonce = antispam.ticket_check(form.cleaned_data["ticket"])
+    except antispam.TicketError as error:
+        # The form again, with what was written and a new ticket: a person sends it once more.
+        form = InquiryForm(request.POST.dict() | {"ticket": antispam.ticket_issue()}, ticket="")
+        form.is_valid()
+        return render(request, "desk/contact_form.html",
+                      {"form": form, "ticket_error": _ticket_message(error.code)}, status=400)
+    if antispam.INQUIRY_ADDRESS_LIMIT.exceeded(form.cleaned_data["email"]):
+        return too_many_requests(request, retry_after=antispam.INQUIRY_ADDRESS_LIMIT.window,
+                                 message=_("There were too many inquiries from this address. Wait an hour and try "
+                                           "again."))
+    inquiry = inquiry_submit(
+        name=form.cleaned_data["name"],
+        email=form.cleaned_data["email"],
+        company=form.cleaned_data["company"],
+        message=form.cleaned_data["message"],
+        idempotency_key=nonce,
+    )
+    return render(request, "desk/contact_received.html", {"inquiry": inquiry})

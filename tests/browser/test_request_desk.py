@@ -1,0 +1,157 @@
+"""In a real Chromium: a customer makes a 開示 request and gets its acknowledgment, staff answer it in the
+admin and the customer reads the answer; the staff desk lists overdue requests first, and a refusal needs
+its reason and a second person's approval. axe-core finds nothing on the customer pages at 375 and 1280 px."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from consents.models import Policy
+from desk.models import CustomerRequest, Reply
+from desk.services import request_submit
+from notices.models import Company
+from tests import personas
+from tests.factories import PolicyholderFactory
+
+from .test_admin_workflow import log_in as staff_log_in
+from .test_preference_center import log_in as customer_log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def hanako(demo_content):
+    policyholder = PolicyholderFactory(name="楽天 花子", email="hanako@example.com")
+    Policy.objects.create(
+        policyholder=policyholder, company=Company.objects.get(short_name="楽天生命"),
+        policy_number="L-0001", product="終身医療保険",
+    )
+    return policyholder
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako, page_at, assert_accessible, width):
+    def check(page):
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+    personas.support("writer")
+    page = page_at(width)
+    customer_log_in(page, live_server)
+    page.get_by_role("link", name="ご請求・お問合せ").first.click()
+    page.wait_for_url("**/my/requests/")
+    check(page)
+    page.get_by_role("link", name="新しくご請求する").click()
+    page.wait_for_url("**/my/requests/new/")
+    check(page)
+    # Sent without a kind: refused in Japanese, and the refusal page is accessible too.
+    page.get_by_role("button", name="ご請求を送信する").click()
+    assert "ご請求の種類を選んでください。" in page.content()
+    check(page)
+    page.get_by_label(re.compile("開示（第三者提供記録を含む")).check()
+    page.get_by_label("電磁的記録（ダウンロード）").check()
+    page.get_by_role("button", name="ご請求を送信する").click()
+    page.wait_for_url("**/my/requests/R*/")
+    check(page)
+    request = CustomerRequest.objects.get()
+    assert (request.kind, request.delivery) == ("disclosure", "electronic")
+    assert request.number in page.locator(".announcement").inner_text()
+    acknowledgment = mail.outbox[-1]
+    assert acknowledgment.to == ["hanako@example.com"] and request.number in acknowledgment.subject
+    assert "開示の方法：電磁的記録（ダウンロード）" in acknowledgment.body
+    assert "まだ回答していません" in page.content()
+
+    staff = page_at(1280)
+    staff_log_in(staff, live_server.url, "writer")
+    staff.goto(f"{live_server.url}/admin/desk/customerrequest/")
+    staff.get_by_role("link", name=request.number).click()
+    staff.get_by_label("お客さまへの回答").fill("保有個人データを開示します。第三者提供記録はありません。")
+    staff.get_by_label("対応結果（完了にする場合）").select_option("done")
+    staff.get_by_role("button", name="回答を保存する").click()
+    assert "回答をお客さまに送信しました。" in staff.locator(".messagelist").inner_text()
+    assert request.number in mail.outbox[-1].subject and "ご回答" in mail.outbox[-1].subject
+
+    page.reload()
+    answer = page.locator("article.answer")
+    assert "保有個人データを開示します。" in answer.inner_text() and "対応済み" in answer.inner_text()
+    assert "完了（対応済み）" in page.locator(".request-facts").inner_text()
+    check(page)
+    page.get_by_role("link", name="変更履歴").first.click()
+    assert request.number in page.get_by_role("region", name="ご請求・お問合せ").inner_text()
+    check(page)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_inquiry_form_without_login(live_server, demo_content, page_at, assert_accessible, width):
+    page = page_at(width)
+    page.goto(f"{live_server.url}/contact/form/")
+    assert_accessible(page)
+    page.get_by_label("氏名").fill("山田 太郎")
+    page.get_by_label("ご回答先のメールアドレス").fill("taro@example.net")
+    page.get_by_label("会社").select_option(label="楽天生命保険株式会社")
+    page.get_by_label("お問合せ内容").fill("DMの送付元について教えてください。")
+    page.wait_for_timeout(3200)  # a person takes longer than the form's few seconds
+    page.get_by_role("button", name="お問合せを送信する").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "お問合せを受け付けました"
+    inquiry = CustomerRequest.objects.get()
+    assert inquiry.number in page.get_by_role("status").inner_text()
+    assert mail.outbox[-1].to == ["taro@example.net"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+
+
+def test_the_desk_lists_overdue_first_and_a_refusal_needs_a_reason_and_a_second_person(live_server, hanako, page_at):
+    personas.support("writer")
+    personas.support("checker")
+    now = timezone.now()
+    with time_machine.travel(now - datetime.timedelta(days=20), tick=False):
+        overdue = request_submit(policyholder=hanako, kind="suspension", details="DMの送付をやめて消去してほしい",
+                                 idempotency_key="old")
+    with time_machine.travel(now - datetime.timedelta(days=2), tick=False):
+        recent = request_submit(policyholder=hanako, kind="purpose", idempotency_key="new")
+
+    writer = page_at(1280)
+    staff_log_in(writer, live_server.url, "writer")
+    writer.goto(f"{live_server.url}/admin/desk/customerrequest/")
+    rows = writer.locator("#result_list tbody tr")
+    assert overdue.number in rows.nth(0).inner_text() and "期限超過" in rows.nth(0).inner_text()
+    assert overdue.due_date.isoformat() in rows.nth(0).inner_text()
+    assert recent.number in rows.nth(1).inner_text() and "期限超過" not in rows.nth(1).inner_text()
+    assert recent.due_date.isoformat() in rows.nth(1).inner_text()
+
+    rows.nth(0).get_by_role("link", name=overdue.number).click()
+    writer.wait_for_url("**/change/")
+    assert "回答期限を過ぎています" in writer.locator(".errornote").inner_text()
+    writer.get_by_label("お客さまへの回答").fill("ご請求の一部に応じます。")
+    writer.get_by_label("対応結果（完了にする場合）").select_option("partial")
+    writer.get_by_role("button", name="回答を保存する").click()
+    assert "個人情報保護法第36条" in writer.locator(".messagelist").inner_text()
+    assert not Reply.objects.exists()
+    writer.get_by_label("お客さまに示す理由（個人情報保護法第36条）").fill("保険業法により契約記録の保存義務があるため")
+    writer.get_by_role("button", name="回答を保存する").click()
+    assert "承認待ち" in writer.locator(".messagelist").inner_text()
+    reply = Reply.objects.get()
+    assert reply.status == Reply.Status.AWAITING_APPROVAL
+    sent_before = len(mail.outbox)
+    assert "別の担当者が承認する必要があります" in writer.locator("p.help").first.inner_text()
+    assert writer.get_by_role("button", name="承認してお客さまに送信する").count() == 0
+
+    checker = page_at(1280)
+    staff_log_in(checker, live_server.url, "checker")
+    checker.goto(f"{live_server.url}/admin/desk/customerrequest/?deadline=approval")
+    checker.get_by_role("link", name=overdue.number).click()
+    checker.get_by_role("button", name="承認してお客さまに送信する").click()
+    assert "承認し、お客さまに送信しました" in checker.locator(".messagelist").inner_text()
+    reply.refresh_from_db()
+    overdue.refresh_from_db()
+    assert reply.status == Reply.Status.SENT and reply.approved_by.username == "checker"
+    assert (overdue.status, overdue.outcome) == ("closed", "partial")
+    assert len(mail.outbox) == sent_before + 1
+
+    checker.goto(f"{live_server.url}/admin/desk/customerrequest/")
+    rows = checker.locator("#result_list tbody tr")
+    assert recent.number in rows.nth(0).inner_text()  # the closed one goes to the end

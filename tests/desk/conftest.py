@@ -1,0 +1,20 @@
+import pytest
+
+from tests import personas
+from tests.consents.conftest import customer, log_in, policyholder  # noqa: F401
+
+
+@pytest.fixture
+def writer(db):
+    return personas.support("writer")
+
+
+@pytest.fixture
+def checker(db):
+    return personas.support("checker")
+
+
+def staff_client(client_class, user):
+    client = client_class()
+    client.force_login(user)
+    return client

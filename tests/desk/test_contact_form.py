@@ -1,0 +1,136 @@
+"""/contact/form/: anyone writes without logging in; a 受付番号 and an acknowledgment; bots are kept out by
+a signed time check, a hidden field and rate limits, without a third-party CAPTCHA."""
+
+import re
+import time
+
+import pytest
+import time_machine
+from django.core import mail
+
+from desk import antispam
+from desk.models import CustomerRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def shown_form(client) -> dict:
+    page = client.get("/contact/form/")
+    assert page.status_code == 200
+    ticket = re.search(r'name="ticket" value="([^"]+)"', page.content.decode()).group(1)
+    return {"name": "山田 太郎", "email": "taro@example.net", "company": "", "message": "DMの送付元を知りたい。",
+            "ticket": ticket, "website": ""}
+
+
+def later(seconds):
+    return time_machine.travel(time.time() + seconds, tick=False)
+
+
+def test_an_inquiry_gets_a_number_and_an_acknowledgment(client, life):
+    data = shown_form(client) | {"company": str(life.pk)}
+    with later(10):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 200
+    inquiry = CustomerRequest.objects.get()
+    assert (inquiry.kind, inquiry.policyholder, inquiry.company, inquiry.email) == (
+        "inquiry", None, life, "taro@example.net")
+    assert inquiry.number in response.content.decode() and "お問合せを受け付けました" in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["taro@example.net"] and inquiry.number in message.subject
+
+
+def test_the_same_form_sent_again_does_not_make_a_second_inquiry(client):
+    data = shown_form(client)
+    with later(10):
+        first = client.post("/contact/form/", data)
+        again = client.post("/contact/form/", data)
+    assert CustomerRequest.objects.count() == 1 and len(mail.outbox) == 1
+    number = CustomerRequest.objects.get().number
+    assert number in first.content.decode() and number in again.content.decode()
+
+
+def test_a_form_sent_within_seconds_is_refused_and_shown_again_with_what_was_written(client):
+    data = shown_form(client)
+    response = client.post("/contact/form/", data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "送信までが短すぎる" in text and "DMの送付元を知りたい。" in text
+    assert not CustomerRequest.objects.exists() and not mail.outbox
+    # The page carries a new ticket: sent a little later, it goes through.
+    data["ticket"] = re.search(r'name="ticket" value="([^"]+)"', text).group(1)
+    with later(5):
+        assert client.post("/contact/form/", data).status_code == 200
+    assert CustomerRequest.objects.count() == 1
+
+
+def test_a_form_left_open_for_hours_is_refused(client):
+    data = shown_form(client)
+    with later(antispam.MAX_SECONDS + 60):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 400 and "3時間以上" in response.content.decode()
+    assert not CustomerRequest.objects.exists()
+
+
+@pytest.mark.parametrize("ticket", ["", "forged", antispam.ticket_issue(now=0).replace(":", ";")])
+def test_a_missing_or_forged_ticket_is_refused(client, ticket):
+    data = shown_form(client) | {"ticket": ticket}
+    with later(10):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 400 and "有効期限が切れています" in response.content.decode()
+    assert not CustomerRequest.objects.exists()
+
+
+def test_a_bot_that_fills_the_hidden_field_is_refused(client):
+    data = shown_form(client) | {"website": "http://spam.example"}
+    with later(10):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 400 and "受け付けられませんでした" in response.content.decode()
+    assert not CustomerRequest.objects.exists() and not mail.outbox
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "not-an-address", "name@example.com"),
+        ("name", "", "お名前を入力してください。"),
+        ("message", "", "お問合せ内容をご記入ください。"),
+        ("message", "あ" * 4001, "4000文字以内"),
+        ("company", "999999", "会社は一覧から選んでください。"),
+    ],
+)
+def test_bad_input_is_refused_in_japanese(client, field, value, message):
+    data = shown_form(client) | {field: value}
+    with later(10):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not CustomerRequest.objects.exists()
+
+
+def test_one_network_is_limited(client):
+    for n in range(antispam.INQUIRY_IP_LIMIT.limit):
+        data = shown_form(client) | {"email": f"user{n}@example.net"}
+        with later(10):
+            assert client.post("/contact/form/", data).status_code == 200
+    data = shown_form(client)
+    with later(10):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 429 and response["Retry-After"] == "3600"
+    assert "1時間" in response.content.decode()
+    assert CustomerRequest.objects.count() == antispam.INQUIRY_IP_LIMIT.limit
+
+
+def test_one_address_is_limited(client):
+    for n in range(antispam.INQUIRY_ADDRESS_LIMIT.limit):
+        data = shown_form(client) | {"message": f"質問{n}"}
+        with later(10):
+            client.post("/contact/form/", data, REMOTE_ADDR=f"192.0.2.{n + 1}")
+    data = shown_form(client)
+    with later(10):
+        response = client.post("/contact/form/", data, REMOTE_ADDR="192.0.2.99")
+    assert response.status_code == 429
+    assert CustomerRequest.objects.count() == antispam.INQUIRY_ADDRESS_LIMIT.limit
+
+
+def test_the_form_is_never_cached(client):
+    response = client.get("/contact/form/")
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
