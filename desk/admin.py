@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import BadInputIs400Mixin, ReadOnlyAdminMixin
+from disclosure.models import DisclosurePackage
 
 from . import services
 from .documents import storage
@@ -164,6 +165,10 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
             "note_form": forms.get("note_form") or NoteForm(prefix="note"),
             "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
             "is_overdue": obj.is_overdue(),
+            "packages": DisclosurePackage.objects.filter(policyholder=obj.policyholder_id, request_number=obj.number)
+            if obj.policyholder_id else [],
+            "can_package": can_answer and obj.is_open and obj.kind == CustomerRequest.Kind.DISCLOSURE
+            and obj.delivery == CustomerRequest.Delivery.ELECTRONIC and obj.policyholder_id is not None,
         }
 
     def _thread_action(self, request, object_id, extra_context):
@@ -191,6 +196,11 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
                     else:
                         messages.success(request, _("The answer was sent to the customer."))
                     return redirect(request.path)
+            elif action == "package":
+                package = services.request_disclosure_package(request=obj, actor=request.user)
+                messages.success(request, _("The disclosure package is being prepared (#%(id)s); the customer is "
+                                            "emailed when it is ready.") % {"id": package.pk})
+                return redirect(request.path)
             elif action in ("approve", "return"):
                 reply = obj.replies.filter(pk=request.POST.get("reply")).first()
                 if reply is None:

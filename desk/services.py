@@ -15,6 +15,8 @@ from consents.models import OutgoingEmail, Policyholder, Source
 from consents.outbox import outgoing_email_enqueue, outgoing_email_queue
 from consents.selectors import matrix_axes
 from consents.services import preferences_update
+from disclosure.models import DisclosurePackage
+from disclosure.services import disclosure_package_request
 from notices.models import Company
 
 from .documents import document_discard, document_store
@@ -115,6 +117,12 @@ def request_submit(
             idempotency_key=key, agent_name=agent_name, agent_relationship=agent_relationship if agent_name else "",
         )
         _documents_attach(request, documents, stored)
+        electronic = kind == CustomerRequest.Kind.DISCLOSURE and delivery == CustomerRequest.Delivery.ELECTRONIC
+        if electronic and not agent_name:
+            # The package holds only what the portal holds about the logged-in customer and only they can
+            # download it: nothing for staff to decide, so it is prepared at once (Art. 33(2): without
+            # delay). An agent's request waits for staff to check the documents (request_disclosure_package).
+            disclosure_package_request(policyholder, request_number=request.number)
         if kind == CustomerRequest.Kind.MARKETING_STOP:
             _marketing_stop(request, ip_address=ip_address, user_agent=user_agent)
         _acknowledge(request)
@@ -184,6 +192,25 @@ def inquiry_submit(
     )
     _acknowledge(inquiry)
     return inquiry
+
+
+@transaction.atomic
+def request_disclosure_package(*, request: CustomerRequest, actor) -> DisclosurePackage:
+    """Staff prepare the disclosure package of an open 開示 request by 電磁的記録 (an agent's, once its
+    documents are checked; or again, after a package expired or failed)."""
+    _require(actor, ANSWER_PERMISSION)
+    request = _lock_open(request)
+    if request.kind != CustomerRequest.Kind.DISCLOSURE or request.delivery != CustomerRequest.Delivery.ELECTRONIC:
+        raise ValidationError(_("Only a disclosure request by electronic record gets a disclosure package."))
+    if request.policyholder_id is None:
+        raise ValidationError(_("This request has no policyholder to disclose."))
+    waiting = DisclosurePackage.objects.filter(
+        request_number=request.number, status__in=[DisclosurePackage.Status.QUEUED, DisclosurePackage.Status.READY]
+    ).exclude(status=DisclosurePackage.Status.READY, expires_at__lte=timezone.now())
+    if waiting.exists():
+        raise ValidationError(_("A disclosure package for this request is already being prepared or can be "
+                                "downloaded."))
+    return disclosure_package_request(request.policyholder, request_number=request.number, requested_by=actor)
 
 
 def _lock_open(request: CustomerRequest) -> CustomerRequest:

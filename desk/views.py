@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +15,7 @@ from consents.resume import return_after_login
 from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
 from core.ratelimit import RateLimit, too_many_requests
+from disclosure.models import DisclosurePackage
 
 from . import antispam
 from .forms import InquiryForm, RequestForm
@@ -93,7 +95,12 @@ class RequestDetailView(DetailView):
     def get_context_data(self, **kwargs):
         # Only what was sent: internal notes and answers awaiting approval never reach the customer.
         replies = self.object.replies.filter(status=Reply.Status.SENT).order_by("sent_at", "id")
-        return super().get_context_data(replies=replies, documents=self.object.documents.count(), **kwargs)
+        packages = DisclosurePackage.objects.filter(
+            policyholder=self.request.policyholder, request_number=self.object.number
+        ).order_by("-requested_at", "-id")
+        return super().get_context_data(
+            replies=replies, documents=self.object.documents.count(), packages=packages, now=timezone.now(), **kwargs
+        )
 
 
 request_detail = RequestDetailView.as_view()
