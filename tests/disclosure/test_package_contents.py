@@ -22,6 +22,8 @@ from .conftest import change, opened
 FILES = {
     "README.txt", "data.json", "report.html", "profile.csv", "policies.csv", "preferences.csv", "receipts.csv",
     "consent_events.csv", "notice_records.csv", "emails.csv", "disclosures.csv", "disclosure_downloads.csv",
+    # The requests desk's sections (desk/package.py).
+    "requests.csv", "request_answers.csv",
 }
 
 
