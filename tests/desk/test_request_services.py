@@ -43,7 +43,7 @@ def test_a_request_gets_a_number_a_due_date_and_an_acknowledgment_email(policyho
     assert request.acknowledgment.kind == OutgoingEmail.Kind.REQUEST_RECEIVED
     assert request.acknowledgment.status == OutgoingEmail.Status.SENT
     # The acknowledgment (the package's "ready" email goes too: by electronic record it is prepared at once).
-    (message,) = [m for m in mail.outbox if request.number in m.subject]
+    (message,) = [m for m in mail.outbox if request.number in m.subject and "受け付けました" in m.subject]
     assert message.to == [policyholder.email]
     assert "開示" in message.subject
     assert "2027年2月14日（令和9年2月14日）" in message.body
