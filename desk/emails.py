@@ -5,6 +5,7 @@ without logging in at the address they gave."""
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from consents.models import OutgoingEmail
 
@@ -14,6 +15,7 @@ from .models import CustomerRequest, Reply
 def _message(template: str, context: dict, to: str) -> EmailMessage | None:
     if not to:
         return None
+    context = {**context, "contact_url": settings.SITE_URL + reverse("contact:windows")}
     return EmailMessage(
         subject=render_to_string(f"desk/email/{template}_subject.txt", context).strip(),
         body=render_to_string(f"desk/email/{template}.txt", context),

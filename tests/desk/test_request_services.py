@@ -48,6 +48,7 @@ def test_a_request_gets_a_number_a_due_date_and_an_acknowledgment_email(policyho
     assert "開示" in message.subject
     assert "2027年2月14日（令和9年2月14日）" in message.body
     assert f"/my/requests/{request.number}/" in message.body
+    assert "お問合せ窓口：http://127.0.0.1:8000/contact/" in message.body
 
 
 def test_the_same_form_sent_twice_makes_one_request(policyholder):
