@@ -43,11 +43,14 @@ def _matrix_axes_on(day: datetime.date) -> tuple[list[Company], list[Channel]]:
     return list(marketing_companies(on=day)), list(Channel.objects.all())
 
 
-def default_matrix() -> list[tuple[Company, list[Cell]]]:
+def default_matrix(policyholder: Policyholder | None = None) -> list[tuple[Company, list[Cell]]]:
     """Every marketing company × channel with the channel's default value, without a query while the axes are
     warm: the shape of a posted preferences form, which carries the values its page showed, so checking it
-    needs no stored value."""
+    needs no stored value. With a policyholder, the companies their own matrix leaves out are left out too."""
     companies, channels = matrix_axes()
+    refused = companies_without_consent(policyholder) if policyholder is not None else ()
+    if refused:
+        companies = [company for company in companies if company.pk not in refused]
     return [(company, [Cell(company, channel, channel.default_allowed, None) for channel in channels])
             for company in companies]
 

@@ -151,7 +151,7 @@ def preferences(request):
         return _render_preferences(request, form, contracted=contracted, restored=bool(form.pending))
     # The posted form carries what its page showed, so checking it needs no stored value: the service reads
     # those under its lock. Only a form sent back to be corrected needs the customer's own matrix.
-    form = PreferencesForm(request.POST, matrix=default_matrix())
+    form = PreferencesForm(request.POST, matrix=default_matrix(policyholder))
     if not form.is_valid():
         matrix, contracted = contracts_first(preference_matrix(policyholder=policyholder), policyholder=policyholder)
         form = PreferencesForm(request.POST, matrix=matrix)

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from consents.models import NoticeRecord
+from consents.models import NoticeRecord, Preference
 from core.dates import wareki
 from notices.models import NoticeVersion
 from tests.consents.conftest import log_in
@@ -115,3 +115,13 @@ def test_a_customer_who_has_not_consented_saves_the_preferences_their_page_shows
     data = {**fields, **shown, "idempotency_key": key, f"pref-{life.pk}-direct_mail": "off"}
     response = customer.post("/my/preferences/", data)
     assert response.status_code == 302 and "/my/receipts/" in response["Location"]
+
+
+def test_a_posted_cell_for_a_company_the_customer_has_not_consented_to_is_refused(client, joiner, life):
+    consent_version(effective_date=days(-5), add=[joiner])
+    customer = log_in(client, customer_since(days(-400)))
+    data = {"idempotency_key": "0123456789abcdef0123456789abcdef", f"pref-{joiner.pk}-email": "on"}
+    response = customer.post("/my/preferences/", data)
+    assert response.status_code == 400
+    assert "選択できない会社または案内方法が含まれています" in response.content.decode()
+    assert not Preference.objects.exists()
