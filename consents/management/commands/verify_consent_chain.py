@@ -1,4 +1,5 @@
 from contextlib import closing
+from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -8,6 +9,17 @@ from consents.chain import GENESIS, LEGACY_KEY_ID, MerkleRoot, UnknownChainKey, 
 from consents.checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
 from consents.models import ConsentEvent, NoticeRecord, Preference
 from core.dbtimeouts import lift_statement_timeout
+
+
+@dataclass
+class Anchor:
+    """A checkpoint's view while the chains are walked: the tree being rebuilt from what it covers (items up to
+    `last_id`), and the current chain's count and head within that."""
+
+    last_id: int
+    tree: MerkleRoot = field(default_factory=MerkleRoot)
+    count: int = 0
+    head: str | None = None
 
 
 class Command(BaseCommand):
@@ -110,46 +122,72 @@ class Command(BaseCommand):
             checked += 1
         return checked
 
-    def verify(self, events) -> tuple[int, int]:
+    def walk(self, items, *, noun: str, name, recompute, unkeyed, anchors) -> tuple[int, int]:
+        """Recompute each policyholder's chain of `items` (ordered by policyholder, then id), counting into
+        each checkpoint's anchor what it covers; refuse at the first item that does not match.
+
+        `name(item)` names it in a refusal, `recompute(item)` is its keyed hash, `unkeyed(item)` says why
+        its key id is refused (or None)."""
         checked = chains = 0
         current_policyholder = None
         expected_previous = GENESIS
-        # Per checkpoint: the tree being rebuilt, and this chain's count and head up to its last event id.
-        anchors = [[checkpoint, MerkleRoot(), 0, None] for checkpoint in self.checkpoints]
-        for event in events:
-            if event.policyholder_id != current_policyholder:
+        for item in items:
+            if item.policyholder_id != current_policyholder:
                 self.close_chain(current_policyholder, anchors)
-                current_policyholder = event.policyholder_id
+                current_policyholder = item.policyholder_id
                 expected_previous = GENESIS
                 chains += 1
-            name = f"Event {event.pk} (policyholder {event.policyholder_id}, receipt {event.receipt.number})"
-            if event.key_id == LEGACY_KEY_ID and self.first_keyed is not None and event.pk > self.first_keyed:
-                raise CommandError(
-                    f"{name} has an unkeyed hash but was written after keyed hashes began (event {self.first_keyed}): "
-                    "it was added or recomputed without the chain key."
-                )
+            label = name(item)
+            refusal = unkeyed(item)
+            if refusal:
+                raise CommandError(f"{label} {refusal}")
             try:
-                recomputed = event_hash(event, channel_code=event.channel.code, receipt_number=event.receipt.number)
+                recomputed = recompute(item)
             except UnknownChainKey as error:
                 raise CommandError(
-                    f"{name} is keyed with key id {error}, which is not configured (CONSENT_CHAIN_KEY, "
+                    f"{label} is keyed with key id {error}, which is not configured (CONSENT_CHAIN_KEY, "
                     "CONSENT_CHAIN_KEY_FALLBACKS)."
                 ) from None
-            if event.previous_hash != expected_previous:
+            if item.previous_hash != expected_previous:
                 raise CommandError(
-                    f"{name} does not follow the previous event of its chain: an event before it was changed or "
-                    "removed."
+                    f"{label} does not follow the previous {noun} of its chain: one before it was changed or removed."
                 )
-            if event.hash != recomputed:
-                raise CommandError(f"{name} does not match its hash: it was changed after it was written.")
+            if item.hash != recomputed:
+                raise CommandError(f"{label} does not match its hash: it was changed after it was written.")
             for anchor in anchors:
-                if event.pk <= anchor[0].last_event_id:
-                    anchor[2] += 1
-                    anchor[3] = event.hash
-            expected_previous = event.hash
+                if item.pk <= anchor.last_id:
+                    anchor.count += 1
+                    anchor.head = item.hash
+            expected_previous = item.hash
             checked += 1
         self.close_chain(current_policyholder, anchors)
-        for checkpoint, tree, _count, _head in anchors:
+        return checked, chains
+
+    def verify(self, events) -> tuple[int, int]:
+        anchors = [Anchor(checkpoint.last_event_id) for checkpoint in self.checkpoints]
+
+        def unkeyed(event):
+            if event.key_id == LEGACY_KEY_ID and self.first_keyed is not None and event.pk > self.first_keyed:
+                return (
+                    f"has an unkeyed hash but was written after keyed hashes began (event {self.first_keyed}): "
+                    "it was added or recomputed without the chain key."
+                )
+            return None
+
+        checked, chains = self.walk(
+            events,
+            noun="event",
+            name=lambda event: (
+                f"Event {event.pk} (policyholder {event.policyholder_id}, receipt {event.receipt.number})"
+            ),
+            recompute=lambda event: event_hash(
+                event, channel_code=event.channel.code, receipt_number=event.receipt.number
+            ),
+            unkeyed=unkeyed,
+            anchors=anchors,
+        )
+        for checkpoint, anchor in zip(self.checkpoints, anchors, strict=True):
+            tree = anchor.tree
             if (tree.root(), tree.chains, tree.events) != (checkpoint.root, checkpoint.chains, checkpoint.events):
                 raise CommandError(
                     f"The events up to event {checkpoint.last_event_id} do not match the checkpoint "
@@ -164,59 +202,36 @@ class Command(BaseCommand):
 
     def verify_notice_records(self, records) -> tuple[int, int]:
         """The second chain of each policyholder: who was told of which notice version, and their answers."""
-        checked = chains = 0
-        current_policyholder = None
-        expected_previous = GENESIS
-        anchors = [
-            [checkpoint.notice_records, MerkleRoot(), 0, None, checkpoint.path.name]
-            for checkpoint in self.checkpoints
-            if checkpoint.notice_records is not None
-        ]
-        for record in records:
-            if record.policyholder_id != current_policyholder:
-                self.close_chain(current_policyholder, anchors)
-                current_policyholder = record.policyholder_id
-                expected_previous = GENESIS
-                chains += 1
-            name = (
+        covered = [checkpoint for checkpoint in self.checkpoints if checkpoint.notice_records is not None]
+        anchors = [Anchor(checkpoint.notice_records.last_id) for checkpoint in covered]
+        checked, chains = self.walk(
+            records,
+            noun="record",
+            name=lambda record: (
                 f"Notice record {record.pk} (policyholder {record.policyholder_id}, notice version "
                 f"{record.notice_version_id}, {record.kind})"
-            )
-            if record.key_id == LEGACY_KEY_ID:
-                raise CommandError(f"{name} has no hash key id: it was added or recomputed without the chain key.")
-            try:
-                recomputed = notice_record_hash(record)
-            except UnknownChainKey as error:
+            ),
+            recompute=notice_record_hash,
+            unkeyed=lambda record: (
+                "has no hash key id: it was added or recomputed without the chain key."
+                if record.key_id == LEGACY_KEY_ID else None
+            ),
+            anchors=anchors,
+        )
+        for checkpoint, anchor in zip(covered, anchors, strict=True):
+            expected, tree = checkpoint.notice_records, anchor.tree
+            if (tree.root(), tree.chains, tree.events) != (expected.root, expected.chains, expected.records):
                 raise CommandError(
-                    f"{name} is keyed with key id {error}, which is not configured (CONSENT_CHAIN_KEY, "
-                    "CONSENT_CHAIN_KEY_FALLBACKS)."
-                ) from None
-            if record.previous_hash != expected_previous:
-                raise CommandError(
-                    f"{name} does not follow the previous record of its chain: a record before it was changed or "
-                    "removed."
-                )
-            if record.hash != recomputed:
-                raise CommandError(f"{name} does not match its hash: it was changed after it was written.")
-            for anchor in anchors:
-                if record.pk <= anchor[0].last_id:
-                    anchor[2] += 1
-                    anchor[3] = record.hash
-            expected_previous = record.hash
-            checked += 1
-        self.close_chain(current_policyholder, anchors)
-        for anchor, tree, _count, _head, name in anchors:
-            if (tree.root(), tree.chains, tree.events) != (anchor.root, anchor.chains, anchor.records):
-                raise CommandError(
-                    f"The notice records up to record {anchor.last_id} do not match the checkpoint {name}: it "
-                    f"recorded {anchor.records} records in {anchor.chains} chains, the database now holds "
-                    f"{tree.events} in {tree.chains}. Records it covered were changed, removed or recomputed."
+                    f"The notice records up to record {expected.last_id} do not match the checkpoint "
+                    f"{checkpoint.path.name}: it recorded {expected.records} records in {expected.chains} chains, "
+                    f"the database now holds {tree.events} in {tree.chains}. Records it covered were changed, "
+                    "removed or recomputed."
                 )
         return checked, chains
 
     @staticmethod
     def close_chain(policyholder_id, anchors) -> None:
         for anchor in anchors:
-            if anchor[2]:
-                anchor[1].add(policyholder_id, anchor[2], anchor[3])
-            anchor[2], anchor[3] = 0, None
+            if anchor.count:
+                anchor.tree.add(policyholder_id, anchor.count, anchor.head)
+            anchor.count, anchor.head = 0, None
