@@ -27,6 +27,8 @@ from consents.selectors import marketing_companies
 from notices.models import Company
 from notices.selectors import ConsentChange, consent_grounds_on
 
+from .counts import AnswerCounts
+
 MONTHS = 12
 
 
@@ -49,33 +51,11 @@ class Row:
 
 
 @dataclasses.dataclass(frozen=True)
-class ConsentAnswers:
+class ConsentAnswers(AnswerCounts):
     version_id: int
     notice_title: str
     effective_date: datetime.date
     added: list[str]
-    asked: int
-    consented: int
-    declined: int
-
-    @property
-    def unanswered(self) -> int:
-        return self.asked - self.consented - self.declined
-
-    def percent(self, count: int) -> float | None:
-        return None if self.asked == 0 else round(100 * count / self.asked, 1)
-
-    @property
-    def consented_percent(self):
-        return self.percent(self.consented)
-
-    @property
-    def declined_percent(self):
-        return self.percent(self.declined)
-
-    @property
-    def unanswered_percent(self):
-        return self.percent(self.unanswered)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,7 +180,9 @@ def _answers(today: datetime.date) -> list[ConsentAnswers]:
     for change in grounds.changes:
         counts = answer_counts(change)
         answers.append(ConsentAnswers(
-            change.version.pk, change.version.notice.title, change.version.effective_date,
-            [names[pk].legal_name for pk in change.added_company_ids], counts.asked, counts.consented, counts.declined,
+            version_id=change.version.pk, notice_title=change.version.notice.title,
+            effective_date=change.version.effective_date,
+            added=[names[pk].legal_name for pk in change.added_company_ids],
+            asked=counts.asked, consented=counts.consented, declined=counts.declined,
         ))
     return answers

@@ -10,32 +10,12 @@ from consents.reconsent import ANSWERS, answer_counts
 from notices.models import NoticeVersion
 from notices.selectors import ConsentChange, consent_change_of
 
+from .counts import AnswerCounts
+
 
 @dataclasses.dataclass(frozen=True)
-class CompanyRatio:
+class CompanyRatio(AnswerCounts):
     company: str
-    asked: int
-    consented: int
-    declined: int
-
-    @property
-    def unanswered(self) -> int:
-        return self.asked - self.consented - self.declined
-
-    def percent(self, count: int) -> float | None:
-        return None if self.asked == 0 else round(100 * count / self.asked, 1)
-
-    @property
-    def answered_percent(self):
-        return self.percent(self.consented + self.declined)
-
-    @property
-    def consented_percent(self):
-        return self.percent(self.consented)
-
-    @property
-    def declined_percent(self):
-        return self.percent(self.declined)
 
 
 def consent_versions():
@@ -50,7 +30,7 @@ def consent_versions():
 def ratios(change: ConsentChange) -> list[CompanyRatio]:
     """All asked customers first, then per company the customers with a contract with it."""
     total = answer_counts(change)
-    rows = [CompanyRatio("", total.asked, total.consented, total.declined)]
+    rows = [CompanyRatio(company="", asked=total.asked, consented=total.consented, declined=total.declined)]
     latest = _latest(change.version)
     per_company = (
         Policy.objects.filter(policyholder__created_at__lt=change.starts_at)
@@ -63,8 +43,8 @@ def ratios(change: ConsentChange) -> list[CompanyRatio]:
         )
         .order_by("company__display_order", "company_id")
     )
-    rows += [CompanyRatio(row["company__legal_name"], row["asked"], row["consented"], row["declined"])
-             for row in per_company]
+    rows += [CompanyRatio(company=row["company__legal_name"], asked=row["asked"], consented=row["consented"],
+                          declined=row["declined"]) for row in per_company]
     return rows
 
 
