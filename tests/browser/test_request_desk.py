@@ -1,9 +1,12 @@
 """In a real Chromium: a customer makes a 開示 request and gets its acknowledgment, staff answer it in the
-admin and the customer reads the answer; the staff desk lists overdue requests first, and a refusal needs
-its reason and a second person's approval. axe-core finds nothing on the customer pages at 375 and 1280 px."""
+admin and the customer reads the answer and downloads the data; the staff desk lists overdue requests first,
+and a refusal needs its reason and a second person's approval. axe-core finds nothing on the customer pages
+at 375 and 1280 px."""
 
 import datetime
+import hashlib
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -13,6 +16,7 @@ from django.utils import timezone
 from consents.models import Policy
 from desk.models import CustomerRequest, Reply
 from desk.services import request_submit
+from disclosure.models import DisclosurePackage
 from notices.models import Company
 from tests import personas
 from tests.factories import PolicyholderFactory
@@ -80,6 +84,12 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     assert "保有個人データを開示します。" in answer.inner_text() and "対応済み" in answer.inner_text()
     assert "完了（対応済み）" in page.locator(".request-facts").inner_text()
     check(page)
+    # The data itself: the package the request asked for, downloaded from the request's own page.
+    package = DisclosurePackage.objects.get(policyholder=hanako, request_number=request.number)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("ご用意した資料をダウンロード")).click()
+    assert hashlib.sha256(Path(download_info.value.path()).read_bytes()).hexdigest() == package.sha256
+    assert package.downloads.count() == 1
     page.get_by_role("link", name="変更履歴").first.click()
     assert request.number in page.get_by_role("region", name="ご請求・お問合せ").inner_text()
     check(page)
