@@ -55,10 +55,13 @@ def _receipt_insert(*, policyholder: Policyholder, source: str, idempotency_key:
             cursor.execute(RECEIPT_INSERT, [number, policyholder.pk, source, idempotency_key, created_at])
             row = cursor.fetchone()
             if row is not None:
-                return Receipt(
-                    pk=row[0], number=number, policyholder=policyholder, source=source,
-                    idempotency_key=idempotency_key, created_at=now,
+                # As if read back: a saved row, not one to insert again.
+                receipt = Receipt.from_db(
+                    connection.alias, ["id", "number", "policyholder_id", "source", "idempotency_key", "created_at"],
+                    [row[0], number, policyholder.pk, source, idempotency_key, now],
                 )
+                receipt.policyholder = policyholder
+                return receipt
             if Receipt.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key).exists():
                 return None
 
