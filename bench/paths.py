@@ -269,7 +269,7 @@ def evaluate(results: dict) -> list[tuple[str, bool, str]]:
         ratio, tail = row["rps"] / base["rps"], row["p99_ms"] / row["p50_ms"]
         verdicts.append((f"{name}: ≥ 0.7 × baseline req/s, p99 ≤ 3 × p50", ratio >= 0.7 and tail <= 3,
                          f"{ratio:.2f} ×, p99/p50 {tail:.1f}"))
-    if results.get("public_only"):
+    if results.get("only") == "public":
         return verdicts
     board = _row(results, "opt-in dashboard")
     verdicts.append(("opt-in dashboard: p50 < 500 ms", board["p50_ms"] < 500,

@@ -37,70 +37,61 @@ from bench.harness import (
 CONSENT_ANSWERS = 2000
 
 
-def public_only():
-    """`BENCH_ONLY=public make bench`: the baseline and the public pages alone, without loading policyholders."""
+def _machine(scale: int, *, server: bool = True) -> dict:
+    machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+               "scale": scale}
+    if server:
+        machine.update(workers=WORKERS, connections=CONNECTIONS, seconds=DURATION)
+    return machine
+
+
+def _finish(results: dict, filename: str) -> None:
+    paths.report(results)
+    (ROOT / "bench" / filename).write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def _only(name: str, scale: int, fixtures: list[str], measure) -> None:
+    """One BENCH_ONLY run against the server: `scale` policyholders, the fixtures' context, the baseline, then
+    `measure(server, context, special)` (a list of rows; other figures go into `special`); figures in
+    bench/results-<name>.json."""
     ensure_wrk()
-    print(f"Preparing PostgreSQL database {DB_NAME}…", flush=True)
+    print(f"Preparing PostgreSQL database {DB_NAME} ({scale:,} policyholders)…", flush=True)
     prepare_database()
-    context = fixture("second_version()")
+    if scale:
+        load(0, scale)
+    context = {key: value for call in fixtures for key, value in fixture(call).items()}
     server = Server()
     server.start()
-    results = {"growth_base": [], "main": [], "special": {}, "public_only": True}
+    results = {"growth_base": [], "main": [], "special": {}, "only": name}
     try:
-        results["special"]["first_render_ms"] = paths.first_renders(context)
         results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
-        results["main"].extend(paths.measure_public(server, context))
+        results["main"].extend(measure(server, context, results["special"]))
     finally:
         server.stop()
-    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(),
-                          "python": platform.python_version(), "workers": WORKERS, "connections": CONNECTIONS,
-                          "seconds": DURATION, "scale": 0}
-    paths.report(results)
-    (ROOT / "bench" / "results-public.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    results["machine"] = _machine(scale)
+    _finish(results, f"results-{name}.json")
+
+
+def public_only():
+    """`BENCH_ONLY=public make bench`: the baseline and the public pages alone, without loading policyholders."""
+
+    def measure(server, context, special):
+        special["first_render_ms"] = paths.first_renders(context)
+        return paths.measure_public(server, context)
+
+    _only("public", 0, ["second_version()"], measure)
 
 
 def save_only():
     """`BENCH_ONLY=save make bench`: the baseline and the preference save alone, at 10,000 policyholders."""
-    ensure_wrk()
-    print(f"Preparing PostgreSQL database {DB_NAME} ({GROWTH_BASE:,} policyholders)…", flush=True)
-    prepare_database()
-    load(0, GROWTH_BASE)
-    context = fixture(f"customer_sessions({SESSIONS})")
-    server = Server()
-    server.start()
-    results = {"growth_base": [], "main": [], "special": {}, "only": "save"}
-    try:
-        results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
-        results["main"].append(paths.preference_save(server, context))
-    finally:
-        server.stop()
-    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(),
-                          "python": platform.python_version(), "workers": WORKERS, "connections": CONNECTIONS,
-                          "seconds": DURATION, "scale": GROWTH_BASE}
-    paths.report(results)
-    (ROOT / "bench" / "results-save.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    _only("save", GROWTH_BASE, [f"customer_sessions({SESSIONS})"],
+          lambda server, context, _special: [paths.preference_save(server, context)])
 
 
 def dashboard_only():
     """`BENCH_ONLY=dashboard make bench`: the baseline and the admin's opt-in dashboard at SCALE policyholders."""
-    ensure_wrk()
-    print(f"Preparing PostgreSQL database {DB_NAME} ({SCALE:,} policyholders)…", flush=True)
-    prepare_database()
-    load(0, SCALE)
-    context = {**fixture(f"consent_request({CONSENT_ANSWERS})"), **fixture("staff_session()")}
-    server = Server()
-    server.start()
-    results = {"growth_base": [], "main": [], "special": {}, "only": "dashboard"}
-    try:
-        results["main"].append(wrk(server, "baseline (/healthz/)", "/healthz/"))
-        results["main"].append(paths.dashboard(server, context))
-    finally:
-        server.stop()
-    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(),
-                          "python": platform.python_version(), "workers": WORKERS, "connections": CONNECTIONS,
-                          "seconds": DURATION, "scale": SCALE}
-    paths.report(results)
-    (ROOT / "bench" / "results-dashboard.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    _only("dashboard", SCALE, [f"consent_request({CONSENT_ANSWERS})", "staff_session()"],
+          lambda server, context, _special: [paths.dashboard(server, context)])
 
 
 def campaign_only():
@@ -110,10 +101,8 @@ def campaign_only():
     load(0, SCALE)
     results = {"growth_base": [], "main": [], "special": {}, "only": "campaign"}
     results["special"]["campaign"] = campaign.measure()
-    results["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(),
-                          "python": platform.python_version(), "scale": SCALE}
-    paths.report(results)
-    (ROOT / "bench" / "results-campaign.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    results["machine"] = _machine(SCALE, server=False)
+    _finish(results, "results-campaign.json")
 
 
 def main():
@@ -161,13 +150,9 @@ def main():
         results["special"]["disclosure"] = disclosure_package.measure()
     finally:
         server.stop()
-    results["machine"] = {
-        "cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-        "workers": WORKERS, "connections": CONNECTIONS, "seconds": DURATION, "scale": SCALE,
-    }
+    results["machine"] = _machine(SCALE)
     results["elapsed_s"] = round(time.monotonic() - began, 1)
-    paths.report(results)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    _finish(results, "results.json")
     print(f"\nResults in bench/results.json ({results['elapsed_s']:.0f} s in all).")
 
 
