@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from core.rows import insert
 from notices.models import NoticeVersion
 
 from .emails import login_email, notice_change_email, receipt_email
@@ -85,10 +86,10 @@ def outgoing_email_queue(
     now = timezone.now()
     # No savepoint of its own: inside the caller's transaction both rows commit or roll back with it.
     with transaction.atomic(savepoint=False):
-        email = OutgoingEmail.objects.create(
+        email = insert(OutgoingEmail(
             kind=kind, policyholder=policyholder, receipt=receipt, notice_version=notice_version,
             campaign_id=campaign_id, queued_at=now, next_attempt_at=now,
-        )
+        ))
         if enqueue:
             _enqueue(email)
     return email

@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.rows import insert
 from notices.models import today_in_tokyo
 from notices.selectors import consent_grounds_on
 
@@ -73,6 +74,54 @@ def _repeated(policyholder: Policyholder, idempotency_key: str) -> PreferencesRe
     return PreferencesResult(receipt=existing, events=list(existing.events.order_by("id")), repeated=True)
 
 
+# The save's reads and its one update, as fixed statements (from the models' own table and column names):
+# a save runs them for every customer who changes a setting, and the ORM would compile each anew.
+_POLICYHOLDERS, _PREFERENCES, _EVENTS = (
+    model._meta.db_table for model in (Policyholder, Preference, ConsentEvent)
+)
+LOCK = f"SELECT email FROM {_POLICYHOLDERS} WHERE id = %s"  # noqa: S608
+CELLS = f"SELECT company_id, channel_id, id, allowed FROM {_PREFERENCES} WHERE policyholder_id = %s"  # noqa: S608
+CHAIN_HEAD = f"SELECT hash FROM {_EVENTS} WHERE policyholder_id = %s ORDER BY id DESC LIMIT 1"  # noqa: S608
+PREFERENCE_SET = f"UPDATE {_PREFERENCES} SET allowed = %s, last_event_id = %s, updated_at = %s WHERE id = %s"  # noqa: S608
+
+
+def _lock(policyholder: Policyholder) -> str:
+    """Lock the policyholder's row until the transaction ends (on SQLite the transaction's write lock does)
+    and return their email address as stored now."""
+    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(LOCK + for_update, [policyholder.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Policyholder.DoesNotExist(policyholder.pk)
+    return row[0]
+
+
+def _stored_cells(policyholder: Policyholder, channel_codes: dict[int, str]) -> dict[tuple[int, str], tuple]:
+    """{(company_id, channel_code): (preference id, allowed)} for the cells the customer has set."""
+    with connection.cursor() as cursor:
+        cursor.execute(CELLS, [policyholder.pk])
+        return {
+            (company_id, channel_codes.get(channel_id)): (pk, bool(allowed))
+            for company_id, channel_id, pk, allowed in cursor.fetchall()
+        }
+
+
+def _chain_head(policyholder: Policyholder) -> str:
+    """The hash of the policyholder's latest event; read under the lock, so no other save can follow it."""
+    with connection.cursor() as cursor:
+        cursor.execute(CHAIN_HEAD, [policyholder.pk])
+        row = cursor.fetchone()
+    return row[0] if row else GENESIS
+
+
+def _preference_set(preference_id: int, *, allowed: bool, event: ConsentEvent, now) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            PREFERENCE_SET, [allowed, event.pk, connection.ops.adapt_datetimefield_value(now), preference_id]
+        )
+
+
 @transaction.atomic
 def preferences_update(
     *,
@@ -111,7 +160,7 @@ def preferences_update(
         ip_field.run_validators(ip_address)
     ip_address = ip_address or None
 
-    policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
+    email = _lock(policyholder)
 
     company_list, channel_list = matrix_axes()
     companies = {company.pk: company for company in company_list}
@@ -125,22 +174,19 @@ def preferences_update(
         if not isinstance(allowed, bool):
             raise ValidationError(_("A preference is either on or off."), code="value")
 
-    channel_codes = {channel.pk: code for code, channel in channels.items()}
-    # Without the model's ordering, which joins companies and channels only to sort.
-    cells = Preference.objects.filter(policyholder=policyholder).order_by()
-    stored = {(p.company_id, channel_codes.get(p.channel_id)): p for p in cells}
+    stored = _stored_cells(policyholder, {channel.pk: code for code, channel in channels.items()})
     stale = []
     for (company_id, channel_code), shown in sorted((expected or {}).items()):
         if company_id in companies and channel_code in channels:
-            preference = stored.get((company_id, channel_code))
-            if shown != (preference.allowed if preference else channels[channel_code].default_allowed):
+            cell = stored.get((company_id, channel_code))
+            if shown != (cell[1] if cell else channels[channel_code].default_allowed):
                 stale.append((company_id, channel_code))
     changed = []
     for (company_id, channel_code), allowed in sorted(changes.items()):
-        preference = stored.get((company_id, channel_code))
-        current = preference.allowed if preference else channels[channel_code].default_allowed
+        cell = stored.get((company_id, channel_code))
+        current = cell[1] if cell else channels[channel_code].default_allowed
         if allowed != current:
-            changed.append((company_id, channels[channel_code], current, allowed, preference))
+            changed.append((company_id, channels[channel_code], current, allowed, cell[0] if cell else None))
     # A repeated submission (a double click, a retry) answers with the first one's receipt, whatever
     # has changed since; the key is looked up only when there is nothing to write, or when writing the
     # receipt finds the key taken.
@@ -152,10 +198,9 @@ def preferences_update(
     if receipt is None:
         return _repeated(policyholder, idempotency_key)
     version = joint_use_version_in_force()
-    last = policyholder.events.order_by("-id").values_list("hash", flat=True).first()
-    previous_hash = last or GENESIS
+    previous_hash = _chain_head(policyholder)
     events = []
-    for company_id, channel, old_value, new_value, preference in changed:
+    for company_id, channel, old_value, new_value, preference_id in changed:
         event = ConsentEvent(
             policyholder=policyholder,
             receipt=receipt,
@@ -175,21 +220,18 @@ def preferences_update(
             key_id=current_key_id(),
         )
         event.hash = event_hash(event, channel_code=channel.code, receipt_number=receipt.number)
-        # Saved one at a time so that ids follow the chain order on every database.
-        event.save()
+        # Inserted one at a time so that ids follow the chain order on every database.
+        insert(event)
         previous_hash = event.hash
         events.append(event)
-        if preference is None:
-            Preference.objects.create(
+        if preference_id is None:
+            insert(Preference(
                 policyholder=policyholder, company_id=company_id, channel=channel,
                 allowed=new_value, last_event=event, updated_at=now,
-            )
+            ))
         else:
-            preference.allowed = new_value
-            preference.last_event = event
-            preference.updated_at = now
-            preference.save(update_fields=["allowed", "last_event", "updated_at"])
-    if policyholder.email:
+            _preference_set(preference_id, allowed=new_value, event=event, now=now)
+    if email:
         outgoing_email_queue(kind=OutgoingEmail.Kind.RECEIPT, policyholder=policyholder, receipt=receipt)
     return PreferencesResult(receipt=receipt, events=events, stale=stale)
 

@@ -207,6 +207,8 @@ CACHES = {"default": env.cache_url_config(env("CACHE_URL"))}
 # django-environ reads ?key_prefix= into a key Django does not know; several sites can share one Redis.
 CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix", "")
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's Redis cache with one client per connection pool (core/rediscache.py says why).
+    CACHES["default"]["BACKEND"] = "core.rediscache.RedisCache"
     # A Redis that does not answer fails the request in seconds, like the database.
     CACHES["default"]["OPTIONS"] = {
         "socket_connect_timeout": 2, "socket_timeout": 2, **CACHES["default"].get("OPTIONS", {})
@@ -266,7 +268,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background work (every email, clean-ups) goes through Django's task API, stored in the database:
 # a task enqueued inside a transaction is committed or rolled back with it. `manage.py run_worker`
 # runs them (README, "Workers").
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": "core.taskbackend.DatabaseBackend", "QUEUES": ["default"]}}
 # A failed email is tried again after this many seconds, doubling each time up to an hour; after
 # consents.outbox.MAX_ATTEMPTS tries it waits in the admin for staff to retry it.
 EMAIL_RETRY_SECONDS = env("EMAIL_RETRY_SECONDS")

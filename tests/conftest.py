@@ -63,7 +63,7 @@ def _tasks_run_at_once(settings):
 @pytest.fixture
 def database_tasks(settings, db):
     """Tasks stored in the database, as in production; `run_queued_tasks()` runs what is due."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {"default": {"BACKEND": "core.taskbackend.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def run_queued_tasks() -> None:

@@ -1,0 +1,64 @@
+"""Writing one model row with a statement built once, for the few writes on a hot path (a customer's save
+writes a receipt's event, its preference, its email and the email's task).
+
+Model.save() compiles its INSERT anew on every call: about 0.3 ms of CPU, as much as PostgreSQL spends
+running the statement. `insert` builds the statement once per model and database vendor and prepares
+only the values, with each field's own `pre_save` and `get_db_prep_save` (the same values save() would
+write: auto_now dates, time zones, foreign keys, IP addresses). A model with pre_save/post_save
+receivers, a database default, or a database that cannot return the new id is saved by save() instead.
+"""
+
+from django.db import connections, router
+from django.db.models import NOT_PROVIDED, signals
+
+_STATEMENTS: dict[tuple[type, str], tuple[list, str, bool] | None] = {}
+
+
+def _insert_statement(model, connection) -> tuple[list, str, bool] | None:
+    """The fields whose values are inserted, the statement, and whether the database returns the new key
+    (an AutoField's) rather than the row bringing its own (a UUID's)."""
+    meta = model._meta
+    returning = getattr(meta.pk, "db_returning", False)
+    fields = [
+        field for field in meta.local_concrete_fields if not field.generated and not (returning and field is meta.pk)
+    ]
+    if (
+        meta.parents  # multi-table inheritance: rows in more than one table
+        or any(field.db_default is not NOT_PROVIDED for field in fields)
+        or (returning and not connection.features.can_return_columns_from_insert)
+    ):
+        return None
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, quoted; the values go as parameters.
+    columns, values = ", ".join(quote(field.column) for field in fields), ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+    if returning:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    return fields, sql, returning
+
+
+def insert(instance):
+    """INSERT `instance` as a new row and set its primary key, as `instance.save()` would for a new one."""
+    model = type(instance)
+    connection = connections[router.db_for_write(model, instance=instance)]
+    key = (model, connection.vendor)
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = _insert_statement(model, connection)
+    statement = _STATEMENTS[key]
+    if (
+        statement is None
+        or (statement[2] and instance.pk is not None)
+        or signals.pre_save.has_listeners(model)
+        or signals.post_save.has_listeners(model)
+    ):
+        instance.save(force_insert=True)
+        return instance
+    fields, sql, returning = statement
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
