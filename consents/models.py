@@ -148,7 +148,8 @@ class Receipt(models.Model):
     """One accepted request to change preferences (受付), whatever number of cells it changed."""
 
     number = models.CharField(_("receipt number"), max_length=20, unique=True)
-    policyholder = models.ForeignKey(Policyholder, on_delete=models.PROTECT, related_name="receipts")
+    # Found through receipt_idempotency_key_unique (policyholder first): no index of its own to write.
+    policyholder = models.ForeignKey(Policyholder, on_delete=models.PROTECT, related_name="receipts", db_index=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     created_at = models.DateTimeField(_("received at"))
@@ -169,8 +170,14 @@ class Receipt(models.Model):
 class Preference(models.Model):
     """The current choice for one cell; where there is none the channel's default applies."""
 
-    policyholder = models.ForeignKey(Policyholder, on_delete=models.CASCADE, related_name="preferences")
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    # Both found through an index that starts with them (preference_one_per_cell, preference_export_idx):
+    # every save writes this table's indexes, so there are no others.
+    policyholder = models.ForeignKey(
+        Policyholder, on_delete=models.CASCADE, related_name="preferences", db_index=False
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="+")
     allowed = models.BooleanField(_("allowed"))
     last_event = models.ForeignKey(
@@ -197,9 +204,13 @@ class Preference(models.Model):
 class ConsentEvent(models.Model):
     """Append-only: one row per changed cell. `hash` chains each policyholder's events together."""
 
-    policyholder = models.ForeignKey(Policyholder, on_delete=models.PROTECT, related_name="events")
+    # Both found through an index that starts with them (consentevent_chain_idx, consentevent_since_idx):
+    # every save writes this table's indexes, so there are no others.
+    policyholder = models.ForeignKey(Policyholder, on_delete=models.PROTECT, related_name="events", db_index=False)
     receipt = models.ForeignKey(Receipt, verbose_name=_("receipt"), on_delete=models.PROTECT, related_name="events")
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="+")
     old_value = models.BooleanField(_("before"))
     new_value = models.BooleanField(_("after"))
