@@ -9,8 +9,8 @@ from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend as LibraryBackend
 from django_tasks_db.models import DBTaskResult
 
-from consents.models import Channel, ConsentEvent, OutgoingEmail, Receipt, Source
-from core.rows import insert
+from consents.models import Channel, ConsentEvent, OutgoingEmail, Policyholder, Receipt, Source
+from core.rows import fetch, insert
 from core.taskbackend import DatabaseBackend
 from tests.factories import PolicyholderFactory
 
@@ -96,3 +96,23 @@ def test_the_task_backend_writes_the_librarys_row_field_for_field(database_tasks
     assert mine["args_kwargs"] == {"args": [7], "kwargs": {"label": "受付"}} and mine["priority"] == 3
     assert ours.status == theirs.status and ours.task.module_path == theirs.task.module_path
     assert DBTaskResult.objects.get(pk=ours.id).enqueued_at is not None
+
+
+def test_a_fetched_row_is_the_one_the_orm_reads(demo_content, life):
+    policyholder = PolicyholderFactory(email="Hanako@Example.jp", birth_date=datetime.date(1980, 2, 29))
+    receipt = Receipt.objects.create(
+        number="20261130-0000BBBB", policyholder=policyholder, source=Source.PORTAL, idempotency_key="b" * 32,
+        created_at=datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC),
+    )
+    event = insert(_event(receipt, Channel.objects.get(code="phone"), company_id=life.pk, hash="3" * 64))
+
+    for model, pk in ((Policyholder, policyholder.pk), (ConsentEvent, event.pk)):
+        fetched, read = fetch(model, pk), model.objects.get(pk=pk)
+        assert not fetched._state.adding
+        assert {
+            field.attname: getattr(fetched, field.attname) for field in model._meta.concrete_fields
+        } == {field.attname: getattr(read, field.attname) for field in model._meta.concrete_fields}
+    # Converted as a query converts: a boolean, not SQLite's 1; an aware time; the generated lower-case key.
+    assert fetch(ConsentEvent, event.pk).old_value is True
+    assert fetch(Policyholder, policyholder.pk).email_key == "hanako@example.jp"
+    assert fetch(Policyholder, 10**9) is None
