@@ -5,8 +5,8 @@ email's task.
 Model.save() compiles its INSERT anew on every call: about 0.3 ms of CPU, as much as PostgreSQL spends
 running the statement. `insert` builds the statement once per model and database vendor and prepares
 only the values, with each field's own `pre_save` and `get_db_prep_save` (the same values save() would
-write: auto_now dates, time zones, foreign keys, IP addresses). A model with pre_save/post_save
-receivers, a database default, or a database that cannot return the new id is saved by save() instead.
+write: auto_now dates, time zones, foreign keys, IP addresses), and sends pre_save and post_save as save()
+does. A model with a database default, or a database that cannot return the new id, is saved by save().
 `fetch` reads a row by its primary key the same way, with the values converted as a query would.
 """
 
@@ -48,15 +48,11 @@ def insert(instance):
     if key not in _STATEMENTS:
         _STATEMENTS[key] = _insert_statement(model, connection)
     statement = _STATEMENTS[key]
-    if (
-        statement is None
-        or (statement[2] and instance.pk is not None)
-        or signals.pre_save.has_listeners(model)
-        or signals.post_save.has_listeners(model)
-    ):
+    if statement is None or (statement[2] and instance.pk is not None):
         instance.save(force_insert=True)
         return instance
     fields, sql, returning = statement
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using=connection.alias, update_fields=None)
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -64,6 +60,9 @@ def insert(instance):
             instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = connection.alias
+    signals.post_save.send(
+        sender=model, instance=instance, created=True, update_fields=None, raw=False, using=connection.alias
+    )
     return instance
 
 

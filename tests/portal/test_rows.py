@@ -4,7 +4,7 @@ import datetime
 import ipaddress
 
 import pytest
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend as LibraryBackend
 from django_tasks_db.models import DBTaskResult
@@ -60,24 +60,31 @@ def test_an_inserted_email_gets_its_defaults(demo_content):
     assert (stored.status, stored.attempts, stored.policyholder_id) == (OutgoingEmail.Status.QUEUED, 0, policyholder.pk)
 
 
-def test_a_model_with_receivers_is_saved_by_save_so_that_they_hear_of_it(demo_content):
+def test_receivers_hear_of_an_insert_as_of_a_save(demo_content):
     heard = []
 
-    def receiver(sender, instance, created, **kwargs):
-        heard.append((instance.pk, created))
+    def before(sender, instance, **kwargs):
+        heard.append(("pre_save", instance.pk))
+        instance.last_error = "set by a receiver"
 
-    post_save.connect(receiver, sender=OutgoingEmail, dispatch_uid="test-rows")
+    def after(sender, instance, created, **kwargs):
+        heard.append(("post_save", instance.pk, created))
+
+    pre_save.connect(before, sender=OutgoingEmail, dispatch_uid="test-rows")
+    post_save.connect(after, sender=OutgoingEmail, dispatch_uid="test-rows")
     try:
         now = datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC)
         email = insert(OutgoingEmail(kind=OutgoingEmail.Kind.LOGIN_LINK, policyholder=PolicyholderFactory(),
                                      queued_at=now, next_attempt_at=now))
     finally:
+        pre_save.disconnect(dispatch_uid="test-rows", sender=OutgoingEmail)
         post_save.disconnect(dispatch_uid="test-rows", sender=OutgoingEmail)
-    assert heard == [(email.pk, True)]
+    assert heard == [("pre_save", None), ("post_save", email.pk, True)]
+    assert OutgoingEmail.objects.get(pk=email.pk).last_error == "set by a receiver"
 
 
 @task(priority=3, queue_name="default")
-def _noted(number: int, *, label: str) -> None:
+def _noted(number: int, *, label: str = "") -> None:
     """A task for the comparison below; never run."""
 
 
@@ -93,6 +100,9 @@ def test_the_task_backend_writes_the_librarys_row_field_for_field(database_tasks
         for result in (ours, theirs)
     )
     assert mine == library
+    # Without a time to run after, the library's own pre_save receiver stores "whenever": so do we.
+    soon = [backend("default", params).enqueue(_noted, (8,), {}) for backend in (DatabaseBackend, LibraryBackend)]
+    assert _row(DBTaskResult, soon[0].id)["run_after"] == _row(DBTaskResult, soon[1].id)["run_after"] is not None
     assert mine["args_kwargs"] == {"args": [7], "kwargs": {"label": "受付"}} and mine["priority"] == 3
     assert ours.status == theirs.status and ours.task.module_path == theirs.task.module_path
     assert DBTaskResult.objects.get(pk=ours.id).enqueued_at is not None
