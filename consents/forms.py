@@ -1,3 +1,5 @@
+import copy
+import functools
 import re
 import unicodedata
 import uuid
@@ -41,6 +43,24 @@ def _stored(cell: Cell) -> str:
     return ON if cell.allowed else OFF
 
 
+CELL_FIELD = forms.ChoiceField(
+    choices=[(ON, _("Receive")), (OFF, _("Do not receive"))],
+    required=False,
+    widget=forms.RadioSelect,
+    show_hidden_initial=True,
+    error_messages={"invalid_choice": _("Choose 'receive' or 'do not receive'.")},
+)
+
+
+def _cell_field(*, initial: str) -> forms.ChoiceField:
+    """One cell's field: a copy of CELL_FIELD with its own widget and initial value. Building a ChoiceField
+    takes ten times as long, and a form has one per company and channel, on every page and every save."""
+    field = copy.copy(CELL_FIELD)
+    field.widget = copy.deepcopy(CELL_FIELD.widget)  # attrs and choices of its own, as a built field has
+    field.initial = initial
+    return field
+
+
 class PreferencesForm(forms.Form):
     """One on/off radio pair per company × channel, a stop-all switch and the idempotency key.
 
@@ -73,19 +93,17 @@ class PreferencesForm(forms.Form):
                 # Each cell also posts the value the page showed (`initial-pref-…`), so that only the cells
                 # the customer changed are written: an old tab must not undo a change made since (a
                 # one-click unsubscribe, a call to staff).
-                self.fields[name] = forms.ChoiceField(
-                    choices=[(ON, _("Receive")), (OFF, _("Do not receive"))],
-                    required=False,
-                    widget=forms.RadioSelect,
-                    initial=pending.get(name, ON if cell.allowed else OFF),
-                    show_hidden_initial=True,
-                    error_messages={"invalid_choice": _("Choose 'receive' or 'do not receive'.")},
-                )
+                self.fields[name] = _cell_field(initial=pending.get(name, ON if cell.allowed else OFF))
         # The cells whose shown choice is not what is stored: marked 未保存 on the page.
         self.pending = {
             name for name, value in pending.items() if name in self.cells and value != _stored(self.cells[name])
         }
-        self.rows = [(company, [(cell, self[field_name(cell)]) for cell in cells]) for company, cells in matrix]
+        self._matrix = matrix
+
+    @functools.cached_property
+    def rows(self):
+        """[(company, [(cell, bound field), …]), …]: what the page draws (a save that is not drawn needs none)."""
+        return [(company, [(cell, self[field_name(cell)]) for cell in cells]) for company, cells in self._matrix]
 
     def clean_idempotency_key(self):
         key = self.cleaned_data["idempotency_key"]
