@@ -56,7 +56,9 @@ def _cell_field(*, initial: str) -> forms.ChoiceField:
     """One cell's field: a copy of CELL_FIELD with its own widget and initial value. Building a ChoiceField
     takes ten times as long, and a form has one per company and channel, on every page and every save."""
     field = copy.copy(CELL_FIELD)
-    field.widget = copy.deepcopy(CELL_FIELD.widget)  # attrs and choices of its own, as a built field has
+    # A widget with attrs of its own, as a built field has; the choices, never changed, are shared.
+    field.widget = copy.copy(CELL_FIELD.widget)
+    field.widget.attrs = dict(CELL_FIELD.widget.attrs)
     field.initial = initial
     return field
 
