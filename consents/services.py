@@ -74,8 +74,9 @@ def _repeated(policyholder: Policyholder, idempotency_key: str) -> PreferencesRe
     return PreferencesResult(receipt=existing, events=list(existing.events.order_by("id")), repeated=True)
 
 
-# The save's reads and its one update, as fixed statements (from the models' own table and column names):
-# a save runs them for every customer who changes a setting, and the ORM would compile each anew.
+# The save's reads and its one update, as fixed statements on the models' own tables: a save runs them for every
+# customer who changes a setting, and the ORM would compile each anew (tests/consents/test_preferences.py pins the
+# statements a save runs).
 _POLICYHOLDERS, _PREFERENCES, _EVENTS = (
     model._meta.db_table for model in (Policyholder, Preference, ConsentEvent)
 )

@@ -1,8 +1,8 @@
 """Django's Redis cache, with one client object per connection pool instead of one per call.
 
 Django's RedisCacheClient builds a new `redis.Redis` on every get, set or incr; since redis-py 5 that
-builds its table of ~170 response callbacks each time, which cost a customer page a quarter of a
-millisecond per cache call (a logged-in page makes two: the session read and the session save). A
+builds its table of ~170 response callbacks each time: 0.14 ms of CPU on each cache call, 0.24 ms in all
+against 0.10 ms with a kept client (a logged-in page makes two: the session read and the session save). A
 `redis.Redis` is safe to share between threads (each command takes a connection from the pool), so one
 per pool does the same work.
 
