@@ -1,4 +1,5 @@
-"""core.rows.insert writes the row Model.save() would, and the task backend the row the library would."""
+"""core.rows.insert writes the row Model.save() would, fetch reads the one the ORM reads, and the task backend writes
+the row the library would."""
 
 import datetime
 import ipaddress
