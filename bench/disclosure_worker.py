@@ -28,7 +28,7 @@ from django.db import transaction  # noqa: E402
 from django_tasks_db.management.commands.db_worker import Worker  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
-from bench.load_data import copy_rows, next_id, reset_sequences  # noqa: E402
+from bench.load_data import EVENT_COLUMNS, RECEIPT_COLUMNS, copy_rows, next_id, reset_sequences  # noqa: E402
 from consents.chain import GENESIS, current_key_id, event_hash  # noqa: E402
 from consents.models import Channel, ConsentEvent, Policy, Policyholder, Receipt  # noqa: E402
 from consents.selectors import joint_use_version_in_force, marketing_companies  # noqa: E402
@@ -76,12 +76,8 @@ def policyholder_with_events(count: int) -> int:
                        event.notice_version_id, "portal", None, "", "203.0.113.10", "Mozilla/5.0 (bench)", key,
                        previous, event.hash, key_id))
         state[(company, code)], previous, event_id = not old, event.hash, event_id + 1
-    copy_rows(Receipt, ["id", "number", "policyholder_id", "source", "idempotency_key", "created_at"], receipts)
-    copy_rows(ConsentEvent, [
-        "id", "policyholder_id", "receipt_id", "company_id", "channel_id", "old_value", "new_value", "created_at",
-        "notice_version_id", "source", "actor_id", "reason", "ip_address", "user_agent", "idempotency_key",
-        "previous_hash", "hash", "key_id",
-    ], events)
+    copy_rows(Receipt, RECEIPT_COLUMNS, receipts)
+    copy_rows(ConsentEvent, EVENT_COLUMNS, events)
     reset_sequences(Receipt, ConsentEvent)
     return holder.pk
 

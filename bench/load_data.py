@@ -40,6 +40,15 @@ def next_id(model) -> int:
         return cursor.fetchone()[0]
 
 
+# The columns of the rows the loaders build, in their order (bench/disclosure_worker.py builds them too).
+RECEIPT_COLUMNS = ["id", "number", "policyholder_id", "source", "idempotency_key", "created_at"]
+EVENT_COLUMNS = [
+    "id", "policyholder_id", "receipt_id", "company_id", "channel_id", "old_value", "new_value", "created_at",
+    "notice_version_id", "source", "actor_id", "reason", "ip_address", "user_agent", "idempotency_key",
+    "previous_hash", "hash", "key_id",
+]
+
+
 def copy_rows(model, columns: list[str], rows) -> None:
     with connection.cursor() as cursor, cursor.connection.cursor().copy(
         f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
@@ -113,12 +122,8 @@ def load(start: int, count: int) -> dict:
     copy_rows(Policyholder, ["id", "customer_number", "name", "kana", "email", "birth_date", "created_at",
                              "updated_at"], holders)
     copy_rows(Policy, ["id", "policyholder_id", "company_id", "policy_number", "product"], policies)
-    copy_rows(Receipt, ["id", "number", "policyholder_id", "source", "idempotency_key", "created_at"], receipts)
-    copy_rows(ConsentEvent, [
-        "id", "policyholder_id", "receipt_id", "company_id", "channel_id", "old_value", "new_value", "created_at",
-        "notice_version_id", "source", "actor_id", "reason", "ip_address", "user_agent", "idempotency_key",
-        "previous_hash", "hash", "key_id",
-    ], events)
+    copy_rows(Receipt, RECEIPT_COLUMNS, receipts)
+    copy_rows(ConsentEvent, EVENT_COLUMNS, events)
     copy_rows(Preference, ["id", "policyholder_id", "company_id", "channel_id", "allowed", "last_event_id",
                            "updated_at"], prefs)
     reset_sequences(Policyholder, Policy, Receipt, ConsentEvent, Preference)
