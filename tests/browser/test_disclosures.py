@@ -10,7 +10,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from consents.models import Policy
 from disclosure.models import DisclosurePackage
 from disclosure.services import disclosure_package_request
 from notices.models import Company
@@ -22,12 +21,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def hanako(demo_content):
-    policyholder = PolicyholderFactory(name="楽天 花子", email="hanako@example.com")
-    life = Company.objects.get(short_name="楽天生命")
-    Policy.objects.create(policyholder=policyholder, company=life, policy_number="L-0001", product="終身医療保険")
-    change(policyholder, life)
-    return policyholder
+def hanako(hanako):
+    """With a history: a change to her settings at 楽天生命."""
+    change(hanako, Company.objects.get(short_name="楽天生命"))
+    return hanako
 
 
 @pytest.mark.parametrize("width", [375, 1280])

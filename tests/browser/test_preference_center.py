@@ -6,22 +6,10 @@ import re
 import pytest
 from django.core import mail
 
-from consents.models import ConsentEvent, Policy
-from notices.models import Company
+from consents.models import ConsentEvent
 from tests.consents.conftest import emailed_link
-from tests.factories import PolicyholderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def hanako(demo_content):
-    policyholder = PolicyholderFactory(name="楽天 花子", email="hanako@example.com")
-    Policy.objects.create(
-        policyholder=policyholder, company=Company.objects.get(short_name="楽天生命"),
-        policy_number="L-0001", product="終身医療保険",
-    )
-    return policyholder
 
 
 def log_in(page, live_server, check=lambda page: None):

@@ -11,7 +11,7 @@ from consents.models import ConsentEvent, Preference
 from notices.models import Company
 from tests.consents.conftest import emailed_link
 
-from .test_preference_center import hanako, log_in  # noqa: F401 - hanako is a fixture
+from .test_preference_center import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

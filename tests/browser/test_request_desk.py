@@ -13,28 +13,15 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from consents.models import Policy
 from desk.models import CustomerRequest, Reply
 from desk.services import request_submit
 from disclosure.models import DisclosurePackage
-from notices.models import Company
 from tests import personas
-from tests.factories import PolicyholderFactory
 
 from .test_admin_workflow import log_in as staff_log_in
 from .test_preference_center import log_in as customer_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def hanako(demo_content):
-    policyholder = PolicyholderFactory(name="楽天 花子", email="hanako@example.com")
-    Policy.objects.create(
-        policyholder=policyholder, company=Company.objects.get(short_name="楽天生命"),
-        policy_number="L-0001", product="終身医療保険",
-    )
-    return policyholder
 
 
 @pytest.mark.parametrize("width", [375, 1280])
