@@ -2,7 +2,7 @@ import pytest
 
 from tests.commands import PRODUCTION, manage
 from tests.factories import PolicyholderFactory
-from tests.stack import Stack, require_redis
+from tests.stack import SmtpSink, Stack, require_redis
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +44,12 @@ def hanako(life):
     policyholder = PolicyholderFactory(name="楽天 花子", kana="ラクテン ハナコ", email="hanako@example.com")
     Policy.objects.create(policyholder=policyholder, company=life, policy_number="L-0001", product="終身医療保険")
     return policyholder
+
+
+@pytest.fixture
+def smtp():
+    """A local SMTP server (aiosmtpd) for the workers; mail it was told to hold is let go before it stops."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.release()
+    sink.stop()

@@ -19,14 +19,6 @@ RATE = {"CAMPAIGN_EMAILS_PER_MINUTE": 120, "CAMPAIGN_BATCH_SECONDS": 1}
 
 
 @pytest.fixture
-def smtp():
-    sink = SmtpSink().start()
-    yield sink
-    sink.release()
-    sink.stop()
-
-
-@pytest.fixture
 def campaign(stack, database_tasks):
     holders = PolicyholderFactory.create_batch(40)
     editor, approver = personas.editor(), personas.approver()

@@ -14,14 +14,6 @@ from tests.stack import SmtpSink, WebClient
 RECEIPT_SUBJECT = re.compile(r"受付番号[：:\s]*(\d{8}-[0-9A-F]{8})")
 
 
-@pytest.fixture
-def smtp():
-    sink = SmtpSink().start()
-    yield sink
-    sink.release()
-    sink.stop()
-
-
 def poll(condition, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
