@@ -30,6 +30,15 @@ RECENT_EVENTS = 20
 CHECKPOINTS_SHOWN = 60
 
 
+
+class CustomerNumberColumn:
+    """`customer_number` for list_display: the customer number of the row's policyholder, sortable."""
+
+    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
+    def customer_number(self, obj):
+        return obj.policyholder.customer_number if obj.policyholder else "-"
+
+
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
     """Names and order may change; the code and the email opt-in rule may not."""
@@ -190,7 +199,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ConsentEventAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id", "created_at", "receipt_number", "customer_number", "company", "channel",
         "old_value", "new_value", "source", "actor", "reason",
@@ -215,10 +224,6 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("receipt number"), ordering="receipt__number")
     def receipt_number(self, obj):
         return obj.receipt.number
-
-    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
-    def customer_number(self, obj):
-        return obj.policyholder.customer_number
 
     def checkpoints_view(self, request):
         """The signed checkpoints, newest first, read from their directory: shown, never changed here."""
@@ -256,7 +261,7 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OutgoingEmailAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every customer email and what became of it. Read-only; one given up after its last attempt can
     be sent again (with the address the customer has now)."""
 
@@ -275,10 +280,6 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_retry_permission(self, request):
         return request.user.has_perm("consents.retry_outgoingemail")
 
-    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
-    def customer_number(self, obj):
-        return obj.policyholder.customer_number if obj.policyholder else "-"
-
     @admin.action(description=gettext_lazy("Send the selected given-up emails again"), permissions=["retry"])
     def retry(self, request, queryset):
         retried = sum(outgoing_email_retry(email=email) for email in queryset)
@@ -294,7 +295,7 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(NoticeRecord)
-class NoticeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NoticeRecordAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who was told of which notice version, how and when, and their answers: evidence, shown only."""
 
     list_display = [
@@ -311,6 +312,3 @@ class NoticeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = None
     show_full_result_count = False
 
-    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
-    def customer_number(self, obj):
-        return obj.policyholder.customer_number

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from consents.admin import CustomerNumberColumn
 from core.admin import ReadOnlyAdminMixin
 
 from .models import DisclosureDownload, DisclosurePackage
@@ -19,7 +20,7 @@ class DownloadInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(DisclosurePackage)
-class DisclosurePackageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DisclosurePackageAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "requested_at", "customer_number", "request_number", "status", "built_at", "expires_at", "size", "attempts",
         "last_error",
@@ -39,10 +40,6 @@ class DisclosurePackageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_retry_permission(self, request):
         return request.user.has_perm("disclosure.retry_disclosurepackage")
 
-    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
-    def customer_number(self, obj):
-        return obj.policyholder.customer_number
-
     @admin.action(description=gettext_lazy("Build the selected given-up packages again"), permissions=["retry"])
     def retry(self, request, queryset):
         retried = sum(disclosure_package_retry(package=package) for package in queryset)
@@ -57,7 +54,7 @@ class DisclosurePackageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DisclosureDownload)
-class DisclosureDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DisclosureDownloadAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["downloaded_at", "customer_number", "package", "ip_address", "user_agent"]
     list_filter = ["downloaded_at"]
     search_fields = ["=policyholder__customer_number"]
@@ -66,6 +63,3 @@ class DisclosureDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
     show_full_result_count = False
 
-    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
-    def customer_number(self, obj):
-        return obj.policyholder.customer_number
