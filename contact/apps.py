@@ -1,8 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-from core.pagecache import public_content_changed
+from core.pagecache import shown_on_public_pages
 
 
 class ContactConfig(AppConfig):
@@ -14,6 +13,5 @@ class ContactConfig(AppConfig):
         from auditlog.registry import auditlog
 
         sender = self.get_model("ContactWindow")
-        post_save.connect(public_content_changed, sender=sender, dispatch_uid="public-pages-contact-window-save")
-        post_delete.connect(public_content_changed, sender=sender, dispatch_uid="public-pages-contact-window-delete")
+        shown_on_public_pages(sender)
         auditlog.register(sender, exclude_fields=["updated_at"])

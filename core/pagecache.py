@@ -9,6 +9,7 @@ import cachetools
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -63,6 +64,14 @@ def public_content_changed(**kwargs) -> None:
     """
     _new_generation()
     transaction.on_commit(_new_generation)
+
+
+def shown_on_public_pages(*models) -> None:
+    """Saving or deleting a row of any of these models makes every cached public page stale (an app's ready())."""
+    for model in models:
+        label = model._meta.label_lower
+        post_save.connect(public_content_changed, sender=model, dispatch_uid=f"public-pages-{label}-save")
+        post_delete.connect(public_content_changed, sender=model, dispatch_uid=f"public-pages-{label}-delete")
 
 
 def _current_generation() -> str:
