@@ -46,12 +46,12 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            request._new_api_token = obj.issue_token()
+            request.new_api_token = obj.issue_token()
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):
         # The token is shown on this one page and kept nowhere: not in a message, cookie or session.
-        token = getattr(request, "_new_api_token", None)
+        token = getattr(request, "new_api_token", None)
         if token is None:
             return super().response_add(request, obj, post_url_continue)
         context = {

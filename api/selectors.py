@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from consents.models import Channel, ConsentEvent, NoticeRecord, Policyholder, Preference, Receipt
+from consents.models import Channel, ConsentEvent, NoticeRecord, Preference, Receipt
 from core.memo import process_memo
+from customers.models import Policyholder
 from notices.selectors import ConsentChange
 
 from .problems import ApiProblem

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
 
-from consents.models import Policyholder
 from consents.selectors import joint_use_version_in_force, marketing_company_ids
 from consents.unsubscribe import unsubscribe_url
+from customers.models import Policyholder
 from notices.models import Company, today_in_tokyo
 from notices.selectors import consent_grounds_on
 

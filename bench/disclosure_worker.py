@@ -30,9 +30,10 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from bench.load_data import EVENT_COLUMNS, RECEIPT_COLUMNS, copy_rows, next_id, reset_sequences  # noqa: E402
 from consents.chain import GENESIS, current_key_id, event_hash  # noqa: E402
-from consents.models import Channel, ConsentEvent, Policy, Policyholder, Receipt  # noqa: E402
+from consents.models import Channel, ConsentEvent, Receipt  # noqa: E402
 from consents.selectors import joint_use_version_in_force, marketing_companies  # noqa: E402
 from core.dbtimeouts import lift_statement_timeout  # noqa: E402
+from customers.models import Policy, Policyholder  # noqa: E402
 from disclosure.build import package_path  # noqa: E402
 from disclosure.services import disclosure_package_request  # noqa: E402
 

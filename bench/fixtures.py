@@ -15,11 +15,11 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from api.models import ApiClient
-from consents.login import SESSION_IDLE_SECONDS, SESSION_KEY
-from consents.models import Policyholder
 from consents.selectors import marketing_companies
 from consents.services import reconsent_answer
 from core.memo import clear_process_memos
+from customers.login import SESSION_IDLE_SECONDS, SESSION_KEY
+from customers.models import Policyholder
 from notices.models import Company, Notice, NoticeVersion, Purpose
 from notices.services import notice_version_freeze
 from staff import sessions as staff_sessions

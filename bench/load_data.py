@@ -23,9 +23,10 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from consents.chain import GENESIS, current_key_id, event_hash  # noqa: E402
-from consents.models import Channel, ConsentEvent, Policy, Policyholder, Preference, Receipt  # noqa: E402
+from consents.models import Channel, ConsentEvent, Preference, Receipt  # noqa: E402
 from consents.selectors import joint_use_version_in_force, marketing_companies  # noqa: E402
 from core.dbtimeouts import lift_statement_timeout  # noqa: E402
+from customers.models import Policy, Policyholder  # noqa: E402
 
 PRODUCTS = ["ペット保険", "医療保険", "自動車保険", "火災保険", "定期保険"]
 

@@ -6,16 +6,22 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import OutgoingEmail, Policyholder
+from core.jobs import JobFields
+from customers.models import Policyholder
 from notices.models import NoticeVersion
+from outbox.models import OutgoingEmail
 
 
-class Campaign(models.Model):
+class Campaign(JobFields, models.Model):
+    """A sending campaign is a job of the workers (campaigns/sending.py): `next_attempt_at` is when its next
+    batch is due."""
+
     class Status(models.TextChoices):
         PREPARED = "prepared", _("Prepared, not started")
         SENDING = "sending", _("Sending")
         STOPPED = "stopped", _("Stopped")
         FINISHED = "finished", _("Every email handed to the outbox")
+        FAILED = "failed", _("Stopped after repeated errors")
 
     notice_version = models.OneToOneField(
         NoticeVersion, verbose_name=_("notice version"), on_delete=models.PROTECT, related_name="campaign"
@@ -46,9 +52,6 @@ class Campaign(models.Model):
     post_recipients = models.PositiveIntegerField(_("recipients by post"), default=0)
     unreachable = models.PositiveIntegerField(_("customers with no address for the chosen channels"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # The next batch: when it is due and the task that will run it (to tell a waiting batch from a lost one).
-    next_batch_at = models.DateTimeField(_("next batch at"), null=True, blank=True)
-    batch_task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("notice campaign")
@@ -57,6 +60,7 @@ class Campaign(models.Model):
         permissions = [
             ("start_campaign", _("Can start, stop and resume a notice campaign")),
             ("download_postal_list", _("Can download a campaign's postal list")),
+            ("retry_campaign", _("Can resume a campaign stopped after repeated errors")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -112,7 +116,7 @@ class Recipient(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     email = models.OneToOneField(
         OutgoingEmail, verbose_name=_("outgoing email"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
+        related_name="campaign_recipient",
     )
 
     class Meta:

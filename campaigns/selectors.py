@@ -4,7 +4,7 @@ import dataclasses
 
 from django.db.models import Count
 
-from consents.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 
 from .models import Campaign, Recipient
 

@@ -15,7 +15,7 @@ from notices.models import NoticeVersion, today_in_tokyo
 from notices.rules import APPI_27_6
 
 from .models import Campaign, PostalDownload, Recipient
-from .sending import enqueue_batch, enqueue_postal_records, enqueue_select
+from .sending import enqueue_postal_records
 
 START_PERMISSION = "campaigns.start_campaign"
 PREPARE_PERMISSION = "campaigns.add_campaign"
@@ -84,7 +84,7 @@ def campaign_prepare(
 @transaction.atomic
 def campaign_start(*, campaign: Campaign, user) -> Campaign:
     """An approver other than its preparer starts a prepared campaign: a worker selects every recipient
-    (campaign_recipients_select) and the batches follow."""
+    and the batches follow (campaigns/sending.py)."""
     if not user.has_perm(START_PERMISSION):
         raise PermissionDenied
     campaign = Campaign.objects.select_for_update().select_related("notice_version__notice").get(pk=campaign.pk)
@@ -99,8 +99,8 @@ def campaign_start(*, campaign: Campaign, user) -> Campaign:
         raise ValidationError(problems, code="version")
     campaign.status = Campaign.Status.SENDING
     campaign.started_by, campaign.started_at = user, timezone.now()
-    campaign.save(update_fields=["status", "started_by", "started_at"])
-    enqueue_select(campaign)
+    campaign.next_attempt_at = campaign.started_at
+    campaign.save(update_fields=["status", "started_by", "started_at", "next_attempt_at"])
     return campaign
 
 
@@ -128,12 +128,8 @@ def campaign_resume(*, campaign: Campaign, user) -> Campaign:
         raise ValidationError(_("Only a stopped campaign can be resumed."), code="status")
     if not campaign.notice_version.is_published:
         raise ValidationError(_("The version was withdrawn: this campaign cannot go on."), code="withdrawn")
-    campaign.status = Campaign.Status.SENDING
-    campaign.save(update_fields=["status"])
-    if campaign.recipients_selected_at is None:
-        enqueue_select(campaign)
-    else:
-        enqueue_batch(campaign, at=timezone.now())
+    campaign.status, campaign.next_attempt_at = Campaign.Status.SENDING, timezone.now()
+    campaign.save(update_fields=["status", "next_attempt_at"])
     return campaign
 
 

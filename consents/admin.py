@@ -17,26 +17,19 @@ from django.utils.translation import gettext_lazy
 from core.admin import ReadOnlyAdminMixin
 from core.clientaddress import client_ip
 from core.errors import error_page
+from customers.admin import CustomerNumberColumn
+from customers.models import Policy, Policyholder
 
 from .checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
 from .export import events_csv_rows
 from .forms import StaffPreferencesForm
-from .models import Channel, ConsentEvent, NoticeRecord, OutgoingEmail, Policy, Policyholder, Source
-from .outbox import outgoing_email_retry
+from .models import Channel, ConsentEvent, NoticeRecord, Source
 from .selectors import preference_matrix
 from .services import preferences_update
 
 RECENT_EVENTS = 20
 CHECKPOINTS_SHOWN = 60
 
-
-
-class CustomerNumberColumn:
-    """`customer_number` for list_display: the customer number of the row's policyholder, sortable."""
-
-    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
-    def customer_number(self, obj):
-        return obj.policyholder.customer_number if obj.policyholder else "-"
 
 
 @admin.register(Channel)
@@ -80,7 +73,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
             path(
                 "<path:object_id>/preferences/",
                 self.admin_site.admin_view(self.record_change_view),
-                name="consents_policyholder_record_change",
+                name="customers_policyholder_record_change",
             ),
             *super().get_urls(),
         ]
@@ -89,7 +82,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         if request.user.has_perm("consents.record_preference_change"):
             extra_context["record_change_url"] = reverse(
-                "admin:consents_policyholder_record_change", args=[object_id]
+                "admin:customers_policyholder_record_change", args=[object_id]
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -168,7 +161,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
             "original": policyholder,
             "title": _("Record a change on the customer's behalf"),
             "form": form,
-            "change_url": reverse("admin:consents_policyholder_change", args=[policyholder.pk]),
+            "change_url": reverse("admin:customers_policyholder_change", args=[policyholder.pk]),
         }
         return render(request, "consents/admin/record_change.html", context, status=status)
 
@@ -187,7 +180,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
         except ValidationError as error:
             form.add_error(None, error)
             return None
-        change_url = reverse("admin:consents_policyholder_change", args=[policyholder.pk])
+        change_url = reverse("admin:customers_policyholder_change", args=[policyholder.pk])
         if result.receipt is None:
             messages.info(request, _("Nothing was changed: the settings were already as chosen."))
             return redirect(change_url)
@@ -258,40 +251,6 @@ class ConsentEventAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdm
         response = StreamingHttpResponse(events_csv_rows(events), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Every customer email and what became of it. Read-only; one given up after its last attempt can
-    be sent again (with the address the customer has now)."""
-
-    list_display = [
-        "queued_at", "kind", "customer_number", "receipt", "status", "attempts", "last_error", "next_attempt_at",
-        "sent_at",
-    ]
-    list_filter = ["status", "kind", "queued_at"]
-    search_fields = ["=policyholder__customer_number", "=receipt__number"]
-    list_select_related = ["policyholder", "receipt"]
-    fields = list_display
-    readonly_fields = list_display
-    actions = ["retry"]
-    show_full_result_count = False
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("consents.retry_outgoingemail")
-
-    @admin.action(description=gettext_lazy("Send the selected given-up emails again"), permissions=["retry"])
-    def retry(self, request, queryset):
-        retried = sum(outgoing_email_retry(email=email) for email in queryset)
-        skipped = queryset.count() - retried
-        if retried:
-            messages.success(request, _("%(count)s emails will be sent again.") % {"count": retried})
-        if skipped:
-            messages.warning(
-                request,
-                _("%(count)s emails were not given up (waiting or sent) and were left as they are.")
-                % {"count": skipped},
-            )
 
 
 @admin.register(NoticeRecord)

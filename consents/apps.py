@@ -10,5 +10,11 @@ class ConsentsConfig(AppConfig):
     verbose_name = _("Marketing preferences")
 
     def ready(self):
+        from outbox.kinds import email_kind_register
+
+        from .emails import EMAIL_KINDS
+
+        for kind in EMAIL_KINDS:
+            email_kind_register(**kind)
         # Channel names are memoized per process with the matrix axes (consents.selectors.matrix_axes).
         post_save.connect(memoized_data_changed, sender=self.get_model("Channel"), dispatch_uid="memos-channel-save")

@@ -17,8 +17,11 @@ import json
 
 from django.conf import settings
 
+from customers.models import Policyholder
+
 GENESIS = "0" * 64
 LEGACY_KEY_ID = ""
+USER_AGENT_LIMIT = 300
 
 
 class UnknownChainKey(Exception):
@@ -85,6 +88,41 @@ def notice_record_hash(record) -> str:
         "key": record.key_id,
     }
     return keyed_digest(record.key_id, fields)
+
+
+def policyholder_lock(policyholder: Policyholder) -> str:
+    """Lock the policyholder's row until the transaction ends and return their email address as stored now.
+    Every append to either chain holds it, so two writes for one customer never take the same place."""
+    return Policyholder.objects.select_for_update().values_list("email", flat=True).get(pk=policyholder.pk)
+
+
+def chain_ip(model, ip_address: str | None) -> str | None:
+    """The client's address as the database will store it (IPv6 in its canonical form): the hash must cover
+    what is stored, or it would not verify later. ValidationError if it is not an address."""
+    if not ip_address:
+        return None
+    ip_field = model._meta.get_field("ip_address")
+    ip_address = ip_field.to_python(ip_address)
+    ip_field.run_validators(ip_address)
+    return ip_address
+
+
+def chain_append(records: list, *, digest) -> None:
+    """Write `records` (new rows of one policyholder, whose row the caller holds locked: policyholder_lock), in
+    order, at the end of their chain: each is keyed with the current key, hashed by `digest(record)` over the
+    previous record's hash, and inserted one at a time so that ids follow the chain on every database."""
+    model = type(records[0])
+    previous = (
+        model.objects.filter(policyholder=records[0].policyholder_id).order_by("-id").values_list("hash", flat=True)
+        .first()
+    )
+    for record in records:
+        record.previous_hash = previous or GENESIS
+        record.key_id = current_key_id()
+        record.user_agent = record.user_agent[:USER_AGENT_LIMIT]
+        record.hash = digest(record)
+        record.save(force_insert=True)
+        previous = record.hash
 
 
 # A Merkle tree over every chain's head (RFC 6962's shape), built as the leaves stream past in

@@ -1,41 +1,52 @@
-"""The customer emails, in Japanese. They are built here and sent by consents.outbox, in a worker."""
+"""The preference center's customer emails, in Japanese: the login link and the receipt of a change
+(registered as email kinds in apps.py), and the notice of a change that campaigns send. Built here, sent by
+the outbox's workers."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from customers.login import login_link_issue
+from customers.models import Policyholder
 from notices.models import NoticeVersion
 from notices.rules import changes_between
+from outbox.messages import email_message
+from outbox.models import OutgoingEmail
 
-from .models import Policyholder, Receipt
-
-
-def _message(template: str, context: dict, to: str) -> EmailMessage:
-    # Every email closes with the inquiry windows' page (consents/email/signature.txt).
-    context = {**context, "contact_url": settings.SITE_URL + reverse("contact:windows")}
-    return EmailMessage(
-        subject=render_to_string(f"consents/email/{template}_subject.txt", context).strip(),
-        body=render_to_string(f"consents/email/{template}.txt", context),
-        to=[to],
-    )
+LOGIN_LINK = "login_link"
+RECEIPT = "receipt"
 
 
-def receipt_email(*, receipt: Receipt) -> EmailMessage:
+def receipt_email(email: OutgoingEmail) -> EmailMessage | None:
     """What changed under this receipt number, whoever made the change."""
+    receipt = email.receipt
     context = {
         "receipt": receipt,
         "policyholder": receipt.policyholder,
         "events": receipt.events.select_related("company", "channel").order_by("id"),
-        "preferences_url": settings.SITE_URL + "/my/preferences/",
+        "preferences_url": settings.SITE_URL + reverse("consents:preferences"),
     }
-    return _message("receipt", context, receipt.policyholder.email)
+    return email_message("consents/email/receipt", context, receipt.policyholder.email)
 
 
-def login_email(*, policyholder: Policyholder, url: str, expires_at) -> EmailMessage:
-    """The single-use login link."""
+def login_email(email: OutgoingEmail) -> EmailMessage | None:
+    """The single-use login link: a new one for each attempt (only its hash is stored, so a failed attempt's
+    link is lost with it)."""
+    policyholder = email.policyholder
+    if not policyholder.email:
+        return None
+    token, expires_at = login_link_issue(policyholder=policyholder)
+    url = settings.SITE_URL + reverse("consents:login_link", kwargs={"token": token})
     context = {"policyholder": policyholder, "url": url, "expires_at": expires_at}
-    return _message("login", context, policyholder.email)
+    return email_message("consents/email/login", context, policyholder.email)
+
+
+EMAIL_KINDS = [
+    # A login link jumps the queue: the customer is waiting for it.
+    {"code": LOGIN_LINK, "label": _("Login link"), "build": login_email, "priority": 10},
+    {"code": RECEIPT, "label": _("Receipt"), "build": receipt_email},
+]
 
 
 def notice_change_summary(version: NoticeVersion) -> dict:
@@ -72,4 +83,4 @@ def notice_change_summary(version: NoticeVersion) -> dict:
 def notice_change_email(*, policyholder: Policyholder, version: NoticeVersion) -> EmailMessage:
     """The notice of a change to the joint use, before it takes effect (APPI Art. 27(6))."""
     context = {**notice_change_summary(version), "policyholder": policyholder, "my_url": settings.SITE_URL + "/my/"}
-    return _message("notice_change", context, policyholder.email)
+    return email_message("consents/email/notice_change", context, policyholder.email)

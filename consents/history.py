@@ -5,7 +5,7 @@ the policyholder; it returns a HistorySection, or None to show nothing."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .models import Policyholder
+from customers.models import Policyholder
 
 
 @dataclass(frozen=True)

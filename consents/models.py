@@ -1,41 +1,10 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from customers.models import Policyholder
 from notices.models import Company, NoticeVersion
-
-# ASCII letters only: PostgreSQL's lower() under the "C" collation and SQLite's lower() fold exactly these,
-# whatever the database's locale, so Python and the database agree on every address. Folding more
-# (ı, ſ, Ä) would make a spelling find someone in one place and no one in the other.
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def email_key(email: str) -> str:
-    """The one normalisation of a login address, as the database computes `Policyholder.email_key`."""
-    return email.translate(_ASCII_LOWER)
-
-
-class AsciiLower(models.Func):
-    """lower() of ASCII letters only, on every database (see email_key)."""
-
-    function = "LOWER"
-    output_field = models.CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template='%(function)s((%(expressions)s) COLLATE "C")')
-
-
-validate_postal_code = RegexValidator(
-    r"^\d{3}-\d{4}\Z", _("Write the postal code as 123-4567."), code="postal_code"
-)
-
-validate_customer_number = RegexValidator(
-    r"^[A-Z0-9]{6,20}\Z",
-    _("A customer number is 6 to 20 half-width capital letters and digits."),
-    code="customer_number",
-)
+from outbox.models import OutgoingEmail
 
 
 class Channel(models.Model):
@@ -70,71 +39,6 @@ class Channel(models.Model):
         return self.name
 
 
-class Policyholder(models.Model):
-    customer_number = models.CharField(
-        _("customer number"), max_length=20, unique=True, validators=[validate_customer_number]
-    )
-    name = models.CharField(_("full name"), max_length=100)
-    # "name in kana" alone is the company's 商号（カナ）; a person's is 氏名（カナ）.
-    kana = models.CharField(pgettext_lazy("policyholder", "name in kana"), max_length=100, blank=True)
-    email = models.EmailField(_("email address"), blank=True)
-    # Login, uniqueness and the import all compare this column: one index serves them all.
-    email_key = models.GeneratedField(
-        expression=AsciiLower("email"), output_field=models.CharField(max_length=254), db_persist=True
-    )
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    # The postal address, as a print vendor lays it out: notices go by post to those without an email.
-    # Empty by default in the database too, so that a bulk load (COPY) that does not know them still works.
-    postal_code = models.CharField(
-        _("postal code"), max_length=8, blank=True, default="", db_default="", validators=[validate_postal_code]
-    )
-    address1 = models.CharField(
-        _("address (prefecture, city, street)"), max_length=200, blank=True, default="", db_default=""
-    )
-    address2 = models.CharField(_("address (building, room)"), max_length=200, blank=True, default="", db_default="")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("policyholder")
-        verbose_name_plural = _("policyholders")
-        ordering = ["customer_number"]
-        constraints = [
-            # One address logs in one policyholder: the login link must know whom it is for.
-            models.UniqueConstraint(
-                fields=["email_key"], condition=~models.Q(email_key=""), name="policyholder_email_key_unique"
-            ),
-        ]
-        indexes = [
-            # Staff search by kana (admin search_fields) and name.
-            models.Index(fields=["kana"], name="policyholder_kana_idx"),
-        ]
-        permissions = [
-            ("record_preference_change", _("Can record a preference change on the customer's behalf")),
-        ]
-
-    def __str__(self):
-        return f"{self.customer_number} {self.name}"
-
-
-class Policy(models.Model):
-    policyholder = models.ForeignKey(Policyholder, on_delete=models.CASCADE, related_name="policies")
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
-    policy_number = models.CharField(_("policy number"), max_length=40)
-    product = models.CharField(_("product"), max_length=200)
-
-    class Meta:
-        verbose_name = _("policy")
-        verbose_name_plural = _("policies")
-        ordering = ["company__display_order", "policy_number"]
-        constraints = [
-            models.UniqueConstraint(fields=["company", "policy_number"], name="policy_number_unique_per_company"),
-        ]
-
-    def __str__(self):
-        return f"{self.product}（{self.policy_number}）"
-
-
 class Source(models.TextChoices):
     PORTAL = "portal", _("Preference center")
     STAFF = "staff", _("Staff on the customer's behalf")
@@ -153,6 +57,11 @@ class Receipt(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     created_at = models.DateTimeField(_("received at"))
+    # The email that tells the customer of the change; none when they have no address.
+    email = models.OneToOneField(
+        OutgoingEmail, verbose_name=_("email"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="receipt",
+    )
 
     class Meta:
         verbose_name = _("receipt")
@@ -189,6 +98,9 @@ class Preference(models.Model):
         verbose_name = _("preference")
         verbose_name_plural = _("preferences")
         ordering = ["policyholder", "company__display_order", "channel__display_order"]
+        permissions = [
+            ("record_preference_change", _("Can record a preference change on the customer's behalf")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["policyholder", "company", "channel"], name="preference_one_per_cell"),
         ]
@@ -253,112 +165,6 @@ class ConsentEvent(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
-
-
-class LoginToken(models.Model):
-    """A single-use login link. Only the SHA-256 of the token is stored: a copy of the table logs no one in."""
-
-    policyholder = models.ForeignKey(
-        Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, related_name="login_tokens"
-    )
-    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created at"))
-    expires_at = models.DateTimeField(_("expires at"))
-    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("login link")
-        verbose_name_plural = _("login links")
-        ordering = ["-created_at"]
-        indexes = [
-            # Pruning links that expired long ago, on every new link.
-            models.Index(fields=["expires_at"], name="logintoken_expires_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.policyholder_id} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class OutgoingEmail(models.Model):
-    """One email to a customer, from the change that caused it to its delivery.
-
-    Queued in the transaction of that change, sent by a worker that holds the row locked while it
-    sends (so no other worker sends it too) and marks it sent in the same transaction. Nothing here
-    holds the address: it is read from the policyholder (or, for the kinds an app above registers with
-    consents.outbox.message_builder_register, from that app's row) when the email is sent.
-    """
-
-    class Kind(models.TextChoices):
-        LOGIN_LINK = "login_link", _("Login link")
-        RECEIPT = "receipt", _("Receipt")
-        DISCLOSURE_READY = "disclosure_ready", _("Disclosure package ready")
-        NOTICE_CHANGE = "notice_change", _("Notice of a change to the joint use")
-        # Built by the request desk (its builders are registered when the app loads).
-        REQUEST_RECEIVED = "request_received", _("Request received")
-        REQUEST_ANSWER = "request_answer", _("Answer to a request")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting to be sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Not sent (gave up)")
-
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    # Null for an email to someone who is not a policyholder (a general inquiry).
-    policyholder = models.ForeignKey(
-        Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="outgoing_emails",
-    )
-    receipt = models.OneToOneField(
-        Receipt, verbose_name=_("receipt"), on_delete=models.CASCADE, null=True, blank=True, related_name="email"
-    )
-    # The announced version a notice-of-change email tells of, and the campaign that sent it (a plain
-    # number: campaigns sit above this app).
-    notice_version = models.ForeignKey(
-        NoticeVersion, verbose_name=_("notice version"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    campaign_id = models.PositiveIntegerField(_("campaign number"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
-    queued_at = models.DateTimeField(_("queued at"))
-    next_attempt_at = models.DateTimeField(_("next attempt at"))
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing email")
-        verbose_name_plural = _("outgoing emails")
-        ordering = ["-queued_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind="receipt", receipt__isnull=False)
-                | (~models.Q(kind="receipt") & models.Q(receipt__isnull=True)),
-                name="outgoingemail_receipt_iff_kind_receipt",
-            ),
-            # The login link and the receipt go to the policyholder's address; only the registered kinds
-            # find theirs elsewhere.
-            models.CheckConstraint(
-                condition=models.Q(policyholder__isnull=False) | ~models.Q(kind__in=["login_link", "receipt"]),
-                name="outgoingemail_policyholder_kinds",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind="notice_change", notice_version__isnull=False)
-                | (~models.Q(kind="notice_change") & models.Q(notice_version__isnull=True)),
-                name="outgoingemail_notice_version_iff_kind_notice_change",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
-                name="outgoingemail_sent_has_sent_at",
-            ),
-        ]
-        indexes = [
-            # The recovery job and the admin's filter: emails still waiting, oldest first.
-            models.Index(fields=["status", "next_attempt_at"], name="outgoingemail_status_idx"),
-        ]
-        permissions = [("retry_outgoingemail", _("Can send a failed email again"))]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} #{self.pk}"
 
 
 class NoticeRecord(models.Model):

@@ -19,10 +19,11 @@ import datetime
 from django.db.models import Count, Max
 from django.urls import reverse
 
+from customers.models import Policyholder
 from notices.models import NoticeVersion, today_in_tokyo
 from notices.selectors import ConsentChange, consent_grounds_on
 
-from .models import NoticeRecord, Policyholder
+from .models import NoticeRecord
 
 ANSWERS = NoticeRecord.ANSWERS
 

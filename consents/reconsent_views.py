@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
+from customers.login import policyholder_required
 
-from .login import policyholder_required
 from .models import NoticeRecord
 from .reconsent import questions_for
 from .resume import return_after_login

@@ -1,8 +1,7 @@
 """The notice records: who was told of a notice version, and how they answered (consents.NoticeRecord).
 
-Written only here, and re-exported by consents.services; the outbox records a notice-of-change email as
-sent through this too, which is why it is a module of its own (the services queue emails through the
-outbox)."""
+Written only here, and re-exported by consents.services; campaigns record a notice-of-change email as sent
+through this too."""
 
 from dataclasses import dataclass
 
@@ -11,28 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Policyholder
 from notices.models import NoticeVersion
 
-from .chain import GENESIS, current_key_id, notice_record_hash
-from .models import NoticeRecord, Policyholder
-
-USER_AGENT_LIMIT = 300
+from .chain import chain_append, chain_ip, notice_record_hash, policyholder_lock
+from .models import NoticeRecord
 
 
 @dataclass
 class NoticeRecordResult:
     record: NoticeRecord
     repeated: bool = False  # recorded before (same idempotency key, or already told that way); nothing new
-
-
-def _valid_ip(ip_address: str | None) -> str | None:
-    # Hash what the database will store (the canonical form of an IPv6 address).
-    if not ip_address:
-        return None
-    ip_field = NoticeRecord._meta.get_field("ip_address")
-    ip_address = ip_field.to_python(ip_address)
-    ip_field.run_validators(ip_address)
-    return ip_address
 
 
 @transaction.atomic
@@ -52,9 +40,8 @@ def notice_record_append(
     """Record that `policyholder` was told of `notice_version` (kind informed_email / informed_post) or
     answered it (consented / declined), at the end of their chain of notice records.
 
-    The policyholder row is locked, as preferences_update locks it, so two records for one customer never
-    take the same place in the chain. Being told is recorded once per version and channel: a second call
-    returns the first record. An answer with an idempotency key seen before returns the first answer.
+    Being told is recorded once per version and channel: a second call returns the first record. An answer
+    with an idempotency key seen before returns the first answer.
     """
     if kind not in NoticeRecord.Kind.values:
         raise ValueError(kind)
@@ -68,9 +55,9 @@ def notice_record_append(
         raise ValidationError(
             _("Only a published notice version can be announced or answered."), code="notice_version"
         )
-    ip_address = _valid_ip(ip_address)
+    ip_address = chain_ip(NoticeRecord, ip_address)
 
-    policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
+    policyholder_lock(policyholder)
     records = NoticeRecord.objects.filter(policyholder=policyholder)
     existing = None
     if idempotency_key:
@@ -80,7 +67,6 @@ def notice_record_append(
     if existing is not None:
         return NoticeRecordResult(record=existing, repeated=True)
 
-    last = records.order_by("-id").values_list("hash", flat=True).first()
     record = NoticeRecord(
         policyholder=policyholder,
         notice_version=notice_version,
@@ -90,11 +76,8 @@ def notice_record_append(
         source=source,
         actor=actor,
         ip_address=ip_address,
-        user_agent=user_agent[:USER_AGENT_LIMIT],
+        user_agent=user_agent,
         idempotency_key=idempotency_key,
-        previous_hash=last or GENESIS,
-        key_id=current_key_id(),
     )
-    record.hash = notice_record_hash(record)
-    record.save()
+    chain_append([record], digest=notice_record_hash)
     return NoticeRecordResult(record=record)

@@ -9,8 +9,9 @@ import functools
 
 from django.core.cache import cache
 
+from customers.login import SESSION_KEY
+
 from .forms import IDEMPOTENCY_KEY, PreferencesForm
-from .login import SESSION_KEY
 from .selectors import default_matrix
 
 PENDING_KEY = "consents_pending_choices"

@@ -2,10 +2,11 @@ import datetime
 from dataclasses import dataclass
 
 from core.memo import process_memo
+from customers.models import Policyholder
 from notices.models import Company, NoticeVersion, today_in_tokyo
 from notices.selectors import joint_use_version_on, joint_user_ids_on
 
-from .models import Channel, Policyholder, Preference
+from .models import Channel, Preference
 from .reconsent import companies_without_consent
 
 

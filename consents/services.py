@@ -2,24 +2,23 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.rows import insert
+from customers.models import Policyholder
 from notices.models import today_in_tokyo
 from notices.selectors import consent_grounds_on
+from outbox.sending import outgoing_email_queue
 
-from .chain import GENESIS, current_key_id, event_hash
-from .models import ConsentEvent, NoticeRecord, OutgoingEmail, Policyholder, Preference, Receipt, Source
-from .outbox import outgoing_email_queue
+from .chain import chain_append, chain_ip, event_hash, policyholder_lock
+from .emails import RECEIPT
+from .models import ConsentEvent, NoticeRecord, Preference, Receipt, Source
 from .reconsent import is_asked, latest_answers
 from .records import NoticeRecordResult, notice_record_append
 from .selectors import joint_use_version_in_force, matrix_axes
 
 __all__ = ["NoticeRecordResult", "PreferencesResult", "notice_record_append", "preferences_update", "reconsent_answer"]
-
-USER_AGENT_LIMIT = 300
 
 
 @dataclass
@@ -31,40 +30,34 @@ class PreferencesResult:
     stale: list[tuple[int, str]] = field(default_factory=list)
 
 
-# The same statement on PostgreSQL and SQLite (3.35 and newer); a fixed string, built from nothing outside.
-RECEIPT_INSERT = f"""
-    INSERT INTO {Receipt._meta.db_table} (number, policyholder_id, source, idempotency_key, created_at)
-    VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id
-"""  # noqa: S608
-
-
 def _receipt_number() -> str:
     return f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}"
 
 
-def _receipt_insert(*, policyholder: Policyholder, source: str, idempotency_key: str, now) -> Receipt | None:
+def _receipt_insert(*, policyholder: Policyholder, source: str, idempotency_key: str, email, now) -> Receipt | None:
     """Insert the receipt, or return None when this idempotency key already has one (a repeated submission).
 
-    One statement that skips any unique conflict instead of a look-up before it: the policyholder is
-    locked, so a conflict on the key is a repeat; a conflict on the number (32 random bits a day, so with
-    thousands of receipts a day a repeat of a number is likely within months) draws another number.
+    An insert that skips any unique conflict, then the key's row read back, instead of a look-up before it:
+    the policyholder is locked, so a row with this key and another number is a repeat, and no row means the
+    number was taken (32 random bits a day: with thousands of receipts a day a repeat of a number is likely
+    within months), so another is drawn.
     """
-    created_at = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        while True:
-            number = _receipt_number()
-            cursor.execute(RECEIPT_INSERT, [number, policyholder.pk, source, idempotency_key, created_at])
-            row = cursor.fetchone()
-            if row is not None:
-                # As if read back: a saved row, not one to insert again.
-                receipt = Receipt.from_db(
-                    connection.alias, ["id", "number", "policyholder_id", "source", "idempotency_key", "created_at"],
-                    [row[0], number, policyholder.pk, source, idempotency_key, now],
-                )
-                receipt.policyholder = policyholder
-                return receipt
-            if Receipt.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key).exists():
-                return None
+    while True:
+        receipt = Receipt(
+            number=_receipt_number(), policyholder=policyholder, source=source, idempotency_key=idempotency_key,
+            email=email, created_at=now,
+        )
+        Receipt.objects.bulk_create([receipt], ignore_conflicts=True)
+        stored = (
+            Receipt.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key)
+            .values_list("pk", "number").first()
+        )
+        if stored is None:
+            continue
+        if stored[1] != receipt.number:
+            return None
+        receipt.pk = stored[0]
+        return receipt
 
 
 def _repeated(policyholder: Policyholder, idempotency_key: str) -> PreferencesResult | None:
@@ -74,53 +67,10 @@ def _repeated(policyholder: Policyholder, idempotency_key: str) -> PreferencesRe
     return PreferencesResult(receipt=existing, events=list(existing.events.order_by("id")), repeated=True)
 
 
-# The save's reads and its one update, as fixed statements on the models' own tables: a save runs them for every
-# customer who changes a setting, and the ORM would compile each anew (tests/consents/test_preferences.py pins the
-# statements a save runs).
-_POLICYHOLDERS, _PREFERENCES, _EVENTS = (
-    model._meta.db_table for model in (Policyholder, Preference, ConsentEvent)
-)
-LOCK = f"SELECT email FROM {_POLICYHOLDERS} WHERE id = %s"  # noqa: S608
-CELLS = f"SELECT company_id, channel_id, id, allowed FROM {_PREFERENCES} WHERE policyholder_id = %s"  # noqa: S608
-CHAIN_HEAD = f"SELECT hash FROM {_EVENTS} WHERE policyholder_id = %s ORDER BY id DESC LIMIT 1"  # noqa: S608
-PREFERENCE_SET = f"UPDATE {_PREFERENCES} SET allowed = %s, last_event_id = %s, updated_at = %s WHERE id = %s"  # noqa: S608
-
-
-def _lock(policyholder: Policyholder) -> str:
-    """Lock the policyholder's row until the transaction ends (on SQLite the transaction's write lock does)
-    and return their email address as stored now."""
-    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(LOCK + for_update, [policyholder.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise Policyholder.DoesNotExist(policyholder.pk)
-    return row[0]
-
-
-def _stored_cells(policyholder: Policyholder, channel_codes: dict[int, str]) -> dict[tuple[int, str], tuple]:
-    """{(company_id, channel_code): (preference id, allowed)} for the cells the customer has set."""
-    with connection.cursor() as cursor:
-        cursor.execute(CELLS, [policyholder.pk])
-        return {
-            (company_id, channel_codes.get(channel_id)): (pk, bool(allowed))
-            for company_id, channel_id, pk, allowed in cursor.fetchall()
-        }
-
-
-def _chain_head(policyholder: Policyholder) -> str:
-    """The hash of the policyholder's latest event; read under the lock, so no other save can follow it."""
-    with connection.cursor() as cursor:
-        cursor.execute(CHAIN_HEAD, [policyholder.pk])
-        row = cursor.fetchone()
-    return row[0] if row else GENESIS
-
-
-def _preference_set(preference_id: int, *, allowed: bool, event: ConsentEvent, now) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            PREFERENCE_SET, [allowed, event.pk, connection.ops.adapt_datetimefield_value(now), preference_id]
-        )
+def _stored_cells(policyholder: Policyholder, channel_codes: dict[int, str]) -> dict[tuple[int, str], bool]:
+    """{(company_id, channel_code): allowed} for the cells the customer has set."""
+    cells = Preference.objects.filter(policyholder=policyholder).values_list("company_id", "channel_id", "allowed")
+    return {(company_id, channel_codes.get(channel_id)): allowed for company_id, channel_id, allowed in cells}
 
 
 @transaction.atomic
@@ -153,15 +103,9 @@ def preferences_update(
         raise ValidationError(_("The request has no valid idempotency key."), code="idempotency_key")
     if source == Source.STAFF and not (actor and reason.strip()):
         raise ValidationError(_("A change on the customer's behalf needs the staff member and a reason."))
-    # Hash what the database will store: it writes IPv6 addresses in their canonical form, and a hash of
-    # the form as received would not verify later.
-    if ip_address:
-        ip_field = ConsentEvent._meta.get_field("ip_address")
-        ip_address = ip_field.to_python(ip_address)
-        ip_field.run_validators(ip_address)
-    ip_address = ip_address or None
+    ip_address = chain_ip(ConsentEvent, ip_address)
 
-    email = _lock(policyholder)
+    address = policyholder_lock(policyholder)
 
     company_list, channel_list = matrix_axes()
     companies = {company.pk: company for company in company_list}
@@ -178,16 +122,14 @@ def preferences_update(
     stored = _stored_cells(policyholder, {channel.pk: code for code, channel in channels.items()})
     stale = []
     for (company_id, channel_code), shown in sorted((expected or {}).items()):
-        if company_id in companies and channel_code in channels:
-            cell = stored.get((company_id, channel_code))
-            if shown != (cell[1] if cell else channels[channel_code].default_allowed):
-                stale.append((company_id, channel_code))
+        known = company_id in companies and channel_code in channels
+        if known and shown != stored.get((company_id, channel_code), channels[channel_code].default_allowed):
+            stale.append((company_id, channel_code))
     changed = []
     for (company_id, channel_code), allowed in sorted(changes.items()):
-        cell = stored.get((company_id, channel_code))
-        current = cell[1] if cell else channels[channel_code].default_allowed
+        current = stored.get((company_id, channel_code), channels[channel_code].default_allowed)
         if allowed != current:
-            changed.append((company_id, channels[channel_code], current, allowed, cell[0] if cell else None))
+            changed.append((company_id, channels[channel_code], current, allowed))
     # A repeated submission (a double click, a retry) answers with the first one's receipt, whatever
     # has changed since; the key is looked up only when there is nothing to write, or when writing the
     # receipt finds the key taken.
@@ -195,14 +137,19 @@ def preferences_update(
         return _repeated(policyholder, idempotency_key) or PreferencesResult(receipt=None, stale=stale)
 
     now = timezone.now()
-    receipt = _receipt_insert(policyholder=policyholder, source=source, idempotency_key=idempotency_key, now=now)
+    # The receipt email is queued first so that the receipt is written pointing to it: one statement fewer.
+    email = outgoing_email_queue(kind=RECEIPT, policyholder=policyholder) if address else None
+    receipt = _receipt_insert(
+        policyholder=policyholder, source=source, idempotency_key=idempotency_key, email=email, now=now
+    )
     if receipt is None:
+        if email is not None:
+            email.delete()
         return _repeated(policyholder, idempotency_key)
+    receipt.policyholder = policyholder
     version = joint_use_version_in_force()
-    previous_hash = _chain_head(policyholder)
-    events = []
-    for company_id, channel, old_value, new_value, preference_id in changed:
-        event = ConsentEvent(
+    events = [
+        ConsentEvent(
             policyholder=policyholder,
             receipt=receipt,
             company_id=company_id,
@@ -215,25 +162,27 @@ def preferences_update(
             actor=actor,
             reason=reason.strip(),
             ip_address=ip_address,
-            user_agent=user_agent[:USER_AGENT_LIMIT],
+            user_agent=user_agent,
             idempotency_key=idempotency_key,
-            previous_hash=previous_hash,
-            key_id=current_key_id(),
         )
-        event.hash = event_hash(event, channel_code=channel.code, receipt_number=receipt.number)
-        # Inserted one at a time so that ids follow the chain order on every database.
-        insert(event)
-        previous_hash = event.hash
-        events.append(event)
-        if preference_id is None:
-            insert(Preference(
-                policyholder=policyholder, company_id=company_id, channel=channel,
-                allowed=new_value, last_event=event, updated_at=now,
-            ))
-        else:
-            _preference_set(preference_id, allowed=new_value, event=event, now=now)
-    if email:
-        outgoing_email_queue(kind=OutgoingEmail.Kind.RECEIPT, policyholder=policyholder, receipt=receipt)
+        for company_id, channel, old_value, new_value in changed
+    ]
+    chain_append(events, digest=lambda event: event_hash(
+        event, channel_code=event.channel.code, receipt_number=receipt.number
+    ))
+    # One upsert for every changed cell, new or set before (one per policyholder, company and channel).
+    Preference.objects.bulk_create(
+        [
+            Preference(
+                policyholder=policyholder, company_id=event.company_id, channel=event.channel,
+                allowed=event.new_value, last_event=event, updated_at=now,
+            )
+            for event in events
+        ],
+        update_conflicts=True,
+        unique_fields=["policyholder", "company", "channel"],
+        update_fields=["allowed", "last_event", "updated_at"],
+    )
     return PreferencesResult(receipt=receipt, events=events, stale=stale)
 
 
@@ -254,7 +203,7 @@ def reconsent_answer(
     change = consent_grounds_on(today_in_tokyo()).change_of(version_id)
     if change is None:
         raise ValidationError(_("This change to the joint use does not ask for your consent (any more)."))
-    policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
+    policyholder_lock(policyholder)
     if not is_asked(policyholder, change):
         raise ValidationError(_(
             "You became our customer after this change took effect, so it does not ask for your consent."

@@ -23,8 +23,9 @@ from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
 from core.outage import CACHE_ERRORS
 from core.ratelimit import RateLimit, too_many_requests
+from customers.models import Policyholder
 
-from .models import Channel, Policyholder, Preference, Source
+from .models import Channel, Preference, Source
 from .selectors import marketing_companies
 from .services import preferences_update
 

@@ -14,10 +14,7 @@ from django.views.generic import DetailView, ListView
 from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
 from core.ratelimit import too_many_requests
-
-from .forms import LoginForm, PreferencesForm
-from .history import history_sections
-from .login import (
+from customers.login import (
     LINK_IP_LIMIT,
     LOGIN_IP_LIMIT,
     SESSION_IDLE_SECONDS,
@@ -30,6 +27,9 @@ from .login import (
     login_link_redeem,
     policyholder_required,
 )
+
+from .forms import LoginForm, PreferencesForm
+from .history import history_sections
 from .models import ConsentEvent, Receipt, Source
 from .reconsent import questions_for
 from .resume import after_login_path, pending_choices_take, pending_choices_waiting, return_after_login

@@ -1,6 +1,11 @@
 """What every app's admin shares."""
 
+from django.contrib import admin, messages
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .jobs import job_for, jobs_retry
 
 
 class BadInputIs400Mixin:
@@ -37,3 +42,24 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class JobAdminMixin:
+    """The one 「再試行」 action of every job's rows (core/jobs.py): rows given up after their last attempt are
+    tried again with a fresh set of attempts. Needs the model's `retry_<model>` permission."""
+
+    actions = ["retry_given_up"]
+
+    def has_retry_permission(self, request):
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.retry_{opts.model_name}")
+
+    @admin.action(description=gettext_lazy("Try the selected given-up ones again"), permissions=["retry"])
+    def retry_given_up(self, request, queryset):
+        retried = jobs_retry(job_for(self.model), queryset)
+        skipped = queryset.count() - retried
+        if retried:
+            messages.success(request, _("%(count)s will be tried again.") % {"count": retried})
+        if skipped:
+            message = _("%(count)s were not given up (waiting or done) and were left as they are.")
+            messages.warning(request, message % {"count": skipped})

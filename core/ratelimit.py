@@ -2,8 +2,11 @@
 the one Japanese 429 page every refusal uses, always with `Retry-After`."""
 
 import dataclasses
+import functools
 import hashlib
 
+import redis
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext as _
@@ -15,14 +18,15 @@ def count_hit(key: str, *, window: int) -> int:
     """Count one request under `key` and return the count so far; the key expires `window` seconds
     after its first hit.
 
-    On Redis, one round trip: SET NX EX and INCR in one MULTI/EXEC. Django's own incr() checks that
-    the key exists and then increments it, in two commands; a key that expires between them comes back
-    without an expiry, and a limit on an address would then refuse that address for ever.
+    On Redis, one round trip: SET NX EX and INCR in one MULTI/EXEC, on a client of this module's own
+    (Django's cache API has no such command). Django's own incr() checks that the key exists and then
+    increments it, in two commands; a key that expires between them comes back without an expiry, and a
+    limit on an address would then refuse that address for ever.
     """
     cache = caches["default"]
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
-        with cache._cache.get_client(full_key, write=True).pipeline(transaction=True) as pipe:
+        with _redis().pipeline(transaction=True) as pipe:
             pipe.set(full_key, 0, ex=window, nx=True)
             pipe.incr(full_key)
             return pipe.execute()[1]
@@ -32,6 +36,13 @@ def count_hit(key: str, *, window: int) -> int:
     except ValueError:
         # The first hit; if another process made it at the same moment, count on theirs.
         return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+
+
+@functools.cache
+def _redis() -> redis.Redis:
+    """One client (and its connection pool) per process, to the cache's Redis, with the cache's timeouts."""
+    config = settings.CACHES["default"]
+    return redis.Redis.from_url(config["LOCATION"], **config.get("OPTIONS", {}))
 
 
 @dataclasses.dataclass(frozen=True)

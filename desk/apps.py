@@ -8,14 +8,13 @@ class DeskConfig(AppConfig):
 
     def ready(self):
         from consents.history import history_section_register
-        from consents.models import OutgoingEmail
-        from consents.outbox import register_message
         from disclosure.sections import register_section
+        from outbox.kinds import email_kind_register
 
         from . import emails, package, selectors
 
-        register_message(OutgoingEmail.Kind.REQUEST_RECEIVED, emails.acknowledgment_email)
-        register_message(OutgoingEmail.Kind.REQUEST_ANSWER, emails.answer_email)
+        for kind in emails.EMAIL_KINDS:
+            email_kind_register(**kind)
         history_section_register(selectors.history_section)
         for section in package.SECTIONS:
             register_section(section)

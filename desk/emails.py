@@ -1,26 +1,18 @@
-"""The desk's emails, in Japanese, built in a worker by consents.outbox from the rows that queued them
+"""The desk's emails, in Japanese, built in a worker by the outbox from the rows that queued them
 (registered in apps.py). A policyholder is answered at the address registered now; someone who wrote
 without logging in at the address they gave."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from consents.models import OutgoingEmail
+from outbox.messages import email_message
+from outbox.models import OutgoingEmail
 
 from .models import CustomerRequest, Reply
 
-
-def _message(template: str, context: dict, to: str) -> EmailMessage | None:
-    if not to:
-        return None
-    context = {**context, "contact_url": settings.SITE_URL + reverse("contact:windows")}
-    return EmailMessage(
-        subject=render_to_string(f"desk/email/{template}_subject.txt", context).strip(),
-        body=render_to_string(f"desk/email/{template}.txt", context),
-        to=[to],
-    )
+REQUEST_RECEIVED = "request_received"
+REQUEST_ANSWER = "request_answer"
 
 
 def _page_url(request: CustomerRequest) -> str:
@@ -30,7 +22,7 @@ def _page_url(request: CustomerRequest) -> str:
 def acknowledgment_email(email: OutgoingEmail) -> EmailMessage | None:
     request = CustomerRequest.objects.select_related("policyholder", "company").get(acknowledgment=email)
     context = {"request": request, "page_url": _page_url(request), "answer": request.replies.first()}
-    return _message("acknowledgment", context, request.contact_email)
+    return email_message("desk/email/acknowledgment", context, request.contact_email)
 
 
 def answer_email(email: OutgoingEmail) -> EmailMessage | None:
@@ -38,4 +30,10 @@ def answer_email(email: OutgoingEmail) -> EmailMessage | None:
     shows only after login); someone without a login gets the answer itself, there is nowhere else."""
     reply = Reply.objects.select_related("request__policyholder").get(email=email)
     context = {"request": reply.request, "reply": reply, "page_url": _page_url(reply.request)}
-    return _message("answer", context, reply.request.contact_email)
+    return email_message("desk/email/answer", context, reply.request.contact_email)
+
+
+EMAIL_KINDS = [
+    {"code": REQUEST_RECEIVED, "label": _("Request received"), "build": acknowledgment_email},
+    {"code": REQUEST_ANSWER, "label": _("Answer to a request"), "build": answer_email},
+]

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import OutgoingEmail, Policyholder
+from customers.models import Policyholder
 from notices.models import Company
+from outbox.models import OutgoingEmail
 
 
 def today_in_tokyo() -> datetime.date:

@@ -2,7 +2,7 @@
 that were sent to them. Internal notes and answers not sent (awaiting approval, returned) are staff's
 working papers, not the customer's data as told to them, and are left out. Registered in apps.py."""
 
-from consents.models import Policyholder
+from customers.models import Policyholder
 from disclosure.sections import Column, Section
 
 from .models import CustomerRequest, Reply

@@ -1,5 +1,5 @@
 from consents.history import HistorySection
-from consents.models import Policyholder
+from customers.models import Policyholder
 
 from .models import CustomerRequest
 

@@ -1,5 +1,5 @@
 """Writes of the desk. Each is one transaction that owns its side effects: the email a request or an
-answer causes is queued in it (consents.outbox), and a marketing stop is applied through the
+answer causes is queued in it (the outbox), and a marketing stop is applied through the
 preference service in it, so that the request, its email and its effect exist together or not at all."""
 
 import datetime
@@ -11,15 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consents.models import OutgoingEmail, Policyholder, Source
-from consents.outbox import outgoing_email_enqueue, outgoing_email_queue
+from consents.models import Source
 from consents.selectors import matrix_axes
 from consents.services import preferences_update
+from customers.models import Policyholder
 from disclosure.models import DisclosurePackage
 from disclosure.services import disclosure_package_request
 from notices.models import Company
+from outbox.sending import outgoing_email_queue
 
 from .documents import document_discard, document_store
+from .emails import REQUEST_ANSWER, REQUEST_RECEIVED
 from .models import CustomerRequest, Note, Reply, RequestDocument
 
 ANSWER_PERMISSION = "desk.answer_customerrequest"
@@ -56,16 +58,14 @@ def _create(**fields) -> CustomerRequest:
 
 def _acknowledge(request: CustomerRequest) -> None:
     """Queued last, so that it tells what the request's transaction did (a marketing stop is answered)."""
-    _email(request, "acknowledgment", OutgoingEmail.Kind.REQUEST_RECEIVED, request.policyholder)
+    _email(request, "acknowledgment", REQUEST_RECEIVED, request.policyholder)
 
 
 def _email(row, field: str, kind: str, policyholder: Policyholder | None) -> None:
-    """Queue an email and link it from `row` before its sending is enqueued, so that the worker that builds
-    it (desk.emails, registered in apps.py) finds the row however soon it runs."""
-    email = outgoing_email_queue(kind=kind, policyholder=policyholder, enqueue=False)
-    setattr(row, field, email)
+    """Queue an email and link it from `row`, in the same transaction: the worker that builds it (desk.emails,
+    registered in apps.py) finds the row."""
+    setattr(row, field, outgoing_email_queue(kind=kind, policyholder=policyholder))
     row.save(update_fields=[field])
-    outgoing_email_enqueue(email)
 
 
 @transaction.atomic
@@ -325,4 +325,4 @@ def _send(reply: Reply, request: CustomerRequest) -> None:
     else:
         request.status = CustomerRequest.Status.IN_PROGRESS
     request.save(update_fields=["status", "outcome", "closed_at"])
-    _email(reply, "email", OutgoingEmail.Kind.REQUEST_ANSWER, request.policyholder)
+    _email(reply, "email", REQUEST_ANSWER, request.policyholder)

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from consents.login import policyholder_required
 from consents.resume import return_after_login
 from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
 from core.ratelimit import RateLimit, too_many_requests
+from customers.login import policyholder_required
 from disclosure.models import DisclosurePackage
 
 from . import antispam

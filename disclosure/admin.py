@@ -1,15 +1,12 @@
 """Staff see every disclosure package and every download, read-only: they are the record that a disclosure
 was made and who fetched it. A package given up after its last attempt can be built again."""
 
-from django.contrib import admin, messages
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.contrib import admin
 
-from consents.admin import CustomerNumberColumn
-from core.admin import ReadOnlyAdminMixin
+from core.admin import JobAdminMixin, ReadOnlyAdminMixin
+from customers.admin import CustomerNumberColumn
 
 from .models import DisclosureDownload, DisclosurePackage
-from .packages import disclosure_package_retry
 
 
 class DownloadInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -20,7 +17,7 @@ class DownloadInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(DisclosurePackage)
-class DisclosurePackageAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
+class DisclosurePackageAdmin(JobAdminMixin, CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "requested_at", "customer_number", "request_number", "status", "built_at", "expires_at", "size", "attempts",
         "last_error",
@@ -34,23 +31,7 @@ class DisclosurePackageAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.Mod
     ]
     readonly_fields = fields
     inlines = [DownloadInline]
-    actions = ["retry"]
     show_full_result_count = False
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("disclosure.retry_disclosurepackage")
-
-    @admin.action(description=gettext_lazy("Build the selected given-up packages again"), permissions=["retry"])
-    def retry(self, request, queryset):
-        retried = sum(disclosure_package_retry(package=package) for package in queryset)
-        skipped = queryset.count() - retried
-        if retried:
-            messages.success(request, _("%(count)s disclosure packages will be built again.") % {"count": retried})
-        if skipped:
-            messages.warning(
-                request,
-                _("%(count)s disclosure packages were not given up and were left as they are.") % {"count": skipped},
-            )
 
 
 @admin.register(DisclosureDownload)

@@ -7,13 +7,13 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("Disclosure of personal data")
 
     def ready(self):
-        from consents.models import OutgoingEmail
-        from consents.outbox import register_message
+        from outbox.kinds import email_kind_register
 
+        from . import packages  # noqa: F401 - registers queued packages as jobs of the workers
         from .contents import BUILT_IN
-        from .emails import ready_email
+        from .emails import EMAIL_KIND
         from .sections import register_section
 
-        register_message(OutgoingEmail.Kind.DISCLOSURE_READY, ready_email)
+        email_kind_register(**EMAIL_KIND)
         for section in BUILT_IN:
             register_section(section)

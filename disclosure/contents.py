@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 
-from consents.models import ConsentEvent, NoticeRecord, OutgoingEmail, Policy, Preference, Receipt, Source
+from consents.models import ConsentEvent, NoticeRecord, Preference, Receipt, Source
 from consents.selectors import matrix_axes
+from customers.models import Policy
+from outbox.models import OutgoingEmail
 
 from .models import DisclosureDownload, DisclosurePackage
 from .sections import Column, Section

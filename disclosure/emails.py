@@ -1,24 +1,23 @@
-"""The email that tells a customer their disclosure package is ready, sent by consents.outbox."""
+"""The email that tells a customer their disclosure package is ready, registered as an email kind in apps.py."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from consents.models import OutgoingEmail
+from outbox.messages import email_message
+from outbox.models import OutgoingEmail
+
+DISCLOSURE_READY = "disclosure_ready"
 
 
-def ready_email(email: OutgoingEmail) -> EmailMessage:
-    package = email.disclosure_package
+def ready_email(email: OutgoingEmail):
     context = {
-        "package": package,
+        "package": email.disclosure_package,
         "policyholder": email.policyholder,
         "url": settings.SITE_URL + reverse("disclosure:list"),
         "days": settings.DISCLOSURE_DOWNLOAD_DAYS,
-        "contact_url": settings.SITE_URL + reverse("contact:windows"),
     }
-    return EmailMessage(
-        subject=render_to_string("disclosure/email/ready_subject.txt", context).strip(),
-        body=render_to_string("disclosure/email/ready.txt", context),
-        to=[email.policyholder.email],
-    )
+    return email_message("disclosure/email/ready", context, email.policyholder.email)
+
+
+EMAIL_KIND = {"code": DISCLOSURE_READY, "label": _("Disclosure package ready"), "build": ready_email}

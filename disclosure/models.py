@@ -3,7 +3,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import OutgoingEmail, Policyholder
+from core.jobs import JobFields
+from customers.models import Policyholder
+from outbox.models import OutgoingEmail
 
 
 class DisclosurePackageQuerySet(models.QuerySet):
@@ -16,7 +18,7 @@ class DisclosurePackageQuerySet(models.QuerySet):
         return self.filter(status=DisclosurePackage.Status.READY, expires_at__lte=now or timezone.now())
 
 
-class DisclosurePackage(models.Model):
+class DisclosurePackage(JobFields, models.Model):
     """Everything the portal holds about one policyholder, as a ZIP built by a worker (disclosure/build.py).
 
     The file lives in DISCLOSURE_DIR, outside every URL the site serves; the customer downloads it through
@@ -51,10 +53,6 @@ class DisclosurePackage(models.Model):
     file_name = models.CharField(_("file name"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=200, blank=True)
-    # The task that builds it, to tell a waiting build from one whose worker died.
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
     email = models.OneToOneField(
         OutgoingEmail,
         verbose_name=_("email saying it is ready"),

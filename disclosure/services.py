@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consents.models import Policyholder
+from customers.models import Policyholder
 
 from .build import package_file_delete
 from .models import DisclosureDownload, DisclosurePackage
-from .packages import package_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +25,8 @@ ORPHAN_AGE = datetime.timedelta(days=1)
 def disclosure_package_request(
     policyholder: Policyholder, *, request_number: str = "", requested_by=None
 ) -> DisclosurePackage:
-    """Record a package of everything the portal holds about `policyholder` and enqueue its building, in
-    the caller's transaction (both happen or neither). A worker builds it and emails the customer that it
+    """Record a package of everything the portal holds about `policyholder`, to be built by a worker, in the
+    caller's transaction. A worker builds it and emails the customer that it
     is ready; `request_number` is the 受付番号 of the request it answers, `requested_by` the staff member."""
     field = DisclosurePackage._meta.get_field("request_number")
     if len(request_number) > field.max_length:
@@ -37,8 +36,8 @@ def disclosure_package_request(
         request_number=request_number,
         requested_by=requested_by,
         requested_at=timezone.now(),
+        next_attempt_at=timezone.now(),
     )
-    package_enqueue(package)
     return package
 
 

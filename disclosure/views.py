@@ -9,11 +9,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from consents.login import policyholder_required
 from consents.resume import return_after_login
 from core.clientaddress import client_ip
 from core.dates import wareki
 from core.errors import allow_methods, error_page
+from customers.login import policyholder_required
 
 from .build import package_path
 from .models import DisclosurePackage

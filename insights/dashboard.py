@@ -21,9 +21,10 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from consents.models import Channel, ConsentEvent, NoticeRecord, Policyholder, Preference
+from consents.models import Channel, ConsentEvent, NoticeRecord, Preference
 from consents.reconsent import answer_counts, answers_latest
 from consents.selectors import marketing_companies
+from customers.models import Policyholder
 from notices.models import Company
 from notices.selectors import ConsentChange, consent_grounds_on
 

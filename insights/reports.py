@@ -5,8 +5,9 @@ import dataclasses
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from consents.models import NoticeRecord, Policy, Policyholder
+from consents.models import NoticeRecord
 from consents.reconsent import ANSWERS, answer_counts
+from customers.models import Policy, Policyholder
 from notices.models import NoticeVersion
 from notices.selectors import ConsentChange, consent_change_of
 

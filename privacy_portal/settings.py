@@ -48,7 +48,7 @@ env = environ.Env(
     DATABASE_STATEMENT_TIMEOUT=(int, 20),
     DATABASE_LOCK_TIMEOUT=(int, 5),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
-    EMAIL_RETRY_SECONDS=(int, 30),
+    JOB_RETRY_SECONDS=(int, 30),
     DISCLOSURE_DIR=(str, str(BASE_DIR / "var" / "disclosures")),
     DISCLOSURE_DOWNLOAD_DAYS=(int, 30),
     DISCLOSURE_PDF_MAX_ROWS=(int, 300),
@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "notices",
     "faq",
     "contact",
+    "customers",
+    "outbox",
     "consents",
     "disclosure",
     "campaigns",
@@ -207,8 +209,6 @@ CACHES = {"default": env.cache_url_config(env("CACHE_URL"))}
 # django-environ reads ?key_prefix= into a key Django does not know; several sites can share one Redis.
 CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix", "")
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    # Django's Redis cache with one client per connection pool (core/rediscache.py says why).
-    CACHES["default"]["BACKEND"] = "core.rediscache.RedisCache"
     # A Redis that does not answer fails the request in seconds, like the database.
     CACHES["default"]["OPTIONS"] = {
         "socket_connect_timeout": 2, "socket_timeout": 2, **CACHES["default"].get("OPTIONS", {})
@@ -265,22 +265,22 @@ EMAIL_TIMEOUT = env("EMAIL_TIMEOUT")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (every email, clean-ups) goes through Django's task API, stored in the database:
-# a task enqueued inside a transaction is committed or rolled back with it. `manage.py run_worker`
-# runs them (README, "Workers").
-TASKS = {"default": {"BACKEND": "core.taskbackend.DatabaseBackend", "QUEUES": ["default"]}}
-# A failed email is tried again after this many seconds, doubling each time up to an hour; after
-# consents.outbox.MAX_ATTEMPTS tries it waits in the admin for staff to retry it.
-EMAIL_RETRY_SECONDS = env("EMAIL_RETRY_SECONDS")
+# Work caused by a row (an email, a disclosure package, a campaign's batch) is that row, run by the workers
+# when due (core/jobs.py). One-off work a request hands over (the login lookup) and the periodic jobs go
+# through Django's task API, stored in the database. `manage.py run_worker` runs both (README, "Workers").
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed job (an email not sent, a package not built, a batch not handed over) is tried again after
+# this many seconds, doubling each time up to an hour; after core.jobs.MAX_ATTEMPTS tries it waits in the
+# admin for staff to retry it.
+JOB_RETRY_SECONDS = env("JOB_RETRY_SECONDS")
+# Where a customer page sends a visitor who is not logged in.
+CUSTOMER_LOGIN_URL = "consents:login"
 # Jobs the workers run on a schedule: name -> (task, every so many seconds). Each run is claimed in
 # the shared cache, so with several workers each job still runs once a period.
 PERIODIC_TASKS = {
-    "outgoing-emails-recover": ("consents.tasks.outgoing_emails_recover", 60),
-    "login-tokens-delete": ("consents.tasks.login_tokens_delete", 60 * 60),
+    "login-tokens-delete": ("customers.tasks.login_tokens_delete", 60 * 60),
     "task-results-prune": ("core.tasks.task_results_prune", 60 * 60),
-    "disclosure-packages-recover": ("disclosure.tasks.disclosure_packages_recover", 5 * 60),
     "disclosure-packages-expire": ("disclosure.tasks.disclosure_packages_expire", 60 * 60),
-    "campaigns-resume": ("campaigns.sending.campaigns_resume", 60),
     "request-documents-delete": ("desk.tasks.request_documents_delete", 60 * 60),
 }
 # Notice campaigns hand this many emails a minute to the outbox, in a batch every CAMPAIGN_BATCH_SECONDS

@@ -63,7 +63,68 @@ def _tasks_run_at_once(settings):
 @pytest.fixture
 def database_tasks(settings, db):
     """Tasks stored in the database, as in production; `run_queued_tasks()` runs what is due."""
-    settings.TASKS = {"default": {"BACKEND": "core.taskbackend.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+class SentWhenRead(list):
+    """`mail.outbox` as a test reads it: what the workers have sent by then. Reading it first runs a worker's
+    pass over the rows that are due (core.jobs: the emails, the packages, the campaigns' batches) in this
+    process, so a test sees the email its change queued without starting a worker."""
+
+    passing = False
+
+    def _worker_pass(self):
+        if not SentWhenRead.passing:
+            from core.jobs import jobs_run_due
+
+            SentWhenRead.passing = True
+            try:
+                while jobs_run_due():
+                    pass
+            finally:
+                SentWhenRead.passing = False
+
+    def __len__(self):
+        self._worker_pass()
+        return super().__len__()
+
+    def __getitem__(self, index):
+        self._worker_pass()
+        return super().__getitem__(index)
+
+    def __iter__(self):
+        self._worker_pass()
+        return super().__iter__()
+
+    def clear(self):
+        """Forget what has been sent so far."""
+        self._worker_pass()
+        super().clear()
+
+
+@pytest.fixture(autouse=True)
+def _outbox_sent_when_read(request, _dj_autoclear_mailbox):
+    from django.core import mail
+
+    database = [name for name in ("transactional_db", "db") if name in request.fixturenames]
+    if request.node.get_closest_marker("django_db") or database:
+        # After the database fixture, whose test case set-up starts an empty outbox of its own.
+        request.getfixturevalue(database[0] if database else "_django_db_helper")
+        mail.outbox = SentWhenRead()
+        yield
+        mail.outbox = []
+    else:
+        yield
+
+
+def run_due_jobs() -> int:
+    """A worker's pass over the rows that are due, in this process (core.jobs). Returns how many ran."""
+    from core.jobs import jobs_run_due
+
+    ran = 0
+    while passed := jobs_run_due():
+        ran += passed
+    return ran
 
 
 def run_queued_tasks() -> None:

@@ -65,7 +65,7 @@ class FaqEntryFactory(factory.django.DjangoModelFactory):
 
 class PolicyholderFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "consents.Policyholder"
+        model = "customers.Policyholder"
 
     customer_number = factory.Sequence(lambda n: f"C{n:09d}")
     name = factory.Sequence(lambda n: f"楽天 花子{n}")

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from consents.models import Policyholder
+from customers.models import Policyholder
 from notices.models import DataItem, JointUser, Notice, NoticeVersion, Purpose
 from notices.services import notice_version_freeze
 from tests.factories import CompanyFactory, PolicyholderFactory

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from consents.models import ConsentEvent, Policyholder
+from consents.models import ConsentEvent
+from customers.models import Policyholder
 from tests.api.conftest import change
 from tests.factories import PolicyholderFactory
 

@@ -11,7 +11,8 @@ import time_machine
 from django.core import signing
 from django.http import StreamingHttpResponse
 
-from consents.models import ConsentEvent, Policyholder
+from consents.models import ConsentEvent
+from customers.models import Policyholder
 from tests.api.conftest import change
 from tests.factories import PolicyholderFactory
 

@@ -1,6 +1,6 @@
 import pytest
 
-from consents.models import Policy
+from customers.models import Policy
 from notices.models import Company
 from tests.factories import PolicyholderFactory
 

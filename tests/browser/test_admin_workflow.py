@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from consents.login import SESSION_KEY
 from consents.services import reconsent_answer
+from customers.login import SESSION_KEY
 from notices.models import Notice, NoticeVersion
 from notices.services import notice_version_create_draft, notice_version_freeze
 from tests import personas

@@ -29,6 +29,6 @@ def announced(demo_content, editor) -> NoticeVersion:
 @pytest.fixture
 def demo_policyholders(demo_content):
     call_command("load_demo_policyholders", verbosity=0)
-    from consents.models import Policyholder
+    from customers.models import Policyholder
 
     return list(Policyholder.objects.order_by("customer_number"))

@@ -14,7 +14,8 @@ from django.utils import timezone
 from campaigns import sending
 from campaigns.models import Campaign, Recipient
 from campaigns.services import campaign_prepare, campaign_resume, campaign_start, campaign_stop
-from consents.models import NoticeRecord, OutgoingEmail
+from consents.models import NoticeRecord
+from outbox.models import OutgoingEmail
 from tests.conftest import run_queued_tasks
 from tests.factories import PolicyholderFactory
 

@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from consents.login import SESSION_IDLE_SECONDS, SESSION_KEY
-from consents.models import Policy
+from customers.login import SESSION_IDLE_SECONDS, SESSION_KEY
+from customers.models import Policy
 from tests.factories import PolicyholderFactory
 
 

@@ -7,7 +7,7 @@ from consents.models import ConsentEvent, Preference, Source
 from consents.services import preferences_update
 from tests.factories import PolicyholderFactory
 
-CHANGELIST = "/admin/consents/policyholder/"
+CHANGELIST = "/admin/customers/policyholder/"
 
 
 def record_url(policyholder):

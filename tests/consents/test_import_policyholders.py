@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from consents.models import Policy, Policyholder
+from customers.models import Policy, Policyholder
 from tests.factories import PolicyholderFactory
 
 HEADER = "customer_number,name,kana,email,birth_date,company,policy_number,product\n"
@@ -149,7 +149,7 @@ def test_it_reports_a_database_error_as_a_message_with_status_1(demo_content, tm
     def refuse(parser, result):
         raise DataError("value too long for type character varying(254)")
 
-    monkeypatch.setattr("consents.importing._apply", refuse)
+    monkeypatch.setattr("customers.importing._apply", refuse)
     stderr = refused(write(tmp_path, GOOD), capsys)
     assert "1行目: データベースが取込みを拒否しました: value too long" in stderr
 

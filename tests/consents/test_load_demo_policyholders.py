@@ -1,6 +1,6 @@
 from django.core.management import call_command
 
-from consents.models import Policy, Policyholder
+from customers.models import Policy, Policyholder
 
 
 def test_it_creates_demo_customers_once_and_says_how_to_log_in(demo_content, capsys):

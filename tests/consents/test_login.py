@@ -8,8 +8,9 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from consents.models import LoginToken, OutgoingEmail
 from core.clientaddress import client_ip
+from customers.models import LoginToken
+from outbox.models import OutgoingEmail
 from tests.conftest import run_queued_tasks
 from tests.factories import PolicyholderFactory
 
@@ -158,7 +159,7 @@ def test_the_request_does_the_same_work_for_a_known_and_an_unknown_address(datab
 
     known, unknown = statements("hanako@example.com", "192.0.2.1"), statements("nobody@example.com", "192.0.2.2")
     assert known == unknown
-    assert not any("consents_policyholder" in sql for sql in known)  # the lookup is the worker's
+    assert not any("customers_policyholder" in sql for sql in known)  # the lookup is the worker's
     tasks = DBTaskResult.objects.order_by("enqueued_at")
     assert [t.task_path for t in tasks] == ["consents.tasks.login_link_send"] * 2
     run_queued_tasks()
@@ -174,11 +175,11 @@ def test_a_malformed_forwarded_address_is_not_trusted(db, settings):
 
 
 def test_it_logs_a_mail_outage_without_the_address_or_a_traceback(database_tasks, policyholder, settings, caplog):
-    settings.EMAIL_BACKEND = "tests.consents.test_outbox.RefusingEmailBackend"
+    settings.EMAIL_BACKEND = "tests.outbox.test_sending.RefusingEmailBackend"
     request_link(Client(), "hanako@example.com")
     run_queued_tasks()
     email = OutgoingEmail.objects.get()
-    assert f"Could not send email {email.pk} (login_link), attempt 1: SMTPRecipientsRefused" in caplog.text
+    assert f"outgoing email {email.pk} failed, attempt 1: SMTPRecipientsRefused" in caplog.text
     assert "hanako@example.com" not in caplog.text
     assert "Traceback" not in caplog.text and not any(record.exc_info for record in caplog.records)
 
@@ -189,7 +190,7 @@ def test_the_lookup_uses_the_unique_email_index(policyholder):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from consents.login import login_policyholder
+    from customers.login import login_policyholder
 
     if connection.vendor != "postgresql":
         pytest.skip("the query plan is PostgreSQL's")

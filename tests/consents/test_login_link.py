@@ -6,8 +6,8 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 
-from consents.login import SESSION_KEY
-from consents.models import LoginToken
+from customers.login import SESSION_KEY
+from customers.models import LoginToken
 
 from .conftest import emailed_link
 

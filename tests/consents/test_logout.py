@@ -1,4 +1,4 @@
-from consents.login import SESSION_KEY
+from customers.login import SESSION_KEY
 
 
 def test_it_ends_the_session(customer):

@@ -11,7 +11,8 @@ from django.core import mail
 from django.db import connection
 from django.test import Client, override_settings
 
-from consents.models import ConsentEvent, Policyholder, Receipt
+from consents.models import ConsentEvent, Receipt
+from customers.models import Policyholder
 from tests.commands import PRODUCTION, last_line, manage
 
 from .test_preferences import matrix_post

@@ -6,8 +6,9 @@ import uuid
 
 from django.utils import timezone
 
-from consents.models import Policy, Source
+from consents.models import Source
 from consents.services import preferences_update
+from customers.models import Policy
 from notices.models import Company
 from tests.factories import PolicyholderFactory
 

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consents.models import OutgoingEmail
 from desk.models import CustomerRequest, Reply
 from desk.services import (
     inquiry_submit,
@@ -22,6 +21,7 @@ from desk.services import (
     request_assign,
     request_submit,
 )
+from outbox.models import OutgoingEmail
 from tests import personas
 
 pytestmark = pytest.mark.django_db

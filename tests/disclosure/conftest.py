@@ -6,8 +6,9 @@ import zipfile
 
 import pytest
 
-from consents.models import Policy, Source
+from consents.models import Source
 from consents.services import preferences_update
+from customers.models import Policy
 from disclosure.build import package_path
 from tests.consents.conftest import log_in
 from tests.factories import PolicyholderFactory

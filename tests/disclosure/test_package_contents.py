@@ -9,12 +9,13 @@ import io
 import time_machine
 from django.core import mail
 
-from consents.models import ConsentEvent, NoticeRecord, OutgoingEmail, Preference, Receipt
+from consents.models import ConsentEvent, NoticeRecord, Preference, Receipt
 from consents.selectors import joint_use_version_in_force
 from consents.services import notice_record_append
 from disclosure.build import package_path
 from disclosure.models import DisclosurePackage
 from disclosure.services import disclosure_package_request
+from outbox.models import OutgoingEmail
 from tests.factories import PolicyholderFactory
 
 from .conftest import change, opened

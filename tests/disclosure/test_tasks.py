@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from consents.models import OutgoingEmail
 from core import periodic
 from disclosure import packages
 from disclosure.build import package_path
 from disclosure.models import DisclosurePackage
 from disclosure.sections import Column, Section, register_section, unregister_section
 from disclosure.services import disclosure_package_request, disclosure_packages_expire
+from outbox.models import OutgoingEmail
 from tests.conftest import run_queued_tasks
 from tests.factories import PolicyholderFactory
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from consents.models import Policy
 from consents.services import reconsent_answer
+from customers.models import Policy
 from notices.models import NoticeVersion
 from tests.personas import approver, editor, support
 from tests.reconsent import consent_version, customer_since, days, new_company

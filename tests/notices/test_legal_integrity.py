@@ -99,7 +99,7 @@ def test_a_company_no_version_in_force_names_may_not_market(client, group_notice
 
 @time_machine.travel(NOW)
 def test_the_preference_matrix_shows_only_the_joint_users_in_force(client, group_notice, newcomer):
-    from consents.login import SESSION_KEY
+    from customers.login import SESSION_KEY
 
     holder = PolicyholderFactory()
     session = client.session

@@ -11,9 +11,9 @@ from django.utils.module_loading import import_string
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
-from consents.models import LoginToken
 from consents.tasks import login_tokens_delete
 from core import periodic
+from customers.models import LoginToken
 from tests.conftest import run_queued_tasks
 from tests.factories import PolicyholderFactory
 

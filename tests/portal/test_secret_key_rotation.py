@@ -7,9 +7,9 @@ import pytest
 from django.test import override_settings
 
 from api.selectors import cursor_issue, cursor_read
-from consents.login import SESSION_KEY
 from consents.models import Channel
 from consents.unsubscribe import unsubscribe_url
+from customers.login import SESSION_KEY
 from tests.factories import PolicyholderFactory
 
 OLD_KEY = "old-" + "o" * 60

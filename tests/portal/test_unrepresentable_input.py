@@ -24,4 +24,4 @@ def test_a_nul_in_a_path_is_a_404(customer):
 def test_a_nul_in_a_query_is_a_400(db, admin_client):
     assert Client(raise_request_exception=False).get("/faq/", {"q": "a\x00b"}).status_code == 400
     admin_client.raise_request_exception = False
-    assert admin_client.get("/admin/consents/policyholder/", {"q": "a\x00"}).status_code == 400
+    assert admin_client.get("/admin/customers/policyholder/", {"q": "a\x00"}).status_code == 400

@@ -39,7 +39,7 @@ def stack(services, transactional_db, demo_content, tmp_path, static_root):
 
 @pytest.fixture
 def hanako(life):
-    from consents.models import Policy
+    from customers.models import Policy
 
     policyholder = PolicyholderFactory(name="楽天 花子", kana="ラクテン ハナコ", email="hanako@example.com")
     Policy.objects.create(policyholder=policyholder, company=life, policy_number="L-0001", product="終身医療保険")

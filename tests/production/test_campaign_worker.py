@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from campaigns.models import Campaign
 from campaigns.services import campaign_prepare, campaign_start
-from consents.models import NoticeRecord, OutgoingEmail
+from consents.models import NoticeRecord
+from outbox.models import OutgoingEmail
 from tests import personas
 from tests.factories import PolicyholderFactory, announced_group_version
 from tests.stack import SmtpSink

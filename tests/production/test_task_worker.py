@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from consents.models import OutgoingEmail, Receipt
+from consents.models import Receipt
+from outbox.models import OutgoingEmail
 from tests.stack import SmtpSink, WebClient
 
 RECEIPT_SUBJECT = re.compile(r"受付番号[：:\s]*(\d{8}-[0-9A-F]{8})")

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from consents.importing import policyholders_import
+from customers.importing import policyholders_import
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "policyholders_sample.csv"
 

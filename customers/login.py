@@ -12,13 +12,11 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from core.ratelimit import RateLimit
-from core.rows import fetch
 
 from .models import LoginToken, Policyholder, email_key
 
@@ -63,13 +61,14 @@ def login_address_limited(email: str) -> bool:
 
 
 def login_link_issue(*, policyholder: Policyholder) -> tuple[str, datetime.datetime]:
-    """A new single-use link for the policyholder: (its URL, when it expires)."""
+    """A new single-use link for the policyholder: (its token, when it expires). The page that redeems it
+    is the login page's (settings.CUSTOMER_LOGIN_URL)."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     link = LoginToken.objects.create(
         policyholder=policyholder, token_hash=_hash(token), created_at=now, expires_at=now + LINK_VALID_FOR
     )
-    return settings.SITE_URL + reverse("consents:login_link", kwargs={"token": token}), link.expires_at
+    return token, link.expires_at
 
 
 def login_link_check(*, token: str) -> LoginToken:
@@ -112,8 +111,7 @@ def current_policyholder(request) -> Policyholder | None:
     policyholder_id = request.session.get(SESSION_KEY)
     if policyholder_id is None:
         return None
-    # Every customer page asks this: one statement built once (core/rows.py), not a query compiled each time.
-    return fetch(Policyholder, policyholder_id)
+    return Policyholder.objects.filter(pk=policyholder_id).first()
 
 
 def policyholder_required(view):
@@ -123,7 +121,7 @@ def policyholder_required(view):
     def wrapper(request, *args, **kwargs):
         policyholder = current_policyholder(request)
         if policyholder is None:
-            response = redirect(reverse("consents:login") + "?required=1")
+            response = redirect(resolve_url(settings.CUSTOMER_LOGIN_URL) + "?required=1")
         else:
             request.policyholder = policyholder
             # Saving the session again restarts the 30-minute idle clock.

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from consents.importing import COLUMNS, policyholders_import
+from customers.importing import COLUMNS, policyholders_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,179 @@
+"""The row is the job: work that must happen because a row exists (an email to send, a package to build, a
+campaign's next batch) is found by the row's status and due time, not by a task that names it.
+
+An app registers each kind of row with `job_register` from its AppConfig.ready: which rows wait (a status),
+which have been given up, and the function that does the work. The workers (`run_worker`) claim due rows with
+SELECT … FOR UPDATE SKIP LOCKED, one transaction each: the row stays locked while its work runs, so no other
+worker takes it, and the work's writes commit with the row's new state or not at all. A worker that dies
+mid-run leaves the row unlocked and still waiting, and the next pass takes it again: nothing has to guess
+which task was lost. A failed run is tried again later by one policy for every kind (`retry_delay`, up to
+MAX_ATTEMPTS), then waits as given up until staff retry it from the admin (core/admin.py, JobAdminMixin).
+
+The row is written in the caller's transaction, so the work exists exactly when the change that causes it
+does. The task library stays for one-off work a request hands over (the login lookup) and the periodic jobs.
+"""
+
+import dataclasses
+import datetime
+import logging
+import threading
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection, connections, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+LONGEST_WAIT = datetime.timedelta(hours=1)
+# How often an idle worker looks for due rows: the delay of an email nobody waits for at the screen.
+POLL_SECONDS = 1
+
+
+class JobFields(models.Model):
+    """The fields every job row has; its status field is its own (job_register says which values wait)."""
+
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # When the row is due; null when it waits for nothing.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class GiveUp(Exception):  # noqa: N818 - what a job raises to stop trying at once, not an error of the code
+    """Raised by a job's work when trying again cannot help (no address to send to, a withdrawn notice)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    name: str
+    model: type[models.Model]
+    run: Callable[[models.Model], None]
+    waiting: dict
+    given_up: dict
+    order: tuple[str, ...] = ("next_attempt_at",)
+    select_related: tuple[str, ...] = ()
+    # Read the whole run from one snapshot (PostgreSQL's REPEATABLE READ): a package's files agree.
+    snapshot: bool = False
+
+    def due(self, now: datetime.datetime) -> models.QuerySet:
+        return self.model.objects.filter(**self.waiting, next_attempt_at__lte=now)
+
+
+JOBS: dict[str, Job] = {}
+
+
+def job_register(name: str, *, model, run, waiting: dict, given_up: dict, **options) -> Job:
+    """Let the workers run `run(row)` for every row of `model` that matches `waiting` and is due. `run` saves
+    what it changed on the row (its new status, or a later `next_attempt_at` for work that comes back); it
+    raises to fail the attempt, GiveUp to give up at once."""
+    job = JOBS[name] = Job(name=name, model=model, run=run, waiting=waiting, given_up=given_up, **options)
+    return job
+
+
+def job_for(model) -> Job:
+    for job in JOBS.values():
+        if job.model is model:
+            return job
+    raise LookupError(f"{model.__name__} is not a registered job")
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """How long to wait after the `attempts`-th failed attempt: JOB_RETRY_SECONDS, then twice as long each
+    time, up to an hour."""
+    seconds = settings.JOB_RETRY_SECONDS * 2 ** min(attempts - 1, 20)
+    return min(datetime.timedelta(seconds=seconds), LONGEST_WAIT)
+
+
+def job_run_one(job: Job, *, pk=None) -> bool:
+    """Claim one due row (the row `pk`, if given) and run it. False when there was none to claim: nothing is
+    due, or other workers hold every due row right now."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if job.snapshot and outermost and connection.vendor == "postgresql":
+            # Must be the transaction's first statement.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        now = timezone.now()
+        rows = job.due(now).select_for_update(skip_locked=True, of=("self",)).select_related(*job.select_related)
+        if pk is not None:
+            rows = rows.filter(pk=pk)
+        row = rows.order_by(*job.order).first()
+        if row is None:
+            return False
+        row.attempts += 1
+        try:
+            # A savepoint: a failed attempt leaves none of its writes behind.
+            with transaction.atomic():
+                job.run(row)
+        except GiveUp as reason:
+            _give_up(job, row, str(reason))
+        except Exception as error:
+            _failed(job, row, error, now)
+    return True
+
+
+def _give_up(job: Job, row, reason: str) -> None:
+    for field, value in job.given_up.items():
+        setattr(row, field, value)
+    row.last_error = reason[:200]
+    row.save(update_fields=["attempts", "last_error", *job.given_up])
+
+
+def _failed(job: Job, row, error: Exception, now: datetime.datetime) -> None:
+    name = type(error).__name__
+    if row.attempts >= MAX_ATTEMPTS:
+        logger.error("Gave up %s %s after %s attempts: %s", job.name, row.pk, row.attempts, name)
+        _give_up(job, row, name)
+        return
+    row.last_error = name[:200]
+    row.next_attempt_at = now + retry_delay(row.attempts)
+    logger.warning("%s %s failed, attempt %s: %s; next attempt at %s",
+                   job.name, row.pk, row.attempts, name, row.next_attempt_at.isoformat())
+    row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+
+
+def jobs_run_due(*, limit: int = 100) -> int:
+    """A worker's pass: every due row of every job, up to `limit` of each. Returns how many were run."""
+    ran = 0
+    for job in JOBS.values():
+        for _turn in range(limit):
+            if not job_run_one(job):
+                break
+            ran += 1
+    return ran
+
+
+@transaction.atomic
+def jobs_retry(job: Job, rows: models.QuerySet) -> int:
+    """Staff try given-up rows again, with a fresh set of attempts. Returns how many were given up."""
+    given_up = list(rows.select_for_update().filter(**job.given_up).values_list("pk", flat=True))
+    return job.model.objects.filter(pk__in=given_up).update(
+        **job.waiting, attempts=0, last_error="", next_attempt_at=timezone.now()
+    )
+
+
+class Runner(threading.Thread):
+    """A worker's thread that runs due rows until stopped; a lost database is logged and tried again."""
+
+    def __init__(self):
+        super().__init__(name="row-jobs", daemon=True)
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                ran = jobs_run_due()
+            except Exception as error:
+                logger.error("Could not run due jobs: %s", type(error).__name__)
+                connections.close_all()
+                ran = 0
+            if not ran:
+                self.stopping.wait(POLL_SECONDS)
+
+    def stop(self) -> None:
+        self.stopping.set()
