@@ -14,10 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import CustomerNumberColumn, ReadOnlyAdminMixin
 from core.clientaddress import client_ip
 from core.errors import error_page
-from customers.admin import CustomerNumberColumn
 from customers.models import Policy, Policyholder
 
 from .checkpoints import CheckpointError, checkpoint_paths, checkpoint_read

@@ -1,4 +1,4 @@
-"""The preference center's customer emails, in Japanese: the login link and the receipt of a change
+"""The preference center's customer emails, in Japanese: the receipt of a change
 (registered as email kinds in apps.py), and the notice of a change that campaigns send. Built here, sent by
 the outbox's workers."""
 
@@ -7,14 +7,12 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from customers.login import login_link_issue
 from customers.models import Policyholder
 from notices.models import NoticeVersion
 from notices.rules import changes_between
 from outbox.messages import email_message
 from outbox.models import OutgoingEmail
 
-LOGIN_LINK = "login_link"
 RECEIPT = "receipt"
 
 
@@ -30,21 +28,7 @@ def receipt_email(email: OutgoingEmail) -> EmailMessage | None:
     return email_message("consents/email/receipt", context, receipt.policyholder.email)
 
 
-def login_email(email: OutgoingEmail) -> EmailMessage | None:
-    """The single-use login link: a new one for each attempt (only its hash is stored, so a failed attempt's
-    link is lost with it)."""
-    policyholder = email.policyholder
-    if not policyholder.email:
-        return None
-    token, expires_at = login_link_issue(policyholder=policyholder)
-    url = settings.SITE_URL + reverse("consents:login_link", kwargs={"token": token})
-    context = {"policyholder": policyholder, "url": url, "expires_at": expires_at}
-    return email_message("consents/email/login", context, policyholder.email)
-
-
 EMAIL_KINDS = [
-    # A login link jumps the queue: the customer is waiting for it.
-    {"code": LOGIN_LINK, "label": _("Login link"), "build": login_email, "priority": 10},
     {"code": RECEIPT, "label": _("Receipt"), "build": receipt_email},
 ]
 

@@ -9,13 +9,14 @@ import functools
 
 from django.core.cache import cache
 
-from customers.login import SESSION_KEY
+from customers.login import KEPT_FOR_LOGIN, RETURN_AFTER_LOGIN, SESSION_KEY
 
 from .forms import IDEMPOTENCY_KEY, PreferencesForm
 from .selectors import default_matrix
 
-PENDING_KEY = "consents_pending_choices"
-NEXT_KEY = "consents_after_login"
+# The login page says the choices were kept when this key is in the session.
+PENDING_KEY = KEPT_FOR_LOGIN
+NEXT_KEY = RETURN_AFTER_LOGIN
 # Long enough to ask for and open a login link (valid 15 minutes), short enough not to keep choices around.
 PENDING_SECONDS = 60 * 60
 
@@ -57,10 +58,6 @@ def pending_choices_keep(request) -> bool:
     return True
 
 
-def pending_choices_waiting(request) -> bool:
-    return PENDING_KEY in request.session
-
-
 def pending_choices_take(request) -> dict[str, str]:
     """The kept choices ({field name: "on"/"off"}), once; empty when none are kept or they have expired."""
     key = request.session.pop(PENDING_KEY, None)
@@ -69,9 +66,3 @@ def pending_choices_take(request) -> dict[str, str]:
     choices = cache.get(_cache_key(key)) or {}
     cache.delete(_cache_key(key))
     return choices
-
-
-def after_login_path(request) -> str:
-    """Where a login brings the customer: the customer page they were sent away from, or /my/."""
-    path = request.session.pop(NEXT_KEY, "")
-    return path if path.startswith("/my/") else ""

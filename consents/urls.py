@@ -5,11 +5,6 @@ from . import reconsent_views, unsubscribe, views
 app_name = "consents"
 
 urlpatterns = [
-    path("login/", views.login, name="login"),
-    path("login/sent/", views.login_sent, name="login_sent"),
-    path("login/link/<str:token>/", views.login_link, name="login_link"),
-    path("logout/", views.logout, name="logout"),
-    path("logout/done/", views.logged_out, name="logged_out"),
     path("my/", views.my, name="my"),
     path("my/preferences/", views.preferences, name="preferences"),
     path("my/receipts/<str:number>/", views.receipt, name="receipt"),

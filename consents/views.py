@@ -1,4 +1,4 @@
-"""The preference center: login by email link, the customer's pages, logout."""
+"""The preference center: the customer's pages."""
 
 import datetime
 
@@ -8,31 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
-from core.ratelimit import too_many_requests
-from customers.login import (
-    LINK_IP_LIMIT,
-    LOGIN_IP_LIMIT,
-    SESSION_IDLE_SECONDS,
-    LoginLinkError,
-    current_policyholder,
-    customer_login,
-    customer_logout,
-    login_address_limited,
-    login_link_check,
-    login_link_redeem,
-    policyholder_required,
-)
+from customers.login import SESSION_IDLE_SECONDS, policyholder_required
 
-from .forms import LoginForm, PreferencesForm
+from .forms import PreferencesForm
 from .history import history_sections
 from .models import ConsentEvent, Receipt, Source
 from .reconsent import questions_for
-from .resume import after_login_path, pending_choices_take, pending_choices_waiting, return_after_login
+from .resume import pending_choices_take, return_after_login
 from .selectors import (
     contracts_first,
     default_matrix,
@@ -41,82 +27,6 @@ from .selectors import (
     preference_matrix,
 )
 from .services import preferences_update
-from .tasks import login_link_send
-
-
-def link_error_page(request, error: LoginLinkError):
-    messages_by_code = {
-        "unknown": _("This login link is not valid. Check that the whole address was copied from the email."),
-        "used": _("This login link has already been used. Each link logs you in once."),
-        "expired": _("This login link has expired. Links are valid for 15 minutes."),
-    }
-    return error_page(
-        request,
-        status=400,
-        title=_("The login link cannot be used"),
-        message=messages_by_code[error.code] + " " + _("Ask for a new link on the login page."),
-    )
-
-
-@never_cache
-@allow_methods("GET", "HEAD", "POST")
-def login(request):
-    if request.method != "POST":
-        if current_policyholder(request) is not None:
-            return redirect("consents:my")
-        form = LoginForm()
-        kept = pending_choices_waiting(request)
-        context = {"form": form, "required": "required" in request.GET, "choices_kept": kept}
-        return render(request, "consents/login.html", context)
-    # Both limits count every request, known address or not, so a refusal says nothing about who is
-    # registered; and so does the answer's timing: the address is looked up in a worker, not here.
-    over_ip = LOGIN_IP_LIMIT.exceeded(client_ip(request) or "unknown")
-    form = LoginForm(request.POST)
-    over_address = form.is_valid() and login_address_limited(form.cleaned_data["email"])
-    if over_ip or over_address:
-        message = _("There were too many login requests. Wait 15 minutes and try again.")
-        return too_many_requests(request, retry_after=LOGIN_IP_LIMIT.window, message=message)
-    if not form.is_valid():
-        return render(request, "consents/login.html", {"form": form}, status=400)
-    login_link_send.enqueue(form.cleaned_data["email"])
-    return redirect("consents:login_sent")
-
-
-@never_cache
-@allow_methods("GET", "HEAD")
-def login_sent(request):
-    return render(request, "consents/login_sent.html")
-
-
-@never_cache
-@allow_methods("GET", "HEAD", "POST")
-def login_link(request, token: str):
-    """GET shows a button and changes nothing, so a mail scanner that fetches the link does not use it up."""
-    if request.method == "POST" and LINK_IP_LIMIT.exceeded(client_ip(request) or "unknown"):
-        message = _("There were too many attempts. Wait 15 minutes and try again.")
-        return too_many_requests(request, retry_after=LINK_IP_LIMIT.window, message=message)
-    try:
-        if request.method != "POST":
-            login_link_check(token=token)
-            return render(request, "consents/login_link.html")
-        policyholder = login_link_redeem(token=token)
-    except LoginLinkError as error:
-        return link_error_page(request, error)
-    customer_login(request, policyholder)
-    return redirect(after_login_path(request) or "consents:my")
-
-
-@never_cache
-@allow_methods("POST")
-def logout(request):
-    customer_logout(request)
-    return redirect("consents:logged_out")
-
-
-@never_cache
-@allow_methods("GET", "HEAD")
-def logged_out(request):
-    return render(request, "consents/logged_out.html")
 
 
 @return_after_login

@@ -63,3 +63,11 @@ class JobAdminMixin:
         if skipped:
             message = _("%(count)s were not given up (waiting or done) and were left as they are.")
             messages.warning(request, message % {"count": skipped})
+
+
+class CustomerNumberColumn:
+    """`customer_number` for list_display: the customer number of the row's policyholder, sortable."""
+
+    @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
+    def customer_number(self, obj):
+        return obj.policyholder.customer_number if obj.policyholder else "-"

@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 
 LINK_VALID_FOR = datetime.timedelta(minutes=15)
 SESSION_KEY = "consents_policyholder_id"
+# The customer page a login link brings the customer back to (set by the page that sent them to log in),
+# and a mark that something they sent was kept for after the login (the login page says so).
+RETURN_AFTER_LOGIN = "consents_after_login"
+KEPT_FOR_LOGIN = "consents_pending_choices"
 # Customer sessions end after this much inactivity; every customer page restarts the clock.
 SESSION_IDLE_SECONDS = 30 * 60
 
@@ -131,3 +135,9 @@ def policyholder_required(view):
         return response
 
     return wrapper
+
+
+def after_login_path(request) -> str:
+    """Where a login brings the customer: the customer page they were sent away from, or nowhere special."""
+    path = request.session.pop(RETURN_AFTER_LOGIN, "")
+    return path if path.startswith("/my/") else ""

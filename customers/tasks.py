@@ -1,10 +1,15 @@
-"""Clean-ups of the customers' own rows, listed in settings.PERIODIC_TASKS."""
+"""Work the login page leaves to the workers (the address lookup and its email), and the clean-up of login
+links, listed in settings.PERIODIC_TASKS."""
 
 import datetime
 
 from django.utils import timezone
 from django_tasks import task
 
+from outbox.sending import outgoing_email_queue, outgoing_email_send_now
+
+from .emails import LOGIN_LINK
+from .login import login_policyholder
 from .models import LoginToken
 
 # Used and expired login links are kept this long (for a customer who asks why a link failed).
@@ -17,3 +22,17 @@ def login_tokens_delete() -> int:
     was issued, so used ones go too)."""
     deleted, _ = LoginToken.objects.filter(expires_at__lt=timezone.now() - LOGIN_TOKENS_KEPT).delete()
     return deleted
+
+
+@task(priority=10)
+def login_link_send(address: str) -> None:
+    """Email a login link if the address is registered; do nothing otherwise.
+
+    The login page enqueues this for every address it accepts and answers at once, so that its answer
+    takes as long whether or not the address is known: the lookup happens here, in a worker.
+    """
+    policyholder = login_policyholder(address)
+    if policyholder is None:
+        return
+    # Sent now by this worker rather than at the next pass over the outbox: the customer waits for it.
+    outgoing_email_send_now(outgoing_email_queue(kind=LOGIN_LINK, policyholder=policyholder))

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consents.forms import FullWidthTolerantEmailField
+from customers.forms import FullWidthTolerantEmailField
 from notices.models import Company
 
 from .documents import check_upload

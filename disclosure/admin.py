@@ -3,8 +3,7 @@ was made and who fetched it. A package given up after its last attempt can be bu
 
 from django.contrib import admin
 
-from core.admin import JobAdminMixin, ReadOnlyAdminMixin
-from customers.admin import CustomerNumberColumn
+from core.admin import CustomerNumberColumn, JobAdminMixin, ReadOnlyAdminMixin
 
 from .models import DisclosureDownload, DisclosurePackage
 

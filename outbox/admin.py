@@ -4,8 +4,7 @@ again (with the address the customer has now)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import JobAdminMixin, ReadOnlyAdminMixin
-from customers.admin import CustomerNumberColumn
+from core.admin import CustomerNumberColumn, JobAdminMixin, ReadOnlyAdminMixin
 
 from .kinds import KINDS, kind_label
 from .models import OutgoingEmail

@@ -11,7 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.jobs import JobFields
-from customers.models import Policyholder
 
 
 class OutgoingEmail(JobFields, models.Model):
@@ -22,9 +21,10 @@ class OutgoingEmail(JobFields, models.Model):
 
     # One of the kinds registered with outbox.kinds.email_kind_register.
     kind = models.CharField(_("kind"), max_length=20)
-    # Null for an email to someone who is not a policyholder (a general inquiry).
+    # Null for an email to someone who is not a policyholder (a general inquiry). Named, not imported: the
+    # customers app sits above the outbox (its login link is an email kind).
     policyholder = models.ForeignKey(
-        Policyholder, verbose_name=_("policyholder"), on_delete=models.CASCADE, null=True, blank=True,
+        "customers.Policyholder", verbose_name=_("policyholder"), on_delete=models.CASCADE, null=True, blank=True,
         related_name="outgoing_emails",
     )
     # Higher goes first: a customer waiting for a login link before a campaign's notices.

@@ -13,16 +13,15 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from core.jobs import GiveUp, job_register, job_run_one
-from customers.models import Policyholder
 
 from .kinds import email_kind
 from .models import OutgoingEmail
 
 
-def outgoing_email_queue(*, kind: str, policyholder: Policyholder | None) -> OutgoingEmail:
-    """Record an email of a registered `kind` to send as soon as a worker can, inside the caller's
-    transaction. The row that causes it links to it (`email=`) in the same transaction; the message is built
-    from that row when the email is sent."""
+def outgoing_email_queue(*, kind: str, policyholder) -> OutgoingEmail:
+    """Record an email of a registered `kind` to `policyholder` (None for someone who is not one) to send as
+    soon as a worker can, inside the caller's transaction. The row that causes it links to it (`email=`) in
+    the same transaction; the message is built from that row when the email is sent."""
     registered = email_kind(kind)
     now = timezone.now()
     return OutgoingEmail.objects.create(

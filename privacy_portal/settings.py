@@ -273,8 +273,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEU
 # this many seconds, doubling each time up to an hour; after core.jobs.MAX_ATTEMPTS tries it waits in the
 # admin for staff to retry it.
 JOB_RETRY_SECONDS = env("JOB_RETRY_SECONDS")
-# Where a customer page sends a visitor who is not logged in.
-CUSTOMER_LOGIN_URL = "consents:login"
+# Where a customer page sends a visitor who is not logged in, and where a login brings the customer.
+CUSTOMER_LOGIN_URL = "customers:login"
+CUSTOMER_HOME_URL = "consents:my"
 # Jobs the workers run on a schedule: name -> (task, every so many seconds). Each run is claimed in
 # the shared cache, so with several workers each job still runs once a period.
 PERIODIC_TASKS = {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("", include("faq.urls")),
     path("", include("contact.urls")),
+    path("", include("customers.urls")),
     path("", include("consents.urls")),
     path("", include("disclosure.urls")),
     path("", include("desk.urls")),

@@ -1,6 +1,6 @@
 """Staff sessions end STAFF_SESSION_IDLE_SECONDS after the last admin request (30 minutes) and
 STAFF_SESSION_MAX_SECONDS after login (12 hours) however busy (OWASP ASVS L2 3.3). Customers are not
-Django users; their sessions keep their own 30-minute idle clock (consents/login.py)."""
+Django users; their sessions keep their own 30-minute idle clock (customers/login.py)."""
 
 import time
 

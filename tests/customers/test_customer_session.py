@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from .conftest import emailed_link
+from tests.consents.conftest import emailed_link
 
 
 @pytest.fixture

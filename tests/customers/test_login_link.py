@@ -9,7 +9,7 @@ from django.test import Client
 from customers.login import SESSION_KEY
 from customers.models import LoginToken
 
-from .conftest import emailed_link
+from tests.consents.conftest import emailed_link
 
 
 def link_for(email="hanako@example.com"):

@@ -14,7 +14,7 @@ from outbox.models import OutgoingEmail
 from tests.conftest import run_queued_tasks
 from tests.factories import PolicyholderFactory
 
-from .conftest import emailed_link
+from tests.consents.conftest import emailed_link
 
 
 def request_link(client, email, ip="192.0.2.1", **extra):
@@ -161,7 +161,7 @@ def test_the_request_does_the_same_work_for_a_known_and_an_unknown_address(datab
     assert known == unknown
     assert not any("customers_policyholder" in sql for sql in known)  # the lookup is the worker's
     tasks = DBTaskResult.objects.order_by("enqueued_at")
-    assert [t.task_path for t in tasks] == ["consents.tasks.login_link_send"] * 2
+    assert [t.task_path for t in tasks] == ["customers.tasks.login_link_send"] * 2
     run_queued_tasks()
     assert [m.to for m in mail.outbox] == [["hanako@example.com"]]
 
