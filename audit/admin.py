@@ -5,17 +5,12 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import StreamingHttpResponse
-from django.urls import path
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ReadOnlyAdminMixin
-from core.errors import error_page
+from core.admin import ChangelistCsvMixin, ReadOnlyAdminMixin
 
 from .display import field_changes, kind_of
 from .export import entries_csv_rows
@@ -47,7 +42,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(LogEntry)
-class AuditLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditLogEntryAdmin(ChangelistCsvMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("timestamp", "actor", "kind", "object_repr", "action", "summary")
     list_display_links = ("timestamp",)
     list_filter = ("action", KindFilter)
@@ -58,6 +53,7 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ("timestamp", "actor", "kind", "object_repr", "object_id", "action", "remote_addr", "cid", "detail")
     readonly_fields = fields
     change_list_template = "audit/admin/logentry_change_list.html"
+    csv_name = "audit-trail"
     actions = None
     show_full_result_count = False
 
@@ -84,22 +80,5 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             _("Item changed"), _("Before"), _("After"), rows,
         )
 
-    def get_urls(self):
-        return [
-            path("export/", self.admin_site.admin_view(self.export_view), name="auditlog_logentry_export"),
-            *super().get_urls(),
-        ]
-
-    def export_view(self, request):
-        """The entries the list shows, with the same filters and search, as CSV that Excel opens."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except (IncorrectLookupParameters, SuspiciousOperation):
-            return error_page(request, status=400, message=_("The filter in the address is not valid."))
-        entries = changelist.queryset.select_related("content_type", "actor").order_by("timestamp", "id")
-        filename = f"audit-trail-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
-        response = StreamingHttpResponse(entries_csv_rows(entries), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    def csv_lines(self, queryset):
+        return entries_csv_rows(queryset.select_related("content_type", "actor").order_by("timestamp", "id"))

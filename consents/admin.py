@@ -3,10 +3,9 @@ customer asked for by phone or on paper. Consent events are evidence: nobody may
 them here, not even a superuser."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,9 +13,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import CustomerNumberColumn, ReadOnlyAdminMixin
+from core.admin import ChangelistCsvMixin, CustomerNumberColumn, ReadOnlyAdminMixin
 from core.clientaddress import client_ip
-from core.errors import error_page
 from customers.models import Policy, Policyholder
 
 from .checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
@@ -191,7 +189,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ConsentEventAdmin(ChangelistCsvMixin, CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id", "created_at", "receipt_number", "customer_number", "company", "channel",
         "old_value", "new_value", "source", "actor", "reason",
@@ -200,12 +198,12 @@ class ConsentEventAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdm
     search_fields = ["=policyholder__customer_number", "=receipt__number", "policyholder__name", "policyholder__kana"]
     list_select_related = ["receipt", "policyholder", "company", "channel", "actor"]
     change_list_template = "consents/admin/consentevent_change_list.html"
+    csv_name = "consent-events"
     actions = None
     show_full_result_count = False
 
     def get_urls(self):
         return [
-            path("export/", self.admin_site.admin_view(self.export_view), name="consents_consentevent_export"),
             path(
                 "checkpoints/", self.admin_site.admin_view(self.checkpoints_view),
                 name="consents_consentevent_checkpoints",
@@ -235,21 +233,10 @@ class ConsentEventAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdm
         }
         return render(request, "consents/admin/checkpoints.html", context)
 
-    def export_view(self, request):
-        """The events the changelist shows with the same filters and search, as CSV that Excel opens."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except (IncorrectLookupParameters, SuspiciousOperation):
-            return error_page(request, status=400, message=_("The filter in the address is not valid."))
-        events = changelist.queryset.select_related(
+    def csv_lines(self, queryset):
+        return events_csv_rows(queryset.select_related(
             "receipt", "policyholder", "company", "channel", "actor", "notice_version"
-        ).order_by("id")
-        filename = f"consent-events-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
-        response = StreamingHttpResponse(events_csv_rows(events), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        ).order_by("id"))
 
 
 @admin.register(NoticeRecord)

@@ -1,11 +1,16 @@
 """What every app's admin shares."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import models
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .errors import error_page
 from .jobs import job_for, jobs_retry
+from .spreadsheet import csv_download
 
 
 class BadInputIs400Mixin:
@@ -71,3 +76,28 @@ class CustomerNumberColumn:
     @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
     def customer_number(self, obj):
         return obj.policyholder.customer_number if obj.policyholder else "-"
+
+
+class ChangelistCsvMixin:
+    """「この一覧をCSVで書き出す」: the rows the changelist shows, with its filters and search, as CSV that Excel
+    opens (core/spreadsheet.py), at `export/` (URL name `<app>_<model>_export`). The admin says how the rows
+    become lines (`csv_lines(queryset)`) and names the file (`csv_name`)."""
+
+    csv_name = "export"
+
+    def csv_lines(self, queryset):
+        raise NotImplementedError
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_export"
+        return [path("export/", self.admin_site.admin_view(self.export_view), name=name), *super().get_urls()]
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except (IncorrectLookupParameters, SuspiciousOperation):
+            return error_page(request, status=400, message=_("The filter in the address is not valid."))
+        return csv_download(self.csv_lines(changelist.queryset), name=self.csv_name)

@@ -4,6 +4,9 @@ neutralised so that a value typed by anyone (a name, a reason) cannot run as a f
 import csv
 from collections.abc import Iterable, Iterator
 
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
 BOM = "\ufeff"
 # Excel starts a formula at any of these, half- or full-width; such a cell gets a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -27,3 +30,10 @@ def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     yield BOM + writer.writerow([excel_safe(cell) for cell in header])
     for row in rows:
         yield writer.writerow([excel_safe(cell) for cell in row])
+
+
+def csv_download(lines: Iterable[str], *, name: str) -> StreamingHttpResponse:
+    """The lines as a CSV file to save, named `<name>-<local date and time>.csv`, streamed as they are made."""
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localtime():%Y%m%d-%H%M%S}.csv"'
+    return response

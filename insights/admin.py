@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.admin import ReadOnlyAdminMixin
 from core.errors import error_page
-from core.spreadsheet import csv_lines
+from core.spreadsheet import csv_download, csv_lines
 from notices.models import today_in_tokyo
 
 from .dashboard import dashboard_compute
@@ -132,7 +132,4 @@ class ConsentReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             for holder in asked_customers(change, answer=answer).iterator(chunk_size=2000)
         )
         header = [_("Customer number"), _("Name"), _("Answer"), _("Answered at"), _("Record number")]
-        filename = f"consent-answers-{change.version.effective_date:%Y%m%d}-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
-        response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return csv_download(csv_lines(header, rows), name=f"consent-answers-{change.version.effective_date:%Y%m%d}")

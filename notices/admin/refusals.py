@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import ReadOnlyAdminMixin
-from core.spreadsheet import csv_lines
+from core.spreadsheet import csv_download, csv_lines
 
 from ..models import PublicationRefusal
 
@@ -42,7 +41,4 @@ class PublicationRefusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             ]
             for refusal in queryset.select_related("attempted_by")
         )
-        response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
-        filename = f"refused-publications-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return csv_download(csv_lines(header, rows), name="refused-publications")
