@@ -207,3 +207,23 @@ def test_an_email_without_an_address_is_given_up_at_once(policyholder, life):
     email = OutgoingEmail.objects.get()
     assert (email.status, email.last_error, email.attempts) == ("failed", "no address", 1)
     assert not sent()
+
+
+def test_queue_status_counts_due_and_given_up_emails_and_fails_when_they_wait_too_long(policyholder, life, capsys):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with time_machine.travel("2026-04-01 10:00 +0900", tick=False) as clock:
+        change(policyholder, life)
+        OutgoingEmail.objects.create(
+            kind="receipt", policyholder=policyholder, status="failed", queued_at=timezone.now(), attempts=10
+        )
+        call_command("queue_status", "--json")
+        rows = json.loads(capsys.readouterr().out)["rows"]["outgoing email"]
+        assert rows == {"due": 1, "oldest_due_waiting_s": 0.0, "given_up": 1}
+        clock.shift(600)  # no worker for ten minutes
+        with pytest.raises(CommandError, match="600 s"):
+            call_command("queue_status", "--stuck-after", "300")
+        assert "outgoing email: due 1, oldest_due_waiting_s 600.0, given_up 1" in capsys.readouterr().out

@@ -1,6 +1,7 @@
-"""`manage.py queue_status`: the task queue's depth and age, for an operator or a monitor.
+"""`manage.py queue_status`: the depth and age of the task queue and of the rows that are jobs (core.jobs), for
+an operator or a monitor.
 
-Exits with status 1 when the oldest task that is due has waited longer than --stuck-after seconds:
+Exits with status 1 when the oldest task or row that is due has waited longer than --stuck-after seconds:
 no worker is running, or the workers cannot keep up.
 """
 
@@ -11,6 +12,8 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from core.jobs import JOBS
 
 
 def queue_status() -> dict:
@@ -37,7 +40,17 @@ def queue_status() -> dict:
         "running": figures["running"],
         "oldest_running_s": age(figures["oldest_running"]),
         "failed_last_day": figures["failed_last_day"],
+        "rows": {name: rows_status(job, now, age) for name, job in JOBS.items()},
     }
+
+
+def rows_status(job, now, age) -> dict:
+    figures = job.model.objects.aggregate(
+        due=Count("pk", filter=Q(**job.waiting, next_attempt_at__lte=now)),
+        oldest_due=Min("next_attempt_at", filter=Q(**job.waiting, next_attempt_at__lte=now)),
+        given_up=Count("pk", filter=Q(**job.given_up)),
+    )
+    return {"due": figures["due"], "oldest_due_waiting_s": age(figures["oldest_due"]), "given_up": figures["given_up"]}
 
 
 class Command(BaseCommand):
@@ -50,12 +63,17 @@ class Command(BaseCommand):
 
     def handle(self, *, stuck_after: int, as_json: bool, **options):
         status = queue_status()
-        waiting = status["oldest_due_waiting_s"]
+        ages = [status["oldest_due_waiting_s"], *(rows["oldest_due_waiting_s"] for rows in status["rows"].values())]
+        waiting = max((age for age in ages if age is not None), default=None)
         status["stuck"] = waiting is not None and waiting > stuck_after
         if as_json:
             self.stdout.write(json.dumps(status))
         else:
             for name, value in status.items():
-                self.stdout.write(f"{name}: {value}")
+                if name == "rows":
+                    for job, figures in value.items():
+                        self.stdout.write(f"{job}: " + ", ".join(f"{key} {figure}" for key, figure in figures.items()))
+                else:
+                    self.stdout.write(f"{name}: {value}")
         if status["stuck"]:
-            raise CommandError(f"The oldest due task has waited {waiting:.0f} s (more than {stuck_after} s).")
+            raise CommandError(f"The oldest due task or row has waited {waiting:.0f} s (more than {stuck_after} s).")
