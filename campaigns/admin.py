@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consents.emails import notice_change_summary
-from core.admin import BadInputIs400Mixin
+from core.admin import BadInputIs400Mixin, JobAdminMixin
 from core.errors import error_page
 
 from .models import Campaign, PostalDownload
@@ -58,23 +58,23 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(BadInputIs400Mixin, admin.ModelAdmin):
+class CampaignAdmin(JobAdminMixin, BadInputIs400Mixin, admin.ModelAdmin):
     form = CampaignForm
     list_display = [
         "notice_version", "status", "by_email", "by_post", "prepared_by", "started_by", "started_at",
-        "email_recipients", "post_recipients", "finished_at",
+        "email_recipients", "post_recipients", "finished_at", "last_error",
     ]
     list_filter = ["status"]
     list_select_related = ["notice_version__notice", "prepared_by", "started_by"]
     change_form_template = "campaigns/admin/campaign_change_form.html"
-    actions = None
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["notice_version", "by_email", "by_post"]
         return [
             "notice_version", "by_email", "by_post", "status", "prepared_by", "prepared_at", "started_by",
-            "started_at", "stopped_by", "stopped_at", "recipients_selected_at", "finished_at",
+            "started_at", "stopped_by", "stopped_at", "recipients_selected_at", "finished_at", "attempts",
+            "last_error",
         ]
 
     def get_readonly_fields(self, request, obj=None):

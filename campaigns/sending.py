@@ -160,10 +160,6 @@ def postal_records_write(*, download_id: int) -> int:
 
 
 CAMPAIGNS = job_register(
-    "notice campaign",
-    model=Campaign,
-    run=campaign_work,
-    waiting={"status": Campaign.Status.SENDING},
-    given_up={"status": Campaign.Status.FAILED},
+    "notice campaign", Campaign, campaign_work, waiting=Campaign.Status.SENDING, given_up=Campaign.Status.FAILED,
     select_related=("notice_version",),
 )

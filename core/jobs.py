@@ -67,11 +67,13 @@ class Job:
 JOBS: dict[str, Job] = {}
 
 
-def job_register(name: str, *, model, run, waiting: dict, given_up: dict, **options) -> Job:
-    """Let the workers run `run(row)` for every row of `model` that matches `waiting` and is due. `run` saves
-    what it changed on the row (its new status, or a later `next_attempt_at` for work that comes back); it
-    raises to fail the attempt, GiveUp to give up at once."""
-    job = JOBS[name] = Job(name=name, model=model, run=run, waiting=waiting, given_up=given_up, **options)
+def job_register(name: str, model, run, *, waiting: str, given_up: str, **options) -> Job:
+    """Let the workers run `run(row)` for every row of `model` whose `status` is `waiting` and that is due; one
+    given up has the status `given_up`. `run` saves what it changed on the row (its new status, or a later
+    `next_attempt_at` for work that comes back); it raises to fail the attempt, GiveUp to give up at once."""
+    job = JOBS[name] = Job(
+        name=name, model=model, run=run, waiting={"status": waiting}, given_up={"status": given_up}, **options
+    )
     return job
 
 

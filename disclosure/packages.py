@@ -35,13 +35,8 @@ def package_build(package: DisclosurePackage) -> None:
     logger.info("Built disclosure package %s: %s bytes, %s rows", package.pk, built.size, rows)
 
 
+# Every section read from one snapshot: a change saved mid-build is in all of the package's files or none.
 PACKAGES = job_register(
-    "disclosure package",
-    model=DisclosurePackage,
-    run=package_build,
-    waiting={"status": DisclosurePackage.Status.QUEUED},
-    given_up={"status": DisclosurePackage.Status.FAILED},
-    select_related=("policyholder",),
-    # Every section read from one snapshot: a change saved mid-build is in all of the package's files or none.
-    snapshot=True,
+    "disclosure package", DisclosurePackage, package_build, waiting=DisclosurePackage.Status.QUEUED,
+    given_up=DisclosurePackage.Status.FAILED, select_related=("policyholder",), snapshot=True,
 )

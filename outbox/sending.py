@@ -51,11 +51,6 @@ def _send(email: OutgoingEmail) -> None:
 
 
 OUTBOX = job_register(
-    "outgoing email",
-    model=OutgoingEmail,
-    run=_send,
-    waiting={"status": OutgoingEmail.Status.QUEUED},
-    given_up={"status": OutgoingEmail.Status.FAILED},
-    order=("-priority", "next_attempt_at"),
-    select_related=("policyholder",),
+    "outgoing email", OutgoingEmail, _send, waiting=OutgoingEmail.Status.QUEUED, given_up=OutgoingEmail.Status.FAILED,
+    order=("-priority", "next_attempt_at"), select_related=("policyholder",),
 )
