@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,12 @@ class StaffConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
+
+        from .services import roles_sync_after_migrate
+
+        # Staff's own post_migrate comes once per migrate (and per flush). The sync creates the permissions of the
+        # apps whose post_migrate, where Django creates them, comes after staff's in INSTALLED_APPS.
+        post_migrate.connect(roles_sync_after_migrate, sender=self, dispatch_uid="staff.roles_sync")
 
         # Connects the login receiver that starts the staff session clocks before any request is served, not
         # when the middleware first loads (a login before that would get a session without its clocks).

@@ -1,5 +1,5 @@
-"""Once granted the 顧客対応 group its permissions; staff/migrations/0001_staff_roles does now. Kept so
-that the migration history of existing databases still holds."""
+"""Once granted the 顧客対応 group its permissions. Kept, empty, so that the migration history of existing databases
+still holds."""
 
 from django.db import migrations
 
@@ -9,4 +9,5 @@ class Migration(migrations.Migration):
         ("consents", "0003_login_tokens"),
     ]
 
+    # Roles are synced from staff/roles.py after every migrate (staff.services.roles_sync).
     operations = []

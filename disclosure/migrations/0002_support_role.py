@@ -1,25 +1,7 @@
-"""顧客対応 see the disclosure packages and their downloads (a customer asks about theirs) and build a
-given-up one again."""
-
-import importlib
+"""Once granted 顧客対応 the disclosure packages. Kept, empty, so that the migration history of existing databases
+still holds."""
 
 from django.db import migrations
-
-roles = importlib.import_module("staff.migrations.0001_staff_roles")
-
-WANTED = {"disclosure": ["view_disclosurepackage", "retry_disclosurepackage", "view_disclosuredownload"]}
-
-
-def grant(apps, schema_editor):
-    support = apps.get_model("auth", "Group").objects.filter(name=roles.SUPPORT).first()
-    if support is not None:
-        support.permissions.add(*roles._permissions(apps, WANTED))
-
-
-def revoke(apps, schema_editor):
-    support = apps.get_model("auth", "Group").objects.filter(name=roles.SUPPORT).first()
-    if support is not None:
-        support.permissions.remove(*roles._permissions(apps, WANTED))
 
 
 class Migration(migrations.Migration):
@@ -28,4 +10,5 @@ class Migration(migrations.Migration):
         ("staff", "0003_support_outgoing_emails"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    # Roles are synced from staff/roles.py after every migrate (staff.services.roles_sync).
+    operations = []

@@ -1,5 +1,4 @@
-"""Once created the staff roles; they are created by staff/migrations/0001_staff_roles now, which
-every app's permissions reach. Kept so that the migration history of existing databases still holds."""
+"""Once created the staff roles. Kept, empty, so that the migration history of existing databases still holds."""
 
 from django.db import migrations
 
@@ -9,4 +8,5 @@ class Migration(migrations.Migration):
         ("notices", "0002_publication_grounds"),
     ]
 
+    # Roles are synced from staff/roles.py after every migrate (staff.services.roles_sync).
     operations = []

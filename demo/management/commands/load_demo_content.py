@@ -11,7 +11,7 @@ from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, 
 from notices.services import notice_version_freeze
 
 DEMO_PASSWORD = "demo-password-2019"
-# Demo staff for the two-person publishing rule: (username, group made by staff/migrations/0001_staff_roles).
+# Demo staff for the two-person publishing rule: (username, a role of staff/roles.py).
 DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者")]
 
 
