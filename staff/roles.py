@@ -88,6 +88,7 @@ ROLES: dict[str, list[str]] = {
         "approvals.approve_changerequest",
         "campaigns.view_campaign",
         "campaigns.start_campaign",
+        "campaigns.retry_campaign",  # resumes a campaign stopped after repeated errors
         "campaigns.view_postaldownload",
         "campaigns.download_postal_list",
         # The audit trail; who was told, and the answers to a consent request (names, customer numbers).
@@ -109,20 +110,20 @@ ROLES: dict[str, list[str]] = {
         "faq.view_faqentry",
         "contact.view_contactwindow",
         # The customer: their record and policies, their preferences and history, a change on their behalf.
-        "consents.view_policyholder",
-        "consents.change_policyholder",
-        "consents.record_preference_change",  # declared by Policyholder: moves with it
-        "consents.view_policy",
-        "consents.add_policy",
-        "consents.change_policy",
+        "customers.view_policyholder",
+        "customers.change_policyholder",
+        "consents.record_preference_change",  # declared by Preference: the preference center's
+        "customers.view_policy",
+        "customers.add_policy",
+        "customers.change_policy",
         "consents.view_preference",
         "consents.view_consentevent",
         "consents.view_receipt",
         "consents.view_channel",
         "consents.view_noticerecord",
         # The emails sent to a customer (where did my receipt go?), and sending a given-up one again.
-        "consents.view_outgoingemail",
-        "consents.retry_outgoingemail",  # declared by OutgoingEmail: moves with it
+        "outbox.view_outgoingemail",
+        "outbox.retry_outgoingemail",
         # The desk: the queue, assigning, notes and answers, approving another person's refusal.
         "desk.view_customerrequest",
         "desk.change_customerrequest",

@@ -99,7 +99,7 @@ def test_only_an_editor_opens_the_forms_of_what_customers_read(client):
 
 
 def test_only_customer_support_records_a_change_on_a_customers_behalf(client):
-    url = f"/admin/consents/policyholder/{PolicyholderFactory().pk}/preferences/"
+    url = f"/admin/customers/policyholder/{PolicyholderFactory().pk}/preferences/"
     for make, status in ((personas.support, 200), (personas.editor, 403), (personas.approver, 403)):
         client.force_login(make())
         assert client.get(url).status_code == status, make.__name__
@@ -223,9 +223,9 @@ def test_a_sync_is_in_the_audit_trail_and_one_with_nothing_to_change_writes_noth
 def test_a_permission_that_does_not_exist_stops_the_sync_before_it_writes(monkeypatch):
     group = Group.objects.get(name=SUPPORT)
     group.permissions.add(Permission.objects.get(codename="view_user"))
-    monkeypatch.setitem(ROLES, SUPPORT, [*ROLES[SUPPORT], "customers.view_policyholder"])
-    with pytest.raises(UnknownPermissionError, match="顧客対応: customers.view_policyholder"):
+    monkeypatch.setitem(ROLES, SUPPORT, [*ROLES[SUPPORT], "consents.view_policyholder"])
+    with pytest.raises(UnknownPermissionError, match="顧客対応: consents.view_policyholder"):
         roles_sync()
-    with pytest.raises(CommandError, match="顧客対応: customers.view_policyholder"):
+    with pytest.raises(CommandError, match="顧客対応: consents.view_policyholder"):
         call_command("sync_roles", "--dry-run")
     assert "auth.view_user" in held(SUPPORT)
