@@ -140,13 +140,14 @@ def _failed(job: Job, row, error: Exception, now: datetime.datetime) -> None:
 
 
 def jobs_run_due(*, limit: int = 100) -> int:
-    """A worker's pass: every due row of every job, up to `limit` of each. Returns how many were run."""
+    """A worker's pass: due rows of every job in turn, one of each at a time (a campaign's batch never waits
+    behind a backlog of emails), until none is due or `limit` have run. Returns how many were run."""
     ran = 0
-    for job in JOBS.values():
-        for _turn in range(limit):
-            if not job_run_one(job):
-                break
-            ran += 1
+    while ran < limit:
+        ran_now = sum(job_run_one(job) for job in JOBS.values())
+        if not ran_now:
+            break
+        ran += ran_now
     return ran
 
 

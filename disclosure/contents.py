@@ -12,6 +12,7 @@ from django.urls import reverse
 from consents.models import ConsentEvent, NoticeRecord, Preference, Receipt, Source
 from consents.selectors import matrix_axes
 from customers.models import Policy
+from outbox.kinds import kind_label
 from outbox.models import OutgoingEmail
 
 from .models import DisclosureDownload, DisclosurePackage
@@ -160,7 +161,7 @@ def notice_record_rows(policyholder):
 
 
 def email_rows(policyholder):
-    kinds, statuses = _labels(OutgoingEmail.Kind), _labels(OutgoingEmail.Status)
+    statuses = _labels(OutgoingEmail.Status)
     emails = (
         OutgoingEmail.objects.filter(policyholder=policyholder)
         .order_by("id")
@@ -169,7 +170,7 @@ def email_rows(policyholder):
     for pk, kind, receipt_number, status, queued_at, sent_at, attempts in emails.iterator(chunk_size=CHUNK):
         yield {
             "id": pk,
-            "kind": kinds.get(kind, kind),
+            "kind": kind_label(kind),
             "receipt_number": receipt_number,
             "status": statuses.get(status, status),
             "queued_at": queued_at,

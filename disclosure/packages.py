@@ -21,11 +21,11 @@ logger = logging.getLogger(__name__)
 
 
 def package_build(package: DisclosurePackage) -> None:
-    now = timezone.now()
-    built = package_write(package, now=now)
+    # The package holds what was stored when the build began (its snapshot); it is ready once written.
+    built = package_write(package, now=timezone.now())
     package.status = DisclosurePackage.Status.READY
-    package.built_at = now
-    package.expires_at = now + datetime.timedelta(days=settings.DISCLOSURE_DOWNLOAD_DAYS)
+    package.built_at = timezone.now()
+    package.expires_at = package.built_at + datetime.timedelta(days=settings.DISCLOSURE_DOWNLOAD_DAYS)
     package.file_name, package.size, package.sha256 = built.file_name, built.size, built.sha256
     package.last_error, package.next_attempt_at = "", None
     if package.policyholder.email:

@@ -14,6 +14,9 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 
 from core import jobs, periodic
 
+# How long a stopping worker waits for the row it is running (an email's SMTP exchange, a package's build).
+STOP_WAIT = 60
+
 
 class Command(DbWorkerCommand):
     help = "Run queued tasks as they come, the rows that are due, and the periodic jobs of settings.PERIODIC_TASKS."
@@ -21,12 +24,19 @@ class Command(DbWorkerCommand):
     def handle(self, *args, **options):
         # With --reload the parent only watches files; its child runs the tasks, the rows and the schedule.
         working = not options["reload"] or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
+        runner = jobs.Runner()
         if working:
             periodic.enqueue_all()
             if not options["batch"]:
                 periodic.Scheduler().start()
-                jobs.Runner().start()
-        super().handle(*args, **options)
+                runner.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            # Stopped by a signal or at the end of a batch: the row being run is finished first.
+            runner.stop()
+            if runner.is_alive():
+                runner.join(timeout=STOP_WAIT)
         if working and options["batch"]:
             while jobs.jobs_run_due():
                 pass
