@@ -37,7 +37,8 @@ test: $(VENV)/.installed-dev
 
 # The production stack on loopback (gunicorn, PostgreSQL at 127.0.0.1:5432, Redis at 127.0.0.1:6379)
 # under wrk, task workers sending to a local SMTP sink (aiosmtpd, from requirements-dev.txt);
-# SCALE=1000000 for the large run. See bench/RESULTS.md.
+# SCALE=1000000 for the large run; BENCH_SMOKE=1 for CI's smoke run (every stage, tiny, fails on errors).
+# See bench/RESULTS.md.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
 

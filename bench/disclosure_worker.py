@@ -1,13 +1,15 @@
-"""The disclosure package build in a task worker, measured from inside the worker's process.
+"""The disclosure package build in a worker, measured from inside the worker's process.
 
     python -m bench.disclosure_worker setup 1000 10000   # policyholders with that many events; prints their ids
-    python -m bench.disclosure_worker build <id>          # one package built by a worker loop; prints JSON
+    python -m bench.disclosure_worker build <id>          # one package built as a worker builds it; prints JSON
 
 `build` runs in a fresh process each time: it warms up on a small package (imports, templates, first
-queries), then resets the process's peak memory (VmHWM) to its resident size, requests the package and
-runs django-tasks-db's worker loop, the one `manage.py run_worker` runs, until the queue is empty. The
-build's time is the task's own (started_at to finished_at, as the worker recorded it); the peak memory
-growth is what the build added to the process's high-water mark.
+queries, its email), then resets the process's peak memory (VmHWM) to its resident size, requests the
+package and runs it as `manage.py run_worker`'s job thread does: the package is the job (core/jobs.py), and
+`job_run_one(PACKAGES)` claims its row, builds it from one snapshot and marks it ready in one transaction.
+The build's time is that call's; then the email saying it is ready is sent the same way
+(`job_run_one(OUTBOX)`, to the dummy backend), and the time with it is printed too. The peak memory growth
+is what the build and its email added to the process's high-water mark.
 """
 
 import datetime
@@ -25,17 +27,18 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import transaction  # noqa: E402
-from django_tasks_db.management.commands.db_worker import Worker  # noqa: E402
-from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from bench.load_data import EVENT_COLUMNS, RECEIPT_COLUMNS, copy_rows, next_id, reset_sequences  # noqa: E402
 from consents.chain import GENESIS, current_key_id, event_hash  # noqa: E402
 from consents.models import Channel, ConsentEvent, Receipt  # noqa: E402
 from consents.selectors import joint_use_version_in_force, marketing_companies  # noqa: E402
 from core.dbtimeouts import lift_statement_timeout  # noqa: E402
+from core.jobs import job_run_one  # noqa: E402
 from customers.models import Policy, Policyholder  # noqa: E402
 from disclosure.build import package_path  # noqa: E402
+from disclosure.packages import PACKAGES  # noqa: E402
 from disclosure.services import disclosure_package_request  # noqa: E402
+from outbox.sending import OUTBOX  # noqa: E402
 
 WARM_UP_EVENTS = 10
 CODES = ["direct_mail", "phone", "email", "web_ads"]
@@ -91,32 +94,36 @@ def _status_kb(field: str) -> int:
     raise RuntimeError(field)
 
 
-def _work() -> None:
-    Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=None, worker_id="bench-disclosure", excluded_queue_names=[]).run()
+def _run(package) -> tuple[float, float]:
+    """Build the package as a worker does, then send its email: (seconds of the build, seconds with the email)."""
+    began = time.perf_counter()
+    if not job_run_one(PACKAGES, pk=package.pk):
+        raise RuntimeError(f"disclosure package {package.pk} was not due, or another worker holds it")
+    built = time.perf_counter() - began
+    package.refresh_from_db()
+    if package.email_id is not None:
+        job_run_one(OUTBOX, pk=package.email_id)
+    return built, time.perf_counter() - began
 
 
 def build(holder_id: int) -> dict:
     warm_up = Policyholder.objects.get(customer_number__startswith="D", email=f"disclosure{WARM_UP_EVENTS}@example.com")
-    disclosure_package_request(warm_up)
-    _work()
+    _run(disclosure_package_request(warm_up))
+    package = disclosure_package_request(Policyholder.objects.get(pk=holder_id))
     # The high-water mark starts again from the resident size now (Linux: "5" to clear_refs), so that what
     # the imports and the warm-up reached does not hide the build's own peak.
     with open("/proc/self/clear_refs", "w") as clear_refs:
         clear_refs.write("5")
     before = _status_kb("VmRSS")
-    package = disclosure_package_request(Policyholder.objects.get(pk=holder_id))
-    began = time.perf_counter()
-    _work()
-    wall = time.perf_counter() - began
-    package.refresh_from_db()
-    task = DBTaskResult.objects.get(id=package.task_id)
+    built, with_email = _run(package)
+    peak = _status_kb("VmHWM")
     return {
         "events": ConsentEvent.objects.filter(policyholder_id=holder_id).count(),
         "status": package.status,
-        "task_seconds": (task.finished_at - task.started_at).total_seconds(),
-        "wall_seconds": wall,
-        "peak_growth_mb": (_status_kb("VmHWM") - before) / 1024,
+        "last_error": package.last_error,
+        "build_seconds": built,
+        "with_email_seconds": with_email,
+        "peak_growth_mb": (peak - before) / 1024,
         "rss_before_mb": before / 1024,
         "size_mb": package.size / 1024 / 1024 if package.size else 0,
         "pdf": package.size is not None and "report.pdf" in zipfile.ZipFile(package_path(package.file_name)).namelist(),

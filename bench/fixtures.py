@@ -149,7 +149,11 @@ def prepared_campaign():
     approver.groups.add(Group.objects.get(name="承認者"))
     notice = Notice.objects.get(slug="group-joint-use")
     draft = notice_version_create_draft(notice=notice, user=editor)
-    draft.effective_date = today_in_tokyo() + datetime.timedelta(days=60)
+    # 60 days ahead, or the first day after it that no version takes (consent_request() may have taken it).
+    effective = today_in_tokyo() + datetime.timedelta(days=60)
+    while notice.versions.filter(effective_date=effective).exists():
+        effective += datetime.timedelta(days=1)
+    draft.effective_date = effective
     draft.save()
     newcomer = Company.objects.create(legal_name="楽天ペイメント株式会社", short_name="楽天ペイ", role="agency")
     JointUser.objects.create(version=draft, company=newcomer, order=99)
@@ -170,3 +174,48 @@ def campaign_start(campaign_id: int, approver_id: int):
     approver = get_user_model().objects.get(pk=approver_id)
     campaign = start(campaign=Campaign.objects.get(pk=campaign_id), user=approver)
     print(json.dumps({"started_at": campaign.started_at.isoformat()}))
+
+
+def schema():
+    """The tables, columns and values that the benchmark's own SQL names (bench/mail.py, bench/campaign.py), as
+    the models say them: no table or column is written by hand."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from campaigns.models import Campaign, Recipient
+    from outbox.models import OutgoingEmail
+
+    def columns(model, *fields):
+        return {"table": model._meta.db_table, **{field: model._meta.get_field(field).column for field in fields}}
+
+    print(json.dumps({"schema": {
+        "email": {**columns(OutgoingEmail, "status", "next_attempt_at"), "queued": OutgoingEmail.Status.QUEUED},
+        "task": {**columns(DBTaskResult, "status", "run_after"), "ready": TaskResultStatus.READY,
+                 "date_max": get_date_max().isoformat()},
+        "campaign": {
+            **columns(Campaign, "id", "status", "started_at", "recipients_selected_at", "email_recipients",
+                      "post_recipients", "unreachable", "next_attempt_at", "last_error"),
+            "sending": Campaign.Status.SENDING,
+        },
+        "recipient": columns(Recipient, "campaign"),
+        "policyholder": columns(Policyholder),
+    }}))
+
+
+def saves_recorded(verify: bool):
+    """How many consent events and receipts there are; with `verify`, whether `verify_consent_chain` passes."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from consents.models import ConsentEvent, Receipt
+
+    recorded = {"events": ConsentEvent.objects.count(), "receipts": Receipt.objects.count()}
+    if verify:
+        try:
+            call_command("verify_consent_chain", stdout=io.StringIO())
+            recorded["chain_verifies"] = True
+        except CommandError as error:
+            print(f"verify_consent_chain: {error}")
+            recorded["chain_verifies"] = False
+    print(json.dumps(recorded))

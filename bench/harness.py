@@ -1,6 +1,14 @@
 """The benchmark's machinery: the production stack on loopback (gunicorn, PostgreSQL, Redis), its data
-and fixtures, and wrk. bench/paths.py says what is measured; bench/run.py runs it all."""
+and fixtures, and wrk. bench/paths.py says what is measured; bench/run.py runs it all.
 
+BENCH_SMOKE=1 is the smoke run (CI's): every stage at a tiny scale, about a second a path, to show that the
+benchmark still runs, not to measure anything. Every process the benchmark starts (gunicorn, task workers)
+is started through `spawn`, in a process group of its own, and `stop_all` ends them whatever way the run
+ends; they also get SIGTERM if the benchmark itself dies (Linux's parent-death signal)."""
+
+import contextlib
+import ctypes
+import ctypes.util
 import json
 import os
 import re
@@ -15,12 +23,17 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-SCALE = int(os.environ.get("SCALE", "100000"))
-GROWTH_BASE = 10_000
-DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+SMOKE = os.environ.get("BENCH_SMOKE", "").lower() in {"1", "true", "yes"}
+SCALE = int(os.environ.get("SCALE", "5000" if SMOKE else "100000"))
+# The first phase's size: the API check and the login request are measured there too, for their growth.
+GROWTH_BASE = min(10_000, SCALE // 2)
+DURATION = int(os.environ.get("BENCH_SECONDS", "1" if SMOKE else "10"))
+# wrk's warm-up before each path, and the server's after it starts.
+WARM_SECONDS = 1 if SMOKE else 2
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -28,7 +41,7 @@ DB_NAME = os.environ.get("BENCH_DB", "privacy_portal_bench")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/3")
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 BASE = f"http://127.0.0.1:{PORT}"
-SESSIONS = int(os.environ.get("BENCH_SESSIONS", "2000"))
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "200" if SMOKE else "2000"))
 WRK = "wrk"
 
 ENV = {
@@ -50,7 +63,55 @@ ENV = {
 
 
 def run(*args, **kwargs):
-    return subprocess.run(args, cwd=ROOT, env=ENV, check=True, **kwargs)
+    try:
+        return subprocess.run(args, **{"cwd": ROOT, "env": ENV, "check": True, **kwargs})
+    except subprocess.CalledProcessError as error:
+        if error.stderr:  # captured: say why, or the failure names only the command
+            stderr = error.stderr if isinstance(error.stderr, str) else error.stderr.decode(errors="replace")
+            print(stderr[-3000:], file=sys.stderr, flush=True)
+        raise
+
+
+_PROCESSES: list[subprocess.Popen] = []
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True) if sys.platform == "linux" else None
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_the_benchmark() -> None:  # in the child, between fork and exec
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def spawn(args, **kwargs) -> subprocess.Popen:
+    """Start a long-running process (a server, a worker) of the benchmark's, in its own process group (so that
+    stopping it stops whatever it forked), registered for `stop_all`."""
+    process = subprocess.Popen(args, cwd=ROOT, start_new_session=True, preexec_fn=_die_with_the_benchmark,
+                               **{"env": ENV, **kwargs})
+    _PROCESSES.append(process)
+    return process
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM to the process's group (a graceful stop); after `timeout` seconds, or once the process has
+    exited, SIGKILL to whatever the group still holds (a child it left behind)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        name = " ".join([Path(process.args[0]).name, *map(str, process.args[1:3])])
+        print(f"  {name} (pid {process.pid}) did not stop in {timeout:.0f} s: killing it", flush=True)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    if process in _PROCESSES:
+        _PROCESSES.remove(process)
+
+
+def stop_all() -> None:
+    """Stop every process `spawn` started that is still registered (a run that failed or was interrupted)."""
+    for process in list(reversed(_PROCESSES)):
+        stop(process, timeout=10)
 
 
 def manage(*args, capture=False):
@@ -69,30 +130,62 @@ def prepare_database():
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     subprocess.run(["redis-cli", "-u", REDIS, "FLUSHDB"], check=True, capture_output=True)
-    manage("migrate", "--no-input", "-v0")
-    manage("collectstatic", "--no-input", "-v0")
-    manage("load_demo_content", "--no-accounts", "-v0")
+    # migrate, collectstatic and load_demo_content --no-accounts, in one process (each start of Django costs seconds).
+    manage("shell", "-v0", "-c", "from django.core.management import call_command as c; "
+           "c('migrate', interactive=False, verbosity=0); c('collectstatic', interactive=False, verbosity=0); "
+           "c('load_demo_content', no_accounts=True, verbosity=0)")
 
 
-def fixture(call: str) -> dict:
-    """Run a bench.fixtures function in the project and return the JSON it prints."""
-    output = manage("shell", "-v0", "-c", f"import bench.fixtures as f; f.{call}", capture=True)
-    return json.loads(output.strip().splitlines()[-1])
+def fixture(*calls: str) -> dict:
+    """Run bench.fixtures functions in the project, in one process (each start of Django costs seconds), and
+    return the JSON objects they print (one line each), merged."""
+    code = "import bench.fixtures as f; " + "; ".join(f"f.{call}" for call in calls)
+    output = manage("shell", "-v0", "-c", code, capture=True)
+    merged = {}
+    for line in output.splitlines():
+        if line.startswith("{"):
+            merged.update(json.loads(line))
+    return merged
 
 
-def count_events_and_receipts() -> tuple[int, int]:
-    output = manage(
-        "shell", "-v0", "-c",
-        "from consents.models import ConsentEvent as E, Receipt as R; print(E.objects.count(), R.objects.count())",
-        capture=True,
-    )
-    events, receipts = output.strip().splitlines()[-1].split()
-    return int(events), int(receipts)
+SCHEMA: dict = {}
 
 
-def chain_verifies() -> bool:
-    return subprocess.run([PYTHON, "manage.py", "verify_consent_chain"], cwd=ROOT, env=ENV,
-                          capture_output=True).returncode == 0
+def schema() -> dict:
+    """The tables, columns and status values the benchmark's own SQL names, as the models say them
+    (bench.fixtures.schema; a run may fill SCHEMA with an earlier fixture call)."""
+    if not SCHEMA:
+        SCHEMA.update(fixture("schema()")["schema"])
+    return SCHEMA
+
+
+def connect():
+    """A connection to the benchmark's database, for the SQL it writes itself (counting while workers work)."""
+    return psycopg.connect(ENV["DATABASE_URL"], autocommit=True)
+
+
+def waiting(conn) -> int:
+    """Emails due and not sent yet, and tasks due that may make more (login requests)."""
+    email, task = schema()["email"], schema()["task"]
+    emails = conn.execute(
+        sql.SQL("SELECT count(*) FROM {} WHERE {} = %s AND {} <= now()").format(
+            sql.Identifier(email["table"]), sql.Identifier(email["status"]), sql.Identifier(email["next_attempt_at"])
+        ),
+        [email["queued"]],
+    ).fetchone()[0]
+    tasks = conn.execute(
+        sql.SQL("SELECT count(*) FROM {} WHERE {} = %s AND ({} <= now() OR {} = %s)").format(
+            sql.Identifier(task["table"]), sql.Identifier(task["status"]), sql.Identifier(task["run_after"]),
+            sql.Identifier(task["run_after"]),
+        ),
+        [task["ready"], task["date_max"]],
+    ).fetchone()[0]
+    return emails + tasks
+
+
+def saves_recorded(*, verify: bool = False) -> dict:
+    """Consent events and receipts in the database; with `verify`, whether verify_consent_chain passes."""
+    return fixture(f"saves_recorded(verify={verify})")
 
 
 def load(start: int, count: int):
@@ -104,19 +197,25 @@ class Server:
         self.process = None
 
     def start(self):
-        self.process = subprocess.Popen(
+        self.process = spawn(
             [str(Path(PYTHON).parent / "gunicorn"), "privacy_portal.wsgi", "--workers", str(WORKERS),
              "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "-", "--log-level", "warning"],
-            cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
         )
-        for _ in range(100):
+        began = time.monotonic()
+        while True:
             try:
                 urllib.request.urlopen(BASE + "/healthz/", timeout=1)
                 break
             except OSError:
+                if self.process.poll() is not None or time.monotonic() - began > 60:
+                    self.stop()
+                    raise RuntimeError(f"gunicorn did not answer /healthz/ on {BASE}") from None
                 time.sleep(0.2)
-        # Warm every worker (imports, connections) before anything is measured.
-        subprocess.run([WRK, "-t1", "-c", str(WORKERS * 2), "-d2s", BASE + "/healthz/"], capture_output=True)
+        if WARM_SECONDS:
+            # Warm every worker (imports, connections) before anything is measured.
+            subprocess.run([WRK, "-t1", "-c", str(WORKERS * 2), f"-d{WARM_SECONDS}s", BASE + "/healthz/"],
+                           capture_output=True)
 
     def rss_mb(self) -> float:
         pids = [self.process.pid] + [
@@ -133,8 +232,15 @@ class Server:
         return total / 1024
 
     def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
+        if self.process is not None:
+            stop(self.process)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 class PeakMemory(threading.Thread):
@@ -178,9 +284,9 @@ def wrk(server, name: str, path: str, script: str | None = None, connections=CON
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script or "")
     common = [WRK, "-t2", f"-c{connections}", "--timeout", "10s", "-s", lua.name]
-    if warm:
+    if warm and WARM_SECONDS:
         # Fill caches and compile templates in every worker first: the figures are the steady state.
-        subprocess.run([*common, "-d2s", BASE + path], capture_output=True)
+        subprocess.run([*common, f"-d{WARM_SECONDS}s", BASE + path], capture_output=True)
     idle = server.rss_mb()
     with PeakMemory(server) as memory:
         output = subprocess.run(

@@ -36,33 +36,51 @@ def customer_number(i: int) -> str:
 
 
 def next_id(model) -> int:
+    table, pk = (connection.ops.quote_name(name) for name in (model._meta.db_table, model._meta.pk.column))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")
+        cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) + 1 FROM {table}")  # noqa: S608 - names from the model
         return cursor.fetchone()[0]
 
 
+def columns(model, *fields: str) -> list[str]:
+    """The columns of the model's `fields` (as the model names them: "policyholder", not "policyholder_id")."""
+    return [model._meta.get_field(field).column for field in fields]
+
+
 # The columns of the rows the loaders build, in their order (bench/disclosure_worker.py builds them too).
-RECEIPT_COLUMNS = ["id", "number", "policyholder_id", "source", "idempotency_key", "created_at"]
-EVENT_COLUMNS = [
-    "id", "policyholder_id", "receipt_id", "company_id", "channel_id", "old_value", "new_value", "created_at",
-    "notice_version_id", "source", "actor_id", "reason", "ip_address", "user_agent", "idempotency_key",
+RECEIPT_COLUMNS = columns(Receipt, "id", "number", "policyholder", "source", "idempotency_key", "created_at")
+EVENT_COLUMNS = columns(
+    ConsentEvent, "id", "policyholder", "receipt", "company", "channel", "old_value", "new_value", "created_at",
+    "notice_version", "source", "actor", "reason", "ip_address", "user_agent", "idempotency_key",
     "previous_hash", "hash", "key_id",
-]
+)
+POLICYHOLDER_COLUMNS = columns(
+    Policyholder, "id", "customer_number", "name", "kana", "email", "birth_date", "created_at", "updated_at"
+)
+POLICY_COLUMNS = columns(Policy, "id", "policyholder", "company", "policy_number", "product")
+PREFERENCE_COLUMNS = columns(
+    Preference, "id", "policyholder", "company", "channel", "allowed", "last_event", "updated_at"
+)
 
 
 def copy_rows(model, columns: list[str], rows) -> None:
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor, cursor.connection.cursor().copy(
-        f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
     ) as copy:
         for row in rows:
             copy.write_row(row)
 
 
 def reset_sequences(*models) -> None:
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for model in models:
-            table = model._meta.db_table
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), (SELECT MAX({quote(pk)}) FROM {quote(table)}))",  # noqa: S608
+                [quote(table), pk],
+            )
 
 
 def generate(start: int, count: int, seed: int = 2019):
@@ -120,13 +138,11 @@ def generate(start: int, count: int, seed: int = 2019):
 def load(start: int, count: int) -> dict:
     lift_statement_timeout()  # one COPY of a million rows
     holders, policies, receipts, events, prefs = generate(start, count)
-    copy_rows(Policyholder, ["id", "customer_number", "name", "kana", "email", "birth_date", "created_at",
-                             "updated_at"], holders)
-    copy_rows(Policy, ["id", "policyholder_id", "company_id", "policy_number", "product"], policies)
+    copy_rows(Policyholder, POLICYHOLDER_COLUMNS, holders)
+    copy_rows(Policy, POLICY_COLUMNS, policies)
     copy_rows(Receipt, RECEIPT_COLUMNS, receipts)
     copy_rows(ConsentEvent, EVENT_COLUMNS, events)
-    copy_rows(Preference, ["id", "policyholder_id", "company_id", "channel_id", "allowed", "last_event_id",
-                           "updated_at"], prefs)
+    copy_rows(Preference, PREFERENCE_COLUMNS, prefs)
     reset_sequences(Policyholder, Policy, Receipt, ConsentEvent, Preference)
     return {"policyholders": len(holders), "events": len(events), "preferences": len(prefs)}
 

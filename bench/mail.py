@@ -11,8 +11,12 @@ import time
 from bench import harness
 
 WORKERS = 2
-LOGIN_REQUESTS = 200
-EMAILS = 1000
+LOGIN_REQUESTS = 20 if harness.SMOKE else 200
+LOGIN_WARM_UP = 5 if harness.SMOKE else 20
+# Enough emails for a rate (the login requests and saves queue more than the smoke run waits for).
+EMAILS = 100 if harness.SMOKE else 1000
+# How long the workers are given to empty the queue.
+DELIVERY_SECONDS = 60
 
 
 class SmtpSink:
@@ -42,47 +46,47 @@ class SmtpSink:
 
 
 class Workers:
+    """`manage.py run_worker` processes: each runs django-tasks-db's loop (the login requests' lookups) and a
+    thread that sends the due emails, which are rows, not tasks (core/jobs.py)."""
+
     def __init__(self, count: int, email_url: str):
         env = {**harness.ENV, "EMAIL_URL": email_url}
         self.processes = [
-            subprocess.Popen([harness.PYTHON, "manage.py", "run_worker", "--interval", "0.2", "--no-reload",
-                              "--verbosity", "0"], cwd=harness.ROOT, env=env, stdout=subprocess.DEVNULL)
+            harness.spawn([harness.PYTHON, "manage.py", "run_worker", "--interval", "0.2", "--no-reload",
+                           "--verbosity", "0"], env=env, stdout=subprocess.DEVNULL)
             for _ in range(count)
         ]
 
     def stop(self):
         for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            process.wait(timeout=60)
-
-
-def _waiting() -> int:
-    """Emails not sent yet, and tasks due that may make more (login requests)."""
-    import psycopg
-
-    with psycopg.connect(harness.ENV["DATABASE_URL"]) as conn:
-        emails = conn.execute("SELECT count(*) FROM consents_outgoingemail WHERE status = 'queued'").fetchone()[0]
-        tasks = conn.execute(
-            "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'READY'"
-            " AND (run_after <= now() OR run_after >= '9999-01-01')"
-        ).fetchone()[0]
-    return emails + tasks
+            harness.stop(process, timeout=60)
 
 
 def email_delivery(sink: SmtpSink) -> tuple[dict, Workers]:
     """Start the workers on what the benchmark queued (the saves' receipts, the login requests' links)
     and count what reaches the sink, until the queue is empty, EMAILS arrived or a minute passed."""
-    began = time.monotonic()
-    workers = Workers(WORKERS, f"smtp://127.0.0.1:{sink.port}")
-    while sink.received < EMAILS and time.monotonic() - began < 60 and _waiting():
-        time.sleep(0.2)
+    harness.schema()  # read before the clock starts
+    with harness.connect() as conn:
+        queued = left = harness.waiting(conn)
+        began = time.monotonic()
+        workers = Workers(WORKERS, f"smtp://127.0.0.1:{sink.port}")
+        try:
+            while sink.received < EMAILS and time.monotonic() - began < DELIVERY_SECONDS:
+                left = harness.waiting(conn)
+                if not left:
+                    break
+                time.sleep(0.2)
+        except BaseException:
+            workers.stop()
+            raise
     seconds = time.monotonic() - began
     received = sink.received
     result = {"name": "emails delivered", "emails": received, "seconds": seconds,
-              "per_second": received / seconds if seconds else 0, "workers": WORKERS}
+              "per_second": received / seconds if seconds else 0, "workers": WORKERS,
+              "waiting_before": queued, "waiting_after": left}
     print(f"  {'emails through the workers':<28} {received:>9} emails in {seconds:.1f} s  "
-          f"{result['per_second']:.0f}/s with {WORKERS} workers", flush=True)
+          f"{result['per_second']:.0f}/s with {WORKERS} workers ({queued} emails and tasks were waiting, "
+          f"{left} still were at the end)", flush=True)
     return result, workers
 
 
@@ -111,7 +115,7 @@ def login_timing(context) -> dict:
     def stranger(n):
         return _login(conn, context["csrf"], f"nobody{n}%40example.org", f"10.2.{n // 250}.{n % 250}")
 
-    for n in range(LOGIN_REQUESTS + 1, LOGIN_REQUESTS + 21):  # warm-up, not counted
+    for n in range(LOGIN_REQUESTS + 1, LOGIN_REQUESTS + LOGIN_WARM_UP + 1):  # warm-up, not counted
         registered(n), stranger(n)
     for n in range(1, LOGIN_REQUESTS + 1):
         # ABBA order, so that a drift in the machine's load weighs on both alike.
