@@ -164,17 +164,22 @@ class Stack:
         return server.start()
 
     def wait_for_tasks(self, timeout: float = 60) -> None:
-        """Until the workers have run every task that is due (the emails of what was done so far)."""
+        """Until the workers have run every task and every row (core.jobs: the emails, packages and campaign
+        batches) that is due: the emails of what was done so far."""
         from django.db.models import Q
         from django.utils import timezone
         from django_tasks_db.models import DBTaskResult, get_date_max
 
+        from core.jobs import JOBS
+
         deadline = time.monotonic() + timeout
         while True:
-            due = Q(status="READY") & (Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now()))
-            if not DBTaskResult.objects.filter(due | Q(status="RUNNING")).exists():
+            now = timezone.now()
+            due = Q(status="READY") & (Q(run_after=get_date_max()) | Q(run_after__lte=now))
+            tasks = DBTaskResult.objects.filter(due | Q(status="RUNNING")).exists()
+            if not tasks and not any(job.due(now).exists() for job in JOBS.values()):
                 return
-            assert time.monotonic() < deadline, "the workers did not run the queued tasks in time"
+            assert time.monotonic() < deadline, "the workers did not run the queued tasks and rows in time"
             time.sleep(0.1)
 
     def worker(self, **extra) -> "TaskWorker":

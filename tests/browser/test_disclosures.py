@@ -13,6 +13,7 @@ from django.utils import timezone
 from disclosure.models import DisclosurePackage
 from disclosure.services import disclosure_package_request
 from notices.models import Company
+from tests.conftest import run_due_jobs
 from tests.consents.conftest import emailed_link
 from tests.disclosure.conftest import change
 from tests.factories import PolicyholderFactory
@@ -34,6 +35,7 @@ def test_the_customer_downloads_the_package_the_email_announced(live_server, han
         assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
     package = disclosure_package_request(hanako, request_number="R-20261130-0001")
+    run_due_jobs()  # a worker's pass builds it and emails her
     package.refresh_from_db()
     assert re.search(r"https?://\S+/my/disclosures/\n", mail.outbox[-1].body)
 

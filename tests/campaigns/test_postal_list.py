@@ -10,9 +10,10 @@ from django.core.management import call_command
 from campaigns.models import PostalDownload
 from campaigns.services import campaign_prepare, campaign_start
 from consents.models import NoticeRecord
-from tests.conftest import run_queued_tasks
+from tests.conftest import run_due_jobs, run_queued_tasks
 from tests.factories import PolicyholderFactory
 
+# The postal list's notice records are written by a task; the campaign's work is rows the workers run.
 pytestmark = pytest.mark.usefixtures("database_tasks")
 HEADER = ["郵便番号", "住所1", "住所2", "氏名", "敬称", "顧客番号", "改定日", "備考"]
 
@@ -26,7 +27,7 @@ def campaign(announced, editor, approver, demo_policyholders):
     PolicyholderFactory(customer_number="C000000903", name="住所 なし", email="", postal_code="", address1="")
     campaign = campaign_prepare(user=editor, notice_version=announced, by_email=True, by_post=True)
     campaign = campaign_start(campaign=campaign, user=approver)
-    run_queued_tasks()
+    run_due_jobs()  # the workers select the recipients and send the emails
     campaign.refresh_from_db()
     return campaign
 

@@ -12,9 +12,8 @@ from core.clientaddress import client_ip
 from customers.models import LoginToken
 from outbox.models import OutgoingEmail
 from tests.conftest import run_queued_tasks
-from tests.factories import PolicyholderFactory
-
 from tests.consents.conftest import emailed_link
+from tests.factories import PolicyholderFactory
 
 
 def request_link(client, email, ip="192.0.2.1", **extra):

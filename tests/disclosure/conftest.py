@@ -10,6 +10,7 @@ from consents.models import Source
 from consents.services import preferences_update
 from customers.models import Policy
 from disclosure.build import package_path
+from tests.conftest import run_due_jobs
 from tests.consents.conftest import log_in
 from tests.factories import PolicyholderFactory
 
@@ -37,6 +38,7 @@ class Package:
     """An opened package: its member names, CSVs as lists of dicts, data.json."""
 
     def __init__(self, package):
+        run_due_jobs()  # a worker's pass builds what is queued
         package.refresh_from_db()
         self.zip = zipfile.ZipFile(package_path(package.file_name))
         self.names = set(self.zip.namelist())

@@ -5,11 +5,13 @@ import pytest
 from disclosure.models import DisclosureDownload, DisclosurePackage
 from disclosure.services import disclosure_download_record, disclosure_package_request
 from tests import personas
+from tests.conftest import run_due_jobs
 
 
 @pytest.fixture
 def package(policyholder):
     package = disclosure_package_request(policyholder, request_number="R-42")
+    run_due_jobs()  # a worker's pass builds it
     package.refresh_from_db()
     disclosure_download_record(package=package, policyholder=policyholder, ip_address="192.0.2.1", user_agent="UA")
     return package
@@ -43,16 +45,32 @@ def test_nobody_changes_or_deletes_them_in_the_admin(client, django_user_model, 
     assert package.status == "ready" and DisclosureDownload.objects.count() == 1
 
 
-def test_support_staff_build_a_given_up_package_again(support_client, policyholder, database_tasks):
-    from tests.conftest import run_queued_tasks
-
+def test_support_staff_build_a_given_up_package_again(support_client, policyholder):
     package = disclosure_package_request(policyholder)
-    DisclosurePackage.objects.filter(pk=package.pk).update(status="failed", attempts=5, last_error="OSError")
-    response = support_client.post(
-        "/admin/disclosure/disclosurepackage/", {"action": "retry", "_selected_action": [package.pk]}, follow=True
+    DisclosurePackage.objects.filter(pk=package.pk).update(
+        status="failed", attempts=10, last_error="OSError", next_attempt_at=None
     )
-    assert "1件の開示資料を作成し直します" in response.content.decode()
-    run_queued_tasks()
+    assert run_due_jobs() == 0  # given up: no worker tries it on its own
+    page = support_client.get("/admin/disclosure/disclosurepackage/", {"status__exact": "failed"}).content.decode()
+    assert policyholder.customer_number in page and "OSError" in page
+    response = support_client.post(
+        "/admin/disclosure/disclosurepackage/", {"action": "retry_given_up", "_selected_action": [package.pk]},
+        follow=True,
+    )
+    assert "1件を再試行します" in response.content.decode()
+    package.refresh_from_db()
+    assert (package.status, package.attempts, package.last_error) == ("queued", 0, "")
+    run_due_jobs()
+    package.refresh_from_db()
+    assert (package.status, package.attempts) == ("ready", 1)
+
+
+def test_a_package_that_is_not_given_up_is_left_as_it_is(support_client, package):
+    response = support_client.post(
+        "/admin/disclosure/disclosurepackage/", {"action": "retry_given_up", "_selected_action": [package.pk]},
+        follow=True,
+    )
+    assert "1件は中止されていない（待機中または完了）ため、そのままにしました。" in response.content.decode()
     package.refresh_from_db()
     assert package.status == "ready"
 
@@ -62,5 +80,7 @@ def test_staff_without_the_permission_cannot_see_or_retry(db, client, policyhold
     package = disclosure_package_request(policyholder)
     DisclosurePackage.objects.filter(pk=package.pk).update(status="failed")
     assert client.get("/admin/disclosure/disclosurepackage/").status_code == 403
-    client.post("/admin/disclosure/disclosurepackage/", {"action": "retry", "_selected_action": [package.pk]})
+    client.post(
+        "/admin/disclosure/disclosurepackage/", {"action": "retry_given_up", "_selected_action": [package.pk]}
+    )
     assert DisclosurePackage.objects.get().status == "failed"

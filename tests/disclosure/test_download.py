@@ -10,6 +10,7 @@ from django.test import Client
 from disclosure.build import package_path
 from disclosure.models import DisclosureDownload, DisclosurePackage
 from disclosure.services import disclosure_package_request
+from tests.conftest import run_due_jobs
 from tests.consents.conftest import log_in
 from tests.factories import PolicyholderFactory
 
@@ -23,6 +24,7 @@ def package(policyholder, life):
     change(policyholder, life)
     with time_machine.travel(BUILT, tick=False):
         package = disclosure_package_request(policyholder, request_number="R-0001")
+        run_due_jobs()  # a worker's pass builds it then
     package.refresh_from_db()
     return package
 
@@ -113,8 +115,8 @@ def test_the_last_moment_of_the_period_still_downloads(client, policyholder, pac
         assert customer.get(f"/my/disclosures/{package.pk}/download/").status_code == 200
 
 
-def test_a_package_still_being_prepared_is_a_409_saying_so(customer, policyholder, database_tasks):
-    package = disclosure_package_request(policyholder)
+def test_a_package_still_being_prepared_is_a_409_saying_so(customer, policyholder):
+    package = disclosure_package_request(policyholder)  # queued: no worker's pass has built it yet
     response = customer.get(f"/my/disclosures/{package.pk}/download/")
     assert response.status_code == 409
     assert "準備中" in response.content.decode()

@@ -47,7 +47,7 @@ def redis_cache(settings):
     """The default cache on Redis, as in production, under a key prefix of this test's own."""
     client = require_redis()
     prefix = f"test-{secrets.token_hex(6)}"
-    backend = "core.rediscache.RedisCache"  # as production settings choose for a redis:// CACHE_URL
+    backend = "django.core.cache.backends.redis.RedisCache"  # as production settings choose for a redis:// CACHE_URL
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
     yield client
     delete_keys(client, prefix)

@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
-from consents.tasks import login_tokens_delete
+from customers.tasks import login_tokens_delete
 from core import periodic
 from customers.models import LoginToken
 from tests.conftest import run_queued_tasks
@@ -19,14 +19,14 @@ from tests.factories import PolicyholderFactory
 
 
 def test_each_job_is_enqueued_once_a_period_however_many_workers_ask(database_tasks, settings):
-    settings.PERIODIC_TASKS = {"tokens": ("consents.tasks.login_tokens_delete", 60)}
+    settings.PERIODIC_TASKS = {"tokens": ("customers.tasks.login_tokens_delete", 60)}
     now = 1_800_000_000.0
     # Three workers' schedulers wake in the same minute: one of them enqueues it.
     assert [periodic.enqueue_due(now), periodic.enqueue_due(now + 10), periodic.enqueue_due(now + 20)] == [
         ["tokens"], [], []
     ]
     assert periodic.enqueue_due(now + 60) == ["tokens"]
-    assert DBTaskResult.objects.filter(task_path="consents.tasks.login_tokens_delete").count() == 2
+    assert DBTaskResult.objects.filter(task_path="customers.tasks.login_tokens_delete").count() == 2
 
 
 def test_every_configured_job_is_a_task(settings):

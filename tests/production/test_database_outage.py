@@ -99,7 +99,7 @@ def wait_for_a_save_waiting_on_the_lock():
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                 "AND wait_event_type = 'Lock' AND query LIKE %s",
-                ["UPDATE %consents_preference%"],
+                ["INSERT INTO %consents_preference%ON CONFLICT%"],  # the save's one upsert of the changed cells
             )
             if cursor.fetchone()[0]:
                 return

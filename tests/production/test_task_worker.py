@@ -69,7 +69,7 @@ def test_two_workers_send_each_of_200_receipts_exactly_once(stack, hanako, life,
 
 @pytest.mark.slow
 def test_a_mail_outage_delays_emails_and_loses_none(stack, hanako, life, smtp):
-    env = {"EMAIL_URL": smtp.url, "EMAIL_RETRY_SECONDS": 1}
+    env = {"EMAIL_URL": smtp.url, "JOB_RETRY_SECONDS": 1}
     server = stack.server(**env, task_worker=False)
     worker = stack.worker(**env)
     client = WebClient()
