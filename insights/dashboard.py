@@ -75,10 +75,6 @@ def _month_starts(today: datetime.date, count: int) -> list[datetime.date]:
     return months[::-1]
 
 
-def _next_month(first: datetime.date) -> datetime.date:
-    return (first + datetime.timedelta(days=32)).replace(day=1)
-
-
 def dashboard_compute(*, today: datetime.date) -> Dashboard:
     companies = list(marketing_companies(on=today))
     channels = list(Channel.objects.all())
