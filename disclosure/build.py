@@ -170,7 +170,7 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
             _write(zf, JSON, json_file)
             html_file.seek(0)
             _write(zf, HTML, html_file)
-            # WeasyPrint holds the whole document in memory and takes seconds per hundred rows, which a long
+            # WeasyPrint holds the whole document in memory and its time grows with the rows, which a long
             # history cannot afford.
             too_large = sum(counts.values()) > settings.DISCLOSURE_PDF_MAX_ROWS
             pdf = None if too_large else _pdf(html_file)

@@ -298,8 +298,8 @@ if CAMPAIGN_EMAILS_PER_MINUTE < 1 or CAMPAIGN_BATCH_SECONDS < 1:
 # all of them in production (README, "Disclosure packages"). A periodic job deletes each file
 # DISCLOSURE_DOWNLOAD_DAYS (policy.py) after it was built.
 DISCLOSURE_DIR = Path(env("DISCLOSURE_DIR"))
-# A package of at most this many rows also gets a PDF of its report (WeasyPrint takes seconds per hundred
-# rows and holds the document in memory); larger ones have the printable HTML only. 0: never a PDF.
+# A package of at most this many rows also gets a PDF of its report (WeasyPrint's time grows with the rows,
+# and it holds the whole document in memory); larger ones have the printable HTML only. 0: never a PDF.
 DISCLOSURE_PDF_MAX_ROWS = env("DISCLOSURE_PDF_MAX_ROWS")
 
 # Public pages (notices, FAQ, companies) may be cached this long by browsers and a CDN.
@@ -307,8 +307,8 @@ PUBLIC_CACHE_SECONDS = env("PUBLIC_CACHE_SECONDS")
 # How long the server keeps a rendered public page; publishing or editing content drops them all at once.
 PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
 
-# How long the admin's opt-in dashboard keeps its figures in the shared cache: at a million policyholders they
-# take a second or two to aggregate, paid at most once per this many seconds.
+# How long the admin's opt-in dashboard keeps its figures in the shared cache: they are aggregated over every
+# policyholder's preferences, paid at most once per this many seconds.
 DASHBOARD_CACHE_SECONDS = env("DASHBOARD_CACHE_SECONDS")
 # Agents' documents (委任状, identity documents): a private directory that no URL serves (on several app
 # servers and workers, one volume they all mount); each file is deleted REQUEST_DOCUMENT_RETENTION_DAYS
