@@ -6,4 +6,5 @@ app_name = "contact"
 
 urlpatterns = [
     path("contact/", views.window_list, name="windows"),
+    path("contact/form/", views.inquiry_form, name="form"),
 ]

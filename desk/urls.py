@@ -8,5 +8,4 @@ urlpatterns = [
     path("my/requests/", views.request_list, name="list"),
     path("my/requests/new/", views.request_new, name="new"),
     path("my/requests/<str:number>/", views.request_detail, name="detail"),
-    path("contact/form/", views.contact_form, name="contact_form"),
 ]

@@ -46,7 +46,7 @@ class OptInDashboardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 def dashboard_html() -> str:
     """The dashboard's figures, rendered, from the shared cache when they were computed in the last
-    DASHBOARD_CACHE_SECONDS (the aggregation takes seconds at a million policyholders; rendering the tables is most
+    DASHBOARD_CACHE_SECONDS (the aggregation reads every policyholder's preferences; rendering the tables is most
     of the rest, so the rendered tables are what is kept)."""
     today = today_in_tokyo()
     key = DASHBOARD_CACHE_KEY.format(day=today.isoformat())

@@ -8,7 +8,6 @@ from django.test import Client
 
 from customers.login import SESSION_KEY
 from customers.models import LoginToken
-
 from tests.consents.conftest import emailed_link
 
 

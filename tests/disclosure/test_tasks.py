@@ -15,7 +15,7 @@ from core import periodic
 from disclosure import packages
 from disclosure.build import package_path
 from disclosure.models import DisclosurePackage
-from disclosure.sections import Column, Section, register_section, unregister_section
+from disclosure.sections import Column, Section, register_section
 from disclosure.services import disclosure_package_request, disclosure_packages_expire
 from outbox.models import OutgoingEmail
 from tests.conftest import run_queued_tasks
@@ -74,20 +74,22 @@ def _rows_then_a_full_disk(policyholder):
 
 
 @contextlib.contextmanager
-def failing_section_registered():
+def failing_section_registered(registry: dict):
     section = Section(key="zz_failing", title="失敗", description="", columns=[Column("n", "n", "")],
                       rows=_rows_then_a_full_disk)
     register_section(section)
     try:
         yield
     finally:
-        unregister_section(section.key)
+        del registry[section.key]
 
 
-def test_a_failed_build_is_retried_later_and_given_up_after_the_last_attempt(database_tasks, policyholder, caplog):
+def test_a_failed_build_is_retried_later_and_given_up_after_the_last_attempt(
+    database_tasks, policyholder, caplog, section_registry
+):
     with time_machine.travel("2026-04-01 10:00 +0900", tick=False) as clock:
         package = disclosure_package_request(policyholder)
-        with failing_section_registered():
+        with failing_section_registered(section_registry):
             run_queued_tasks()
             package.refresh_from_db()
             assert (package.status, package.attempts, package.last_error) == ("queued", 1, "OSError")
