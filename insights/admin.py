@@ -15,9 +15,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.admin import ReadOnlyAdminMixin
+from core.dates import today_in_tokyo
 from core.errors import error_page
 from core.spreadsheet import csv_download, csv_lines
-from notices.models import today_in_tokyo
 
 from .dashboard import dashboard_compute
 from .models import ConsentReport, OptInDashboard

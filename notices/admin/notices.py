@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import BadInputIs400Mixin
+from core.dates import today_in_tokyo
 
-from ..models import Notice, today_in_tokyo
+from ..models import Notice
 from ..services import notice_version_create_draft
 
 
