@@ -60,6 +60,14 @@ def _tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A password hashed in a millisecond instead of PBKDF2's second (on 2 cores): every staff user a
+    test makes and every login it tries hashes one, and no test is about the hash itself.
+    tests/production, whose servers check passwords in other processes, keeps the real hashers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def database_tasks(settings, db):
     """Tasks stored in the database, as in production; `run_queued_tasks()` runs what is due."""
