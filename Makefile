@@ -32,8 +32,12 @@ run: $(VENV)/.installed
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# On two processes (pytest-xdist), each with its own test database, ports, directories and Redis key
+# prefixes. Arguments follow: `make test PYTEST_ARGS=-n0` runs it in one process, `PYTEST_ARGS="-m slow"`
+# runs the slow tests (left out by default) instead, `PYTEST_ARGS=tests/browser` one folder.
+PYTEST_ARGS ?=
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # The production stack on loopback (gunicorn, PostgreSQL at 127.0.0.1:5432, Redis at 127.0.0.1:6379)
 # under wrk, task workers sending to a local SMTP sink (aiosmtpd, from requirements-dev.txt);

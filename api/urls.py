@@ -3,5 +3,5 @@ from django.urls import path
 from .views import api
 
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("", api.urls),
 ]

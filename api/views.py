@@ -12,8 +12,9 @@ from ninja import NinjaAPI, Query
 
 from consents.selectors import joint_use_version_in_force, marketing_company_ids
 from consents.unsubscribe import unsubscribe_url
+from core.dates import today_in_tokyo
 from customers.models import Policyholder
-from notices.models import Company, today_in_tokyo
+from notices.models import Company
 from notices.selectors import consent_grounds_on
 
 from . import schemas

@@ -139,7 +139,8 @@ def prepared_campaign():
     from django.contrib.auth.models import Group
 
     from campaigns.services import campaign_prepare
-    from notices.models import JointUser, NoticeVersion, today_in_tokyo
+    from core.dates import today_in_tokyo
+    from notices.models import JointUser, NoticeVersion
     from notices.services import notice_version_create_draft
 
     users = get_user_model().objects

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.emails import notice_change_summary
-from core.dates import wareki
-from notices.models import NoticeVersion, today_in_tokyo
+from core.dates import today_in_tokyo, wareki
+from notices.models import NoticeVersion
 from notices.rules import APPI_27_6
 
 from .models import Campaign, PostalDownload, Recipient

@@ -19,8 +19,9 @@ import datetime
 from django.db.models import Count, Max
 from django.urls import reverse
 
+from core.dates import today_in_tokyo
 from customers.models import Policyholder
-from notices.models import NoticeVersion, today_in_tokyo
+from notices.models import NoticeVersion
 from notices.selectors import ConsentChange, consent_grounds_on
 
 from .models import NoticeRecord

@@ -1,9 +1,10 @@
 import datetime
 from dataclasses import dataclass
 
+from core.dates import today_in_tokyo
 from core.memo import process_memo
 from customers.models import Policyholder
-from notices.models import Company, NoticeVersion, today_in_tokyo
+from notices.models import Company, NoticeVersion
 from notices.selectors import joint_use_version_on, joint_user_ids_on
 
 from .models import Channel, Preference

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import today_in_tokyo
 from customers.models import Policyholder
-from notices.models import today_in_tokyo
 from notices.selectors import consent_grounds_on
 from outbox.sending import outgoing_email_queue
 

@@ -5,5 +5,6 @@ from . import views
 app_name = "contact"
 
 urlpatterns = [
-    path("contact/", views.window_list, name="windows"),
+    path("", views.window_list, name="windows"),
+    path("form/", views.inquiry_form, name="form"),
 ]

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 # (first day of the era, name). Dates before 明治6年 (the solar calendar) are not expected here.
 ERAS = [
     (datetime.date(2019, 5, 1), "令和"),
@@ -10,6 +12,11 @@ ERAS = [
     (datetime.date(1912, 7, 30), "大正"),
     (datetime.date(1873, 1, 1), "明治"),
 ]
+
+def today_in_tokyo() -> datetime.date:
+    """The calendar day in Asia/Tokyo (TIME_ZONE), which decides the notice version in force."""
+    return timezone.localdate()
+
 
 def japanese_era(value: datetime.date) -> str:
     for start, name in ERAS:

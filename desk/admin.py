@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import BadInputIs400Mixin, ReadOnlyAdminMixin
+from core.dates import today_in_tokyo
 from disclosure.models import DisclosurePackage
 
 from . import services
 from .documents import storage
 from .forms import NoteForm, ReplyForm, ReturnForm
-from .models import CustomerRequest, Note, Reply, RequestDocument, today_in_tokyo
+from .models import CustomerRequest, Note, Reply, RequestDocument
 
 ACTION_FIELD = "_desk_action"
 

@@ -6,16 +6,12 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import today_in_tokyo
 from customers.models import Policyholder
 from notices.models import Company
 from outbox.models import OutgoingEmail
-
-
-def today_in_tokyo() -> datetime.date:
-    return timezone.localdate()  # TIME_ZONE is Asia/Tokyo
 
 
 class CustomerRequestQuerySet(models.QuerySet):

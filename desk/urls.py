@@ -5,8 +5,7 @@ from . import views
 app_name = "desk"
 
 urlpatterns = [
-    path("my/requests/", views.request_list, name="list"),
-    path("my/requests/new/", views.request_new, name="new"),
-    path("my/requests/<str:number>/", views.request_detail, name="detail"),
-    path("contact/form/", views.contact_form, name="contact_form"),
+    path("", views.request_list, name="list"),
+    path("new/", views.request_new, name="new"),
+    path("<str:number>/", views.request_detail, name="detail"),
 ]

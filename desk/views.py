@@ -1,4 +1,4 @@
-"""The customer's requests (/my/requests/) and the general inquiry form (/contact/form/)."""
+"""The customer's requests (/my/requests/)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,21 +7,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from consents.resume import return_after_login
 from core.clientaddress import client_ip
-from core.errors import allow_methods, error_page
+from core.errors import allow_methods
 from core.ratelimit import RateLimit, too_many_requests
 from customers.login import policyholder_required
 from disclosure.models import DisclosurePackage
 
-from . import antispam
-from .forms import InquiryForm, RequestForm
+from .forms import RequestForm
 from .models import CustomerRequest, Reply
 from .selectors import customer_requests
-from .services import inquiry_submit, request_submit
+from .services import request_submit
 
 # Requests are few: more than ten an hour from one customer is a script or a mistake.
 REQUEST_LIMIT = RateLimit("desk-request", limit=10, window=60 * 60)
@@ -104,49 +102,3 @@ class RequestDetailView(DetailView):
 
 
 request_detail = RequestDetailView.as_view()
-
-
-def _ticket_message(code: str) -> str:
-    return {
-        "too_fast": _("The form was sent too quickly after it was opened. Check what you wrote, wait a few "
-                      "seconds and send it again."),
-        "expired": _("The form was open for too long (more than 3 hours). Check what you wrote and send it again."),
-    }.get(code, _("The form is out of date. Check what you wrote and send it again."))
-
-
-@never_cache
-@allow_methods("GET", "HEAD", "POST")
-def contact_form(request):
-    """Anyone may write, without logging in; answered at the address given."""
-    if request.method != "POST":
-        form = InquiryForm(ticket=antispam.ticket_issue())
-        return render(request, "desk/contact_form.html", {"form": form})
-    if antispam.INQUIRY_IP_LIMIT.exceeded(client_ip(request) or "unknown"):
-        return too_many_requests(request, retry_after=antispam.INQUIRY_IP_LIMIT.window,
-                                 message=_("There were too many inquiries from your network. Wait an hour and try "
-                                           "again, or call the contact window of the company."))
-    form = InquiryForm(request.POST, ticket=antispam.ticket_issue())
-    if not form.is_valid():
-        return render(request, "desk/contact_form.html", {"form": form}, status=400)
-    if form.cleaned_data[antispam.HONEYPOT]:
-        return error_page(request, status=400, message=_("The inquiry could not be accepted."))
-    try:
-        nonce = antispam.ticket_check(form.cleaned_data["ticket"])
-    except antispam.TicketError as error:
-        # The form again, with what was written and a new ticket: a person sends it once more.
-        form = InquiryForm(request.POST.dict() | {"ticket": antispam.ticket_issue()}, ticket="")
-        form.is_valid()
-        return render(request, "desk/contact_form.html",
-                      {"form": form, "ticket_error": _ticket_message(error.code)}, status=400)
-    if antispam.INQUIRY_ADDRESS_LIMIT.exceeded(form.cleaned_data["email"]):
-        return too_many_requests(request, retry_after=antispam.INQUIRY_ADDRESS_LIMIT.window,
-                                 message=_("There were too many inquiries from this address. Wait an hour and try "
-                                           "again."))
-    inquiry = inquiry_submit(
-        name=form.cleaned_data["name"],
-        email=form.cleaned_data["email"],
-        company=form.cleaned_data["company"],
-        message=form.cleaned_data["message"],
-        idempotency_key=nonce,
-    )
-    return render(request, "desk/contact_received.html", {"inquiry": inquiry})

@@ -170,15 +170,18 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
             _write(zf, JSON, json_file)
             html_file.seek(0)
             _write(zf, HTML, html_file)
-            pdf = _pdf(html_file, counts)
+            # WeasyPrint holds the whole document in memory and its time grows with the rows, which a long
+            # history cannot afford.
+            too_large = sum(counts.values()) > settings.DISCLOSURE_PDF_MAX_ROWS
+            pdf = None if too_large else _pdf(html_file)
             if pdf is not None:
                 zf.writestr(PDF, pdf)
             readme = render_to_string("disclosure/readme.txt", {
                 **context,
                 "listing": [(section, counts[section.key]) for section in sections],
                 "pdf": pdf is not None,
+                "pdf_too_large": too_large,
                 "pdf_max_rows": settings.DISCLOSURE_PDF_MAX_ROWS,
-                "pdf_available": printing.weasyprint is not None,
             })
             zf.writestr(README, "\ufeff" + readme.replace("\n", "\r\n"))
         size, digest = _size_and_digest(part)
@@ -189,11 +192,8 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
     return Built(file_name=file_name, size=size, sha256=digest, row_counts=counts, pdf=pdf is not None)
 
 
-def _pdf(html_file, counts: dict[str, int]) -> bytes | None:
-    """The report as a PDF, if this server can print and the package is small enough: WeasyPrint holds the
-    whole document in memory and takes seconds per hundred rows, which a long history cannot afford."""
-    if printing.weasyprint is None or sum(counts.values()) > settings.DISCLOSURE_PDF_MAX_ROWS:
-        return None
+def _pdf(html_file) -> bytes | None:
+    """The report as a PDF, if this server can print."""
     html_file.seek(0)
     try:
         return printing.html_pdf(html_file.read().decode())

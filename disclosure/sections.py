@@ -63,10 +63,6 @@ def register_section(section: Section) -> None:
     _registered[section.key] = section
 
 
-def unregister_section(key: str) -> None:
-    _registered.pop(key, None)
-
-
 def registered_sections() -> list[Section]:
     return sorted(_registered.values(), key=lambda section: (section.order, section.key))
 

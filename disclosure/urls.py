@@ -5,6 +5,6 @@ from . import views
 app_name = "disclosure"
 
 urlpatterns = [
-    path("my/disclosures/", views.package_list, name="list"),
-    path("my/disclosures/<int:pk>/download/", views.download, name="download"),
+    path("", views.package_list, name="list"),
+    path("<int:pk>/download/", views.download, name="download"),
 ]

@@ -5,5 +5,5 @@ from . import views
 app_name = "faq"
 
 urlpatterns = [
-    path("faq/", views.faq_list, name="list"),
+    path("", views.faq_list, name="list"),
 ]

@@ -15,9 +15,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.admin import ReadOnlyAdminMixin
+from core.dates import today_in_tokyo
 from core.errors import error_page
 from core.spreadsheet import csv_download, csv_lines
-from notices.models import today_in_tokyo
 
 from .dashboard import dashboard_compute
 from .models import ConsentReport, OptInDashboard
@@ -46,7 +46,7 @@ class OptInDashboardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 def dashboard_html() -> str:
     """The dashboard's figures, rendered, from the shared cache when they were computed in the last
-    DASHBOARD_CACHE_SECONDS (the aggregation takes seconds at a million policyholders; rendering the tables is most
+    DASHBOARD_CACHE_SECONDS (the aggregation reads every policyholder's preferences; rendering the tables is most
     of the rest, so the rendered tables are what is kept)."""
     today = today_in_tokyo()
     key = DASHBOARD_CACHE_KEY.format(day=today.isoformat())

@@ -3,9 +3,9 @@ contacted now and at the end of each recent month, and the answers to each re-co
 
 Everything is aggregated in the database (a GROUP BY over preferences, one over the recent consent events,
 one over policyholders by month of joining); the admin keeps the rendered figures in the shared cache for
-`DASHBOARD_CACHE_SECONDS` (60 by default, insights/admin.py): at a million policyholders the aggregation takes a
-few seconds, which a staff member pays at most once a minute, and every other view of the page reads the cache. A
-figure is therefore up to that many seconds old; the page says when it was computed.
+`DASHBOARD_CACHE_SECONDS` (insights/admin.py): the aggregation reads every policyholder's preferences, so it grows
+with the group; a staff member pays it at most once in that time, and every other view of the page reads the cache.
+A figure is therefore up to that many seconds old; the page says when it was computed.
 
 For a company that joined the joint use on the customers' consent, "now" leaves out the customers asked who have
 not consented (the API answers allowed: false for them); the month ends count the preferences alone.
@@ -74,10 +74,6 @@ def _month_starts(today: datetime.date, count: int) -> list[datetime.date]:
         months.append(first)
         first = (first - datetime.timedelta(days=1)).replace(day=1)
     return months[::-1]
-
-
-def _next_month(first: datetime.date) -> datetime.date:
-    return (first + datetime.timedelta(days=32)).replace(day=1)
 
 
 def dashboard_compute(*, today: datetime.date) -> Dashboard:

@@ -5,30 +5,15 @@ one, whatever the path (QuerySet.update(), bulk_update, raw SQL). The triggers a
 
 On SQLite the triggers call `published_content_locked()`, a function each connection registers (SQLite has no
 session settings to read). It answers 1, so the triggers hold; only the test suite's flush between
-transactional tests turns it off, since SQLite empties tables with DELETE (PostgreSQL uses TRUNCATE, which
-row triggers do not see). A connection that has not registered it (the sqlite3 shell) cannot write to
-notice versions at all."""
-
-import contextlib
+transactional tests swaps in one that answers 0 on its own connection (tests/conftest.py), since SQLite empties
+tables with DELETE (PostgreSQL uses TRUNCATE, which row triggers do not see). A connection that has not
+registered it (the sqlite3 shell) cannot write to notice versions at all."""
 
 from django.db.backends.signals import connection_created
 
-_locked = True
-
 
 def _published_content_locked() -> int:
-    return 1 if _locked else 0
-
-
-@contextlib.contextmanager
-def unlocked_for_flush():
-    """Let the test suite's flush empty the tables on SQLite."""
-    global _locked
-    _locked = False
-    try:
-        yield
-    finally:
-        _locked = True
+    return 1
 
 
 def _register(sender, connection, **kwargs) -> None:

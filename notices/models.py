@@ -18,11 +18,6 @@ class PublishedVersionError(PermissionDenied):
     """A write to a published version or its rows: refused whatever the caller (a 403 in a view)."""
 
 
-def today_in_tokyo() -> datetime.date:
-    """The calendar day in Asia/Tokyo, which decides the version in force."""
-    return timezone.localdate()
-
-
 class Company(models.Model):
     class Role(models.TextChoices):
         HOLDING = "holding", _("holding company")

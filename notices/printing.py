@@ -4,19 +4,31 @@ font is Noto CJK).
 A machine without Pango still runs the site (`make run` on a fresh laptop): only the PDF is unavailable,
 and the page says so and offers the browser's own printing (the page has A4 landscape print styles)."""
 
+import functools
 import logging
 
 from django.contrib.staticfiles import finders
 
 logger = logging.getLogger(__name__)
 
-try:
-    import weasyprint
-except OSError as error:  # Pango or its libraries are missing: WeasyPrint loads them when imported
-    weasyprint = None
-    logger.warning("The 新旧対照表 PDF is unavailable: WeasyPrint cannot load Pango (%s)", error)
-
 STYLESHEET = "css/compare-print.css"
+
+
+@functools.cache
+def _weasyprint():
+    """WeasyPrint, or None on a machine without Pango (asked once per process, warned once)."""
+    # Imported here, not at the top: its import costs seconds and most processes never print.
+    try:
+        import weasyprint
+    except OSError as error:  # Pango or its libraries are missing: WeasyPrint loads them when imported
+        logger.warning("The 新旧対照表 PDF is unavailable: WeasyPrint cannot load Pango (%s)", error)
+        return None
+    return weasyprint
+
+
+def can_print() -> bool:
+    """Whether this server can make PDFs; it loads WeasyPrint, so ask it only where a PDF may be made."""
+    return _weasyprint() is not None
 
 
 def _no_fetching(url: str, *args, **kwargs):
@@ -29,6 +41,7 @@ class PdfUnavailable(Exception):
 
 
 def comparison_pdf(html: str) -> bytes:
+    weasyprint = _weasyprint()
     if weasyprint is None:
         raise PdfUnavailable
     stylesheet = weasyprint.CSS(filename=finders.find(STYLESHEET))
@@ -38,6 +51,7 @@ def comparison_pdf(html: str) -> bytes:
 
 def html_pdf(html: str) -> bytes:
     """A self-contained page (its styles in the page) as a PDF; other apps' printable documents use this."""
+    weasyprint = _weasyprint()
     if weasyprint is None:
         raise PdfUnavailable
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()

@@ -7,9 +7,10 @@ import datetime
 
 from django.utils import timezone
 
+from core.dates import today_in_tokyo
 from core.memo import process_memo
 
-from .models import Company, JointUser, NoticeVersion, today_in_tokyo
+from .models import Company, JointUser, NoticeVersion
 
 
 @process_memo(seconds=1)

@@ -5,18 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.dates import wareki
+from core.dates import today_in_tokyo, wareki
 
-from .models import (
-    DataItem,
-    JointUser,
-    Notice,
-    NoticeVersion,
-    PublicationRefusal,
-    Purpose,
-    Section,
-    today_in_tokyo,
-)
+from .models import DataItem, JointUser, Notice, NoticeVersion, PublicationRefusal, Purpose, Section
 from .rules import RuleFailure, check_publication
 
 PUBLISH_PERMISSION = "notices.publish_noticeversion"

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
+from core.dates import today_in_tokyo
 from core.errors import error_page
 from core.pagecache import public_page
 
 from .compare import comparison_context
-from .models import Notice, NoticeVersion, today_in_tokyo
+from .models import Notice, NoticeVersion
 from .printing import PdfUnavailable, comparison_pdf
 from .selectors import announced_joint_users, joint_users_in_force
 

@@ -1,4 +1,5 @@
-"""One settings file for every environment; deploy-specific values come from the environment.
+"""One settings file for every environment; deploy-specific values come from the environment, the legal and
+policy periods from privacy_portal/policy.py.
 
 The defaults let `make run` start with nothing set (SQLite file, local-memory cache, console email).
 With DJANGO_ENV=production the site refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
@@ -13,6 +14,16 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Read as settings like the rest, but decided by a reviewed commit, never by the environment (policy.py says why).
+from .policy import (  # noqa: F401
+    DISCLOSURE_DOWNLOAD_DAYS,
+    NOTICE_MIN_ADVANCE_DAYS,
+    REQUEST_DOCUMENT_RETENTION_DAYS,
+    REQUEST_DUE_DAYS,
+    STAFF_SESSION_IDLE_SECONDS,
+    STAFF_SESSION_MAX_SECONDS,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,11 +48,8 @@ env = environ.Env(
     LOG_LEVEL=(str, "INFO"),
     LOG_FORMAT=(str, ""),
     API_RATE_LIMIT=(int, 600),
-    NOTICE_MIN_ADVANCE_DAYS=(int, 30),
     DASHBOARD_CACHE_SECONDS=(int, 60),
     EMAIL_TIMEOUT=(int, 10),
-    STAFF_SESSION_IDLE_SECONDS=(int, 30 * 60),
-    STAFF_SESSION_MAX_SECONDS=(int, 12 * 60 * 60),
     CONSENT_CHAIN_KEY=(str, ""),
     CONSENT_CHAIN_KEY_FALLBACKS=(list, []),
     CONSENT_CHECKPOINT_DIR=(str, str(BASE_DIR / "checkpoints")),
@@ -50,13 +58,10 @@ env = environ.Env(
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
     JOB_RETRY_SECONDS=(int, 30),
     DISCLOSURE_DIR=(str, str(BASE_DIR / "var" / "disclosures")),
-    DISCLOSURE_DOWNLOAD_DAYS=(int, 30),
     DISCLOSURE_PDF_MAX_ROWS=(int, 300),
     CAMPAIGN_EMAILS_PER_MINUTE=(int, 600),
     CAMPAIGN_BATCH_SECONDS=(int, 10),
-    REQUEST_DUE_DAYS=(int, 14),
     REQUEST_DOCUMENT_DIR=(str, str(BASE_DIR / "var" / "request-documents")),
-    REQUEST_DOCUMENT_RETENTION_DAYS=(int, 30),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -222,9 +227,6 @@ if PRODUCTION and not CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # customer's 30-minute idle clock costs no database write on every page. A Redis restart logs
 # everyone out, which short-lived sessions can afford.
 SESSION_ENGINE = "core.sessions"
-# Staff (admin) sessions: 30 minutes without a request, 12 hours in all (staff/sessions.py).
-STAFF_SESSION_IDLE_SECONDS = env("STAFF_SESSION_IDLE_SECONDS")
-STAFF_SESSION_MAX_SECONDS = env("STAFF_SESSION_MAX_SECONDS")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -294,12 +296,11 @@ if CAMPAIGN_EMAILS_PER_MINUTE < 1 or CAMPAIGN_BATCH_SECONDS < 1:
 
 # Disclosure packages (everything the portal holds about a customer, as a ZIP) are written here by the
 # workers and read by the app servers: a private directory outside every URL the site serves, shared by
-# all of them in production (README, "Disclosure packages"). A customer may download a package for this
-# many days after it is built; then a periodic job deletes the file.
+# all of them in production (README, "Disclosure packages"). A periodic job deletes each file
+# DISCLOSURE_DOWNLOAD_DAYS (policy.py) after it was built.
 DISCLOSURE_DIR = Path(env("DISCLOSURE_DIR"))
-DISCLOSURE_DOWNLOAD_DAYS = env("DISCLOSURE_DOWNLOAD_DAYS")
-# A package of at most this many rows also gets a PDF of its report (WeasyPrint takes seconds per hundred
-# rows and holds the document in memory); larger ones have the printable HTML only. 0: never a PDF.
+# A package of at most this many rows also gets a PDF of its report (WeasyPrint's time grows with the rows,
+# and it holds the whole document in memory); larger ones have the printable HTML only. 0: never a PDF.
 DISCLOSURE_PDF_MAX_ROWS = env("DISCLOSURE_PDF_MAX_ROWS")
 
 # Public pages (notices, FAQ, companies) may be cached this long by browsers and a CDN.
@@ -307,21 +308,13 @@ PUBLIC_CACHE_SECONDS = env("PUBLIC_CACHE_SECONDS")
 # How long the server keeps a rendered public page; publishing or editing content drops them all at once.
 PUBLIC_PAGE_CACHE_SECONDS = env("PUBLIC_PAGE_CACHE_SECONDS")
 
-# A notice version that changes the purposes or the responsible party is published at least this many days
-# before it takes effect (APPI Art. 27(6): notified in advance).
-NOTICE_MIN_ADVANCE_DAYS = env("NOTICE_MIN_ADVANCE_DAYS")
-
-# How long the admin's opt-in dashboard keeps its figures in the shared cache: at a million policyholders they
-# take a second or two to aggregate, paid at most once per this many seconds.
+# How long the admin's opt-in dashboard keeps its figures in the shared cache: they are aggregated over every
+# policyholder's preferences, paid at most once per this many seconds.
 DASHBOARD_CACHE_SECONDS = env("DASHBOARD_CACHE_SECONDS")
-# Requests to the desk (開示等の請求, inquiries) are due this many calendar days after the day they were
-# received (Asia/Tokyo); the staff desk lists overdue ones first.
-REQUEST_DUE_DAYS = env("REQUEST_DUE_DAYS")
 # Agents' documents (委任状, identity documents): a private directory that no URL serves (on several app
-# servers and workers, one volume they all mount); each file is deleted this many days after its request
-# closed (desk.tasks.request_documents_delete).
+# servers and workers, one volume they all mount); each file is deleted REQUEST_DOCUMENT_RETENTION_DAYS
+# (policy.py) after its request closed (desk.tasks.request_documents_delete).
 REQUEST_DOCUMENT_DIR = Path(env("REQUEST_DOCUMENT_DIR"))
-REQUEST_DOCUMENT_RETENTION_DAYS = env("REQUEST_DOCUMENT_RETENTION_DAYS")
 
 # Calls per minute that one API client may make; 0 turns the limit off. Counted in the shared cache.
 API_RATE_LIMIT = env("API_RATE_LIMIT")

@@ -13,15 +13,17 @@ handler403 = "privacy_portal.views.permission_denied"
 handler404 = "privacy_portal.views.page_not_found"
 handler500 = "privacy_portal.views.server_error"
 
+# Each app's routes live in its own urls.py, mounted here under its prefix; the three apps that own more than
+# one top-level prefix say which.
 urlpatterns = [
-    path("", include("notices.urls")),
-    path("", include("faq.urls")),
-    path("", include("contact.urls")),
-    path("", include("customers.urls")),
-    path("", include("consents.urls")),
-    path("", include("disclosure.urls")),
-    path("", include("desk.urls")),
-    path("", include("api.urls")),
+    path("", include("notices.urls")),  # the top page, /companies/, /notices/<slug>/…
+    path("faq/", include("faq.urls")),
+    path("contact/", include("contact.urls")),
+    path("", include("customers.urls")),  # /login/…, /logout/…
+    path("my/requests/", include("desk.urls")),
+    path("my/disclosures/", include("disclosure.urls")),
+    path("", include("consents.urls")),  # /my/ (the preference center), /unsubscribe/<token>/
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     # Load balancers probe without a trailing slash; both forms answer, neither redirects.
     path("healthz", views.healthz),

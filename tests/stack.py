@@ -1,8 +1,10 @@
 """Real app servers for the tests of what only a deployment shows: several servers behind one load
 balancer, a database that goes away, the log lines an operator ships, the headers a browser gets.
 
-Each server is gunicorn running this project in a subprocess on a free loopback port, against the
-test database and a Redis key prefix of its own test. WebClient plays the customer's browser.
+Each server is gunicorn running this project in a subprocess on a loopback port the OS chose, against
+the test database and a Redis key prefix of its own test. WebClient plays the customer's browser.
+Several pytest-xdist workers may run these at once: each has its own test database (pytest-django's
+suffix), ports, directories and key prefixes.
 """
 
 import contextlib
@@ -30,6 +32,13 @@ from tests.commands import ROOT
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REDIS_URL = "redis://127.0.0.1:6379/2"
+# The pytest-xdist worker (gw0, gw1, ...) in every key prefix: whose keys they are is plain to see.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def key_prefix() -> str:
+    """A Redis key prefix of one test's own, under which no other test, worker or checkout writes."""
+    return f"test-{WORKER}-{secrets.token_hex(6)}"
 
 
 def require_redis() -> redis.Redis:
@@ -57,6 +66,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def listening_socket() -> socket.socket:
+    """A loopback socket listening on a port the OS chose, to hand to a child process (gunicorn's
+    fd://): the port is held from the moment it is chosen, so that no other test (another xdist
+    worker's server, an outgoing connection) can take it while the child starts."""
+    return socket.create_server(("127.0.0.1", 0), backlog=128)
+
+
 def database_url(settings_dict, *, port: int | None = None) -> str:
     """The URL of the test database (as pytest-django named it), optionally through another port."""
     user = quote(settings_dict["USER"] or "")
@@ -69,7 +85,8 @@ class AppServer:
     """gunicorn with `workers` processes; its stdout and stderr (the log) go to `log_path`."""
 
     def __init__(self, env: dict, *, log_path: Path, workers: int = 2):
-        self.port = free_port()
+        self.socket = listening_socket()
+        self.port = self.socket.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.env = {**env, "SITE_URL": env.get("SITE_URL", self.base)}
@@ -80,12 +97,17 @@ class AppServer:
         return self.base + path
 
     def start(self) -> "AppServer":
+        fd = self.socket.fileno()
         command = [
-            GUNICORN, "privacy_portal.wsgi", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+            GUNICORN, "privacy_portal.wsgi", "--workers", str(self.workers), "--bind", f"fd://{fd}",
             "--timeout", "60", "--graceful-timeout", "5",
         ]
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, pass_fds=(fd,)
+            )
+        # gunicorn has its own copy; once it stops, the port refuses connections.
+        self.socket.close()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -121,7 +143,7 @@ class Stack:
         self.settings_dict = settings_dict
         self.static_root = static_root
         self.mailbox = Mailbox(tmp_path / "mail")
-        self.key_prefix = f"test-{secrets.token_hex(6)}"
+        self.key_prefix = key_prefix()
         self.cache_url = f"{REDIS_URL}?key_prefix={self.key_prefix}"
         self.servers = []
         self.workers = []
@@ -135,6 +157,10 @@ class Stack:
             DATABASE_URL=database_url(self.settings_dict, port=database_port),
             CACHE_URL=self.cache_url,
             EMAIL_URL=f"filemail:///{self.mailbox.path}",
+            # The test's own files, never the checkout's (make run) nor another test's.
+            CONSENT_CHECKPOINT_DIR=str(self.tmp_path / "checkpoints"),
+            DISCLOSURE_DIR=str(self.tmp_path / "disclosures"),
+            REQUEST_DOCUMENT_DIR=str(self.tmp_path / "request-documents"),
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
         )
@@ -242,6 +268,7 @@ class SmtpSink:
         self.released = threading.Event()
         self.released.set()
         self.controller = None
+        self.started = False
 
     @property
     def url(self) -> str:
@@ -250,9 +277,20 @@ class SmtpSink:
     def start(self) -> "SmtpSink":
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
+        for attempt in range(5):
+            self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+            try:
+                self.controller.start()
+            except OSError:
+                # Taken since free_port() chose it (another xdist worker's process): on the first start
+                # choose again; a restart (the end of an outage) must have the same port.
+                self.controller = None
+                if self.started or attempt == 4:
+                    raise
+                self.port = free_port()
+            else:
+                self.started = True
+                return self
 
     def stop(self) -> None:
         if self.controller is not None:
@@ -430,7 +468,7 @@ class CuttableProxy:
     and everyone else on the machine use."""
 
     def __init__(self, *, target_port: int, target_host: str = "127.0.0.1"):
-        self.port = free_port()
+        self.port = 0  # the OS chooses it when the proxy first listens; restore() listens on it again
         self.target = (target_host, target_port)
         self.sockets = set()
         self.lock = threading.Lock()
@@ -438,6 +476,7 @@ class CuttableProxy:
 
     def start(self) -> "CuttableProxy":
         listener = socket.create_server(("127.0.0.1", self.port))
+        self.port = listener.getsockname()[1]
         listener.settimeout(0.1)
         self.listening = threading.Event()
         self.listening.set()

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import BadInputIs400Mixin
-from core.dates import wareki
+from core.dates import today_in_tokyo, wareki
 
 from ..compare import comparison_context
-from ..models import DataItem, JointUser, NoticeVersion, Purpose, Section, today_in_tokyo
+from ..models import DataItem, JointUser, NoticeVersion, Purpose, Section
 from ..rules import check_publication
 from ..sensitive import sensitive_categories
 from ..services import (

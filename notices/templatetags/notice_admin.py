@@ -1,6 +1,8 @@
 from django import template
 
-from ..models import Notice, today_in_tokyo
+from core.dates import today_in_tokyo
+
+from ..models import Notice
 from ..rules import ADDRESS_AND_REPRESENTATIVE_REQUIRED_FROM, missing_statutory_items
 
 register = template.Library()

@@ -184,8 +184,8 @@ def test_it_logs_a_mail_outage_without_the_address_or_a_traceback(database_tasks
 
 
 def test_the_lookup_uses_the_unique_email_index(policyholder):
-    """At a million policyholders a scan of the table costs a second a login: the lookup must be the
-    expression the unique index is built on."""
+    """A scan of the table grows with the policyholders and would be paid on every login: the lookup must be
+    the expression the unique index is built on."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

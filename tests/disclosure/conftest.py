@@ -9,6 +9,7 @@ import pytest
 from consents.models import Source
 from consents.services import preferences_update
 from customers.models import Policy
+from disclosure import sections
 from disclosure.build import package_path
 from tests.conftest import run_due_jobs
 from tests.consents.conftest import log_in
@@ -20,6 +21,14 @@ def policyholder(life):
     policyholder = PolicyholderFactory(name="楽天 花子", email="hanako@example.com")
     Policy.objects.create(policyholder=policyholder, company=life, policy_number="L-0001", product="終身医療保険")
     return policyholder
+
+
+@pytest.fixture
+def section_registry(monkeypatch) -> dict:
+    """The registered sections, as a copy the test may add to and take from; the real ones come back after it."""
+    registry = dict(sections._registered)
+    monkeypatch.setattr(sections, "_registered", registry)
+    return registry
 
 
 @pytest.fixture

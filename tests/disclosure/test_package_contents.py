@@ -168,7 +168,7 @@ def test_the_readme_explains_every_file_and_column_in_japanese(policyholder, lif
 def test_a_small_package_has_a_pdf_when_the_server_can_print(policyholder, life, settings):
     from notices import printing
 
-    if printing.weasyprint is None:
+    if not printing.can_print():
         return
     settings.DISCLOSURE_PDF_MAX_ROWS = 300
     change(policyholder, life)
@@ -182,7 +182,21 @@ def test_a_large_package_has_no_pdf_and_the_readme_says_why(policyholder, life, 
     package = opened(disclosure_package_request(policyholder))
     assert "report.pdf" not in package.names
     assert "300行を超えるため" not in package.text("README.txt")
-    assert "3行を超えるため" in package.text("README.txt") or "PDFを作成できなかった" in package.text("README.txt")
+    assert "3行を超えるため" in package.text("README.txt")
+
+
+def test_a_server_that_cannot_print_builds_the_package_without_a_pdf_and_the_readme_says_why(
+    policyholder, life, settings, monkeypatch
+):
+    from notices import printing
+
+    monkeypatch.setattr(printing, "_weasyprint", lambda: None)
+    settings.DISCLOSURE_PDF_MAX_ROWS = 300
+    change(policyholder, life)
+    package = opened(disclosure_package_request(policyholder))
+    assert "report.pdf" not in package.names and "report.html" in package.names
+    assert "PDFを作成できなかった" in package.text("README.txt")
+    assert "行を超えるため" not in package.text("README.txt")
 
 
 def test_the_customer_is_emailed_when_it_is_ready(policyholder, life):

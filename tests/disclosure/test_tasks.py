@@ -16,7 +16,7 @@ from core import jobs, periodic
 from disclosure.build import package_path
 from disclosure.models import DisclosurePackage
 from disclosure.packages import PACKAGES
-from disclosure.sections import Column, Section, register_section, unregister_section
+from disclosure.sections import Column, Section, register_section
 from disclosure.services import disclosure_package_request, disclosure_packages_expire
 from outbox.models import OutgoingEmail
 from tests.conftest import run_due_jobs, run_queued_tasks
@@ -83,19 +83,19 @@ def _rows_then_the_worker_dies(policyholder):
 
 
 @contextlib.contextmanager
-def section_registered(rows):
+def section_registered(registry: dict, rows):
     section = Section(key="zz_failing", title="失敗", description="", columns=[Column("n", "n", "")], rows=rows)
     register_section(section)
     try:
         yield
     finally:
-        unregister_section(section.key)
+        del registry[section.key]
 
 
-def test_a_failed_build_is_retried_later_and_given_up_after_the_last_attempt(policyholder, caplog):
+def test_a_failed_build_is_retried_later_and_given_up_after_the_last_attempt(policyholder, caplog, section_registry):
     with time_machine.travel("2026-04-01 10:00 +0900", tick=False) as clock:
         package = disclosure_package_request(policyholder)
-        with section_registered(_rows_then_a_full_disk):
+        with section_registered(section_registry, _rows_then_a_full_disk):
             run_due_jobs()
             package.refresh_from_db()
             assert (package.status, package.attempts, package.last_error) == ("queued", 1, "OSError")
@@ -120,9 +120,9 @@ def test_a_failed_build_is_retried_later_and_given_up_after_the_last_attempt(pol
     assert (package.status, package.attempts, package.last_error) == ("ready", 1, "")
 
 
-def test_a_package_whose_worker_died_mid_build_is_built_by_the_next_pass(policyholder):
+def test_a_package_whose_worker_died_mid_build_is_built_by_the_next_pass(policyholder, section_registry):
     package = disclosure_package_request(policyholder)
-    with section_registered(_rows_then_the_worker_dies), pytest.raises(SystemExit), transaction.atomic():
+    with section_registered(section_registry, _rows_then_the_worker_dies), pytest.raises(SystemExit), transaction.atomic():
         jobs.job_run_one(PACKAGES)
     # Its transaction went with it: the package is still queued and due, with nothing to recover by hand.
     package.refresh_from_db()

@@ -113,7 +113,7 @@ def test_a_server_without_pango_still_serves_the_page_and_explains_the_missing_p
 ):
     from notices import printing
 
-    monkeypatch.setattr(printing, "weasyprint", None)
+    monkeypatch.setattr(printing, "_weasyprint", lambda: None)
     response = client.get(f"/notices/{SHOTAN}/compare/2019-06-03/2027-04-01/pdf/")
     assert response.status_code == 503
     assert "ブラウザから新旧対照表のページを印刷してください" in response.content.decode()

@@ -1,12 +1,11 @@
 import io
 import json
 import logging
-import secrets
 
 import pytest
 
 from core.logging import JsonFormatter, RequestIdFilter
-from tests.stack import REDIS_URL, delete_keys, require_redis
+from tests.stack import REDIS_URL, delete_keys, key_prefix, require_redis
 
 
 @pytest.fixture
@@ -46,7 +45,7 @@ def json_log():
 def redis_cache(settings):
     """The default cache on Redis, as in production, under a key prefix of this test's own."""
     client = require_redis()
-    prefix = f"test-{secrets.token_hex(6)}"
+    prefix = key_prefix()
     backend = "django.core.cache.backends.redis.RedisCache"  # as production settings choose for a redis:// CACHE_URL
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
     yield client

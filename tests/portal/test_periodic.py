@@ -5,15 +5,16 @@ import json
 
 import pytest
 import time_machine
+from consents.tasks import login_tokens_delete
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
-from customers.tasks import login_tokens_delete
 from core import periodic
 from customers.models import LoginToken
+from customers.tasks import login_tokens_delete
 from tests.conftest import run_queued_tasks
 from tests.factories import PolicyholderFactory
 

@@ -1,5 +1,6 @@
 """Customer sessions on Redis, as in production."""
 
+
 import pytest
 import redis
 from django.contrib.sessions.backends.base import UpdateError

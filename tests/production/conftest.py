@@ -1,3 +1,5 @@
+import fcntl
+
 import pytest
 
 from tests.commands import PRODUCTION, manage
@@ -5,11 +7,39 @@ from tests.factories import PolicyholderFactory
 from tests.stack import SmtpSink, Stack, require_redis
 
 
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    """collectstatic once, for servers with production settings (hashed file names from the manifest)."""
-    root = tmp_path_factory.mktemp("static")
+def require_postgresql() -> None:
+    """CI runs the suite on PostgreSQL too, and the SQLite run (an in-memory test database that no
+    second process can open) leaves these tests to it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+def collectstatic(root) -> None:
     manage("collectstatic", "--no-input", "--verbosity", "0", STATIC_ROOT=str(root), **PRODUCTION).check_returncode()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory, worker_id):
+    """collectstatic once a run, for servers with production settings (hashed file names from the
+    manifest): some 15 s, so pytest-xdist's workers share one copy, which the first makes.
+
+    A session fixture is set up before the tests' own: it checks for PostgreSQL itself, so that the
+    SQLite run skips these tests without collecting anything.
+    """
+    require_postgresql()
+    if worker_id == "master":  # not under pytest-xdist
+        root = tmp_path_factory.mktemp("static")
+        collectstatic(root)
+        return root
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, common to its workers
+    root, done = shared / "static", shared / "static.done"
+    with open(shared / "static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            collectstatic(root)
+            done.touch()
     return root
 
 
@@ -17,14 +47,16 @@ def static_root(tmp_path_factory):
 def services():
     """PostgreSQL (DATABASE_URL), as production has: several processes share the database; and Redis.
 
-    Checked before anything is set up: CI runs the suite on PostgreSQL too, and the SQLite run (an
-    in-memory test database that no second process can open) leaves these tests to it.
+    Checked before anything is set up (see require_postgresql).
     """
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+    require_postgresql()
     require_redis()
+
+
+@pytest.fixture
+def _fast_password_hashing():
+    """Not here: the app servers and workers check passwords with the settings' own hashers, so the
+    passwords these tests store are hashed with them too."""
 
 
 @pytest.fixture

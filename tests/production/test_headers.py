@@ -15,7 +15,8 @@ PRIVATE_REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "str
 
 @pytest.fixture
 def production(stack):
-    return stack.server(production=True)
+    # No task worker (a process booting beside the server for nothing): only the cookies' test sends an email.
+    return stack.server(production=True, task_worker=False)
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:
@@ -54,6 +55,7 @@ def test_the_api_sends_them_too(production):
 
 
 def test_every_cookie_is_secure_httponly_and_samesite(stack, production, hanako):
+    stack.worker(production=True)  # it sends the login link
     browser = WebClient(https=True)
     browser.get(production.url("/admin/login/"))  # the staff CSRF cookie
     browser.log_in(production, hanako.email, stack.mailbox)  # the customer's CSRF and session cookies

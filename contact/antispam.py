@@ -9,6 +9,7 @@ from django.core import signing
 
 from core.ratelimit import RateLimit
 
+# Named for the app that served the form first: a new salt would refuse the forms open when a release changes it.
 SALT = "desk.contact-form"
 MIN_SECONDS = 3
 MAX_SECONDS = 3 * 60 * 60

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from desk import antispam
+from contact import antispam
 from desk.models import CustomerRequest
 
 pytestmark = pytest.mark.django_db
