@@ -122,7 +122,8 @@ def test_a_failed_build_is_retried_later_and_given_up_after_the_last_attempt(pol
 
 def test_a_package_whose_worker_died_mid_build_is_built_by_the_next_pass(policyholder, section_registry):
     package = disclosure_package_request(policyholder)
-    with section_registered(section_registry, _rows_then_the_worker_dies), pytest.raises(SystemExit), transaction.atomic():
+    dies = section_registered(section_registry, _rows_then_the_worker_dies)
+    with dies, pytest.raises(SystemExit), transaction.atomic():
         jobs.job_run_one(PACKAGES)
     # Its transaction went with it: the package is still queued and due, with nothing to recover by hand.
     package.refresh_from_db()

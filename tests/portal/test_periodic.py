@@ -5,7 +5,6 @@ import json
 
 import pytest
 import time_machine
-from consents.tasks import login_tokens_delete
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django.utils.module_loading import import_string
