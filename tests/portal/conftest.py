@@ -47,6 +47,11 @@ def redis_cache(settings):
     client = require_redis()
     prefix = key_prefix()
     backend = "django.core.cache.backends.redis.RedisCache"  # as production settings choose for a redis:// CACHE_URL
+    local = settings.CACHES
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
     yield client
     delete_keys(client, prefix)
+    # The local cache again before tests/conftest.py's _clear_cache clears the cache: Django's RedisCache
+    # clears with FLUSHDB, every key of the database, the sessions and rate limits of the servers that
+    # another xdist worker's (or another checkout's) production tests are running meanwhile.
+    settings.CACHES = local
