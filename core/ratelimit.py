@@ -4,6 +4,7 @@ the one Japanese 429 page every refusal uses, always with `Retry-After`."""
 import dataclasses
 import functools
 import hashlib
+import threading
 
 import redis
 from django.conf import settings
@@ -38,11 +39,21 @@ def count_hit(key: str, *, window: int) -> int:
         return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
 
 
+_CLIENT_LOCK = threading.Lock()
+
+
 @functools.cache
+def _client(location: str, options: tuple) -> redis.Redis:
+    return redis.Redis.from_url(location, **dict(options))
+
+
 def _redis() -> redis.Redis:
-    """One client (and its connection pool) per process, to the cache's Redis, with the cache's timeouts."""
+    """One client (and its connection pool) per process, to the cache's Redis, with the cache's timeouts. Made
+    under a lock: two threads' first calls at once would make two, and the one not kept, collected, closes the
+    connection pool under the other's pipeline."""
     config = settings.CACHES["default"]
-    return redis.Redis.from_url(config["LOCATION"], **config.get("OPTIONS", {}))
+    with _CLIENT_LOCK:
+        return _client(config["LOCATION"], tuple(sorted(config.get("OPTIONS", {}).items())))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -32,6 +32,7 @@ from tests.commands import ROOT
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REDIS_URL = "redis://127.0.0.1:6379/2"
+LOGIN_LINK = re.compile(r"https?://\S+/login/link/\S+/")
 # The pytest-xdist worker (gw0, gw1, ...) in every key prefix: whose keys they are is plain to see.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
@@ -364,10 +365,17 @@ class Mailbox:
             time.sleep(0.1)
         return bodies
 
-    def login_path(self, address: str, *, count: int = 1) -> str:
-        """The link in the `count`-th email to `address` (waiting for it)."""
-        body = self.wait_for(address, count)[count - 1]
-        return urlsplit(re.search(r"https?://\S+/login/link/\S+/", body).group(0)).path
+    def login_bodies(self, address: str) -> list[str]:
+        """The bodies of the login emails to `address` (the workers may send it receipts meanwhile)."""
+        return [body for body in self.bodies_to(address) if LOGIN_LINK.search(body)]
+
+    def login_path(self, address: str, *, count: int = 1, timeout: float = 30) -> str:
+        """The link in the `count`-th login email to `address` (waiting for it)."""
+        deadline = time.monotonic() + timeout
+        while len(bodies := self.login_bodies(address)) < count:
+            assert time.monotonic() < deadline, f"{len(bodies)} of {count} login emails to {address} arrived"
+            time.sleep(0.1)
+        return urlsplit(LOGIN_LINK.search(bodies[count - 1]).group(0)).path
 
 
 class FormReader(HTMLParser):
@@ -454,7 +462,7 @@ class WebClient:
 
     def log_in(self, server: AppServer, address: str, mailbox: Mailbox, *, link_server: AppServer | None = None):
         """Ask `server` for a login link, and press the link's button on `link_server` (default: the same)."""
-        before = len(mailbox.bodies_to(address))
+        before = len(mailbox.login_bodies(address))
         sent = self.submit(server.url("/login/"), {"email": address})
         assert sent.status_code == 200 and sent.url.endswith("/login/sent/"), (sent.status_code, sent.text[:500])
         landing = self.submit((link_server or server).url(mailbox.login_path(address, count=before + 1)))
