@@ -60,8 +60,12 @@ class Job:
     # Read the whole run from one snapshot (PostgreSQL's REPEATABLE READ): a package's files agree.
     snapshot: bool = False
 
+    def due_when(self, now: datetime.datetime) -> models.Q:
+        """The condition of a row that waits and is due at `now`."""
+        return models.Q(**self.waiting, next_attempt_at__lte=now)
+
     def due(self, now: datetime.datetime) -> models.QuerySet:
-        return self.model.objects.filter(**self.waiting, next_attempt_at__lte=now)
+        return self.model.objects.filter(self.due_when(now))
 
 
 JOBS: dict[str, Job] = {}

@@ -46,8 +46,8 @@ def queue_status() -> dict:
 
 def rows_status(job, now, age) -> dict:
     figures = job.model.objects.aggregate(
-        due=Count("pk", filter=Q(**job.waiting, next_attempt_at__lte=now)),
-        oldest_due=Min("next_attempt_at", filter=Q(**job.waiting, next_attempt_at__lte=now)),
+        due=Count("pk", filter=job.due_when(now)),
+        oldest_due=Min("next_attempt_at", filter=job.due_when(now)),
         given_up=Count("pk", filter=Q(**job.given_up)),
     )
     return {"due": figures["due"], "oldest_due_waiting_s": age(figures["oldest_due"]), "given_up": figures["given_up"]}
