@@ -125,6 +125,13 @@ def _outbox_sent_when_read(request, _dj_autoclear_mailbox):
         yield
 
 
+def sent() -> list:
+    """What the mail server has received, without running a worker's pass first."""
+    from django.core import mail
+
+    return list.copy(mail.outbox)
+
+
 def run_due_jobs() -> int:
     """A worker's pass over the rows that are due, in this process (core.jobs). Returns how many ran."""
     from core.jobs import jobs_run_due

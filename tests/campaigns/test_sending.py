@@ -20,7 +20,7 @@ from campaigns.services import campaign_prepare, campaign_resume, campaign_start
 from consents.models import NoticeRecord
 from core import jobs
 from outbox.models import OutgoingEmail
-from tests.conftest import run_due_jobs
+from tests.conftest import run_due_jobs, sent
 from tests.factories import PolicyholderFactory
 
 
@@ -33,10 +33,6 @@ def start(announced, editor, approver, **channels) -> Campaign:
 def emails_to(address: str) -> list:
     return [message for message in mail.outbox if message.to == [address]]
 
-
-def sent() -> list:
-    """What the mail server has received, without running a worker's pass first."""
-    return list.copy(mail.outbox)
 
 
 def test_a_campaign_over_the_demo_policyholders_emails_each_with_an_address_once(

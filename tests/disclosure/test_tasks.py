@@ -19,15 +19,10 @@ from disclosure.packages import PACKAGES
 from disclosure.sections import Column, Section, register_section
 from disclosure.services import disclosure_package_request, disclosure_packages_expire
 from outbox.models import OutgoingEmail
-from tests.conftest import run_due_jobs, run_queued_tasks
+from tests.conftest import run_due_jobs, run_queued_tasks, sent
 from tests.factories import PolicyholderFactory
 
 from .conftest import change, opened
-
-
-def sent() -> list:
-    """What the mail server has received, without running a worker's pass first."""
-    return list.copy(mail.outbox)
 
 
 def test_the_request_queues_the_package_and_a_workers_pass_builds_it_and_emails_the_customer(policyholder, life):

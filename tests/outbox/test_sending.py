@@ -19,7 +19,7 @@ from consents.unsubscribe import unsubscribe_url
 from core import jobs
 from outbox.models import OutgoingEmail
 from outbox.sending import OUTBOX, outgoing_email_send_now
-from tests.conftest import run_due_jobs
+from tests.conftest import run_due_jobs, sent
 from tests.consents.test_preferences import matrix_post
 
 
@@ -44,10 +44,6 @@ def change(policyholder, company, *, channel="direct_mail", allowed=False, sourc
         idempotency_key=uuid.uuid4().hex, **extra,
     )
 
-
-def sent() -> list:
-    """What the mail server has received, without running a worker's pass first."""
-    return list.copy(mail.outbox)
 
 
 def assert_logged_without_the_address(caplog, policyholder):
