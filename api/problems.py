@@ -53,10 +53,18 @@ def _titles() -> dict[int, str]:
     }
 
 
+def _slug_titles() -> dict[str, str]:
+    """Titles of refusals that share a status with a different meaning."""
+    return {
+        "key-reused": _("Key already used for another change"),
+        "key-in-flight": _("Key being recorded"),
+    }
+
+
 def problem_response(status: int, slug: str, detail: str, *, headers: dict | None = None, errors=None) -> HttpResponse:
     body = {
         "type": TYPE_PREFIX + slug,
-        "title": _titles().get(status, _("Invalid request")),
+        "title": _slug_titles().get(slug) or _titles().get(status, _("Invalid request")),
         "status": status,
         "detail": detail,
     }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from consents.models import Channel, ConsentEvent, NoticeRecord, Preference, Receipt
+from consents.models import Channel, ConsentEvent, NoticeRecord, Preference, Receipt, Suppression
 from core.memo import process_memo
 from customers.models import Policyholder
 from notices.selectors import ConsentChange
@@ -35,6 +35,8 @@ class Permission:
     # For a company that joined on the customers' consent: the customer's latest answer ("consented",
     # "declined") or "" for none, when the customer was asked; None when the company needs no consent from them.
     joint_use_answer: str | None = None
+    # The suppression that stops this contact whatever was chosen: (its id, its kind), or None.
+    suppression: tuple[int, str] | None = None
 
     @property
     def joint_use_refused(self) -> bool:
@@ -74,16 +76,19 @@ def contact_permissions(
         params = [consent.starts_at, consent.version.pk, *ANSWER_KINDS]
     rows = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, company_id, channel.pk, *numbers])
-        for number, asked, answer, allowed, since, event_id, receipt, source in cursor.fetchall():
-            rows[number] = (asked, answer, allowed, since, event_id, receipt, source)
+        cursor.execute(sql, [*params, company_id, channel.pk, company_id, channel.pk, *numbers])
+        for number, asked, answer, suppression, allowed, since, event_id, receipt, source in cursor.fetchall():
+            rows[number] = (asked, answer, suppression, allowed, since, event_id, receipt, source)
     found, missing = [], []
     for number in numbers:
         row = rows.get(number)
         if row is None:
             missing.append(number)
             continue
-        asked, answer, allowed, since, event_id, receipt, source = row
+        asked, answer, suppression, allowed, since, event_id, receipt, source = row
+        if suppression:
+            suppression_id, kind = str(suppression).split(":", 1)
+            suppression = (int(suppression_id), kind)
         found.append(Permission(
             number,
             channel.default_allowed if allowed is None else bool(allowed),
@@ -92,6 +97,7 @@ def contact_permissions(
             receipt,
             source,
             joint_use_answer=(answer or "") if asked else None,
+            suppression=suppression or None,
         ))
     return found, missing
 
@@ -106,9 +112,20 @@ _ANSWER = f"""
      ORDER BY answer.id DESC LIMIT 1)
 """  # noqa: S608
 
+# The first suppression in place for this company and channel ("<id>:<kind>"): placed, not lifted, and for a
+# bounce or a complaint only while the customer's address is the one it was about.
+_SUPPRESSION = f"""
+    (SELECT sup.id || ':' || sup.kind FROM {Suppression._meta.db_table} sup
+     WHERE sup.policyholder_id = holder.id AND sup.action = 'place'
+       AND NOT EXISTS (SELECT 1 FROM {Suppression._meta.db_table} lift WHERE lift.lifts_id = sup.id)
+       AND (sup.company_id IS NULL OR sup.company_id = %s) AND (sup.channel_id IS NULL OR sup.channel_id = %s)
+       AND (sup.address = '' OR sup.address = LOWER(holder.email))
+     ORDER BY sup.id LIMIT 1)
+"""  # noqa: S608
+
 # Table names come from the models; every value is a parameter.
 _PERMISSIONS_SQL = f"""
-    SELECT holder.customer_number, {{answer}},
+    SELECT holder.customer_number, {{answer}}, {_SUPPRESSION},
         cell.allowed, cell.updated_at, cell.last_event_id, receipt.number, event.source
     FROM {Policyholder._meta.db_table} holder
     LEFT JOIN {Preference._meta.db_table} cell

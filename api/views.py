@@ -16,6 +16,8 @@ from core.dates import today_in_tokyo
 from customers.models import Policyholder
 from notices.models import Company
 from notices.selectors import consent_grounds_on
+from relay.inbound import InboundItem, InboundRefused, inbound_record
+from relay.models import InboundChange
 
 from . import schemas
 from .auth import BearerToken, require_company
@@ -59,6 +61,8 @@ NOT_JOINT_USER = "not_joint_user"
 # for a customer who declined it, or who was asked and has not consented.
 DECLINED_JOINT_USE = "declined_joint_use"
 JOINT_USE_NOT_CONSENTED = "joint_use_not_consented"
+# decided_by.kind for a customer on whom a suppression applies (decided_by.suppression says which kind).
+SUPPRESSED = "suppressed"
 
 
 def _consent_for(company_id: int):
@@ -81,7 +85,19 @@ def _not_joint_user() -> ApiProblem:
     )
 
 
+def _suppressed(permission: Permission) -> dict:
+    suppression_id, kind = permission.suppression
+    decided_by = {
+        "kind": SUPPRESSED, "event_id": None, "receipt": None, "source": None, "suppression": kind,
+        "suppression_id": suppression_id,
+    }
+    return {"customer": permission.customer_number, "allowed": False, "since": None, "decided_by": decided_by}
+
+
 def _result(permission: Permission, *, company_may_market: bool = True) -> dict:
+    if company_may_market and permission.suppression is not None:
+        # A stop on contact (a bounce, a complaint, a death, a litigation hold, a 全停止) wins over any choice.
+        return _suppressed(permission)
     if not company_may_market or permission.joint_use_refused:
         if not company_may_market:
             kind = NOT_JOINT_USER
@@ -119,7 +135,8 @@ def _unknown_customer() -> ApiProblem:
     return ApiProblem(404, "unknown-customer", _("No customer has this customer number."))
 
 
-@api.get("/contact-permission", response={200: schemas.PermissionOut, 404: Problem, **ERRORS})
+# exclude_unset: decided_by.suppression appears only when a suppression decides.
+@api.get("/contact-permission", response={200: schemas.PermissionOut, 404: Problem, **ERRORS}, exclude_unset=True)
 def contact_permission(request, query: Query[schemas.PermissionQuery]):
     """May this company contact this customer by this channel today?"""
     _refuse_unknown_parameters(request, schemas.PermissionQuery)
@@ -135,7 +152,9 @@ def contact_permission(request, query: Query[schemas.PermissionQuery]):
     return {**result, "company": query.company, "channel": channel.code, "notice_version": _notice_version()}
 
 
-@api.post("/contact-permission/batch", response={200: schemas.BatchOut, 413: Problem, **ERRORS})
+@api.post(
+    "/contact-permission/batch", response={200: schemas.BatchOut, 413: Problem, **ERRORS}, exclude_unset=True
+)
 def contact_permission_batch(request, body: schemas.BatchIn):
     """The same question for up to 1,000 customers of one company and channel, in a constant number of queries."""
     require_company(request.auth, body.company)
@@ -144,11 +163,12 @@ def contact_permission_batch(request, body: schemas.BatchIn):
         company_id=body.company, channel=channel, customer_numbers=body.customers, consent=_consent_for(body.company)
     )
     may_market = _company_may_market(body.company)
+    results = [_result(permission, company_may_market=may_market) for permission in found]
     return {
         "company": body.company,
         "channel": channel.code,
         "notice_version": _notice_version(),
-        "results": [_result(permission, company_may_market=may_market) for permission in found],
+        "results": results,
         "not_found": missing,
     }
 
@@ -266,3 +286,47 @@ def unsubscribe_link(request, body: schemas.UnsubscribeLinkIn):
     company = Company.objects.get(pk=body.company)
     url = unsubscribe_url(policyholder=policyholder, company=company, campaign=body.campaign)
     return {"url": url, "list_unsubscribe": f"<{url}>", "list_unsubscribe_post": "List-Unsubscribe=One-Click"}
+
+
+@api.post(
+    "/preference-changes",
+    response={200: schemas.InboundBatchOut, 404: Problem, 409: Problem, 413: Problem, **ERRORS},
+)
+def preference_changes(request, body: schemas.InboundBatchIn):
+    """Record changes customers made elsewhere (a call, an agency, a paper card, an email platform, an SMS, a
+    branch), with when they said it; or suppressions (a bounce, a complaint…). Up to 1,000, all or nothing."""
+    items = [
+        InboundItem(
+            key=change.key, customer=change.customer, company=change.company,
+            channel=change.channel.value if change.channel else None, occurred_at=change.occurred_at,
+            capture=change.capture.value, allowed=change.allowed,
+            suppression=change.suppression.value if change.suppression else "", operator=change.operator,
+            evidence=change.evidence, reason=change.reason,
+        )
+        for change in body.changes
+    ]
+    try:
+        batch = inbound_record(
+            origin=InboundChange.Origin.API, sender=f"api:{request.auth.pk}", items=items,
+            allowed_companies=request.auth.company_ids(),
+        )
+    except InboundRefused as refusal:
+        errors = None
+        if refusal.index is not None:
+            errors = [{"location": f"body.changes.{refusal.index}", "type": refusal.code}]
+        raise ApiProblem(refusal.status, refusal.code, refusal.message, errors=errors) from None
+    results = []
+    for result in batch.results:
+        change = result.change
+        results.append({
+            "key": change.key,
+            "customer": result.item.customer,
+            "status": change.status,
+            "repeated": result.repeated,
+            "receipt": change.event.receipt.number if change.event else None,
+            "event_id": change.event_id,
+            "suppression_id": change.suppression_id,
+            "occurred_at": timezone.localtime(change.occurred_at),
+            "recorded_at": timezone.localtime(change.received_at),
+        })
+    return {"results": results}

@@ -65,6 +65,14 @@ def event_hash(event, *, channel_code: str, receipt_number: str) -> str:
         "idempotency_key": event.idempotency_key,
         "previous": event.previous_hash,
     }
+    # A change said elsewhere and recorded later adds its own fields; events without them hash as they always did.
+    if event.occurred_at is not None:
+        fields["occurred_at"] = event.occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    for name in ("capture", "operator", "evidence"):
+        if getattr(event, name):
+            fields[name] = getattr(event, name)
+    if not event.applied:
+        fields["applied"] = False
     if event.key_id == LEGACY_KEY_ID:
         return hashlib.sha256(_canonical(fields)).hexdigest()
     return keyed_digest(event.key_id, {**fields, "key": event.key_id})
@@ -88,6 +96,32 @@ def notice_record_hash(record) -> str:
         "key": record.key_id,
     }
     return keyed_digest(record.key_id, fields)
+
+
+def suppression_hash(row) -> str:
+    """The keyed hash of a Suppression row (placed or lifted). "record" keeps it apart from the other chains."""
+    fields = {
+        "record": "suppression",
+        "policyholder": row.policyholder_id,
+        "action": row.action,
+        "kind": row.kind,
+        "channel": row.channel_id,
+        "company": row.company_id,
+        "address": row.address,
+        "reason": row.reason,
+        "source": row.source,
+        "capture": row.capture,
+        "operator": row.operator,
+        "evidence": row.evidence,
+        "actor": row.actor_id,
+        "occurred_at": row.occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "at": row.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "lifts": row.lifts_id,
+        "idempotency_key": row.idempotency_key,
+        "previous": row.previous_hash,
+        "key": row.key_id,
+    }
+    return keyed_digest(row.key_id, fields)
 
 
 def policyholder_lock(policyholder: Policyholder) -> str:

@@ -46,6 +46,19 @@ class Source(models.TextChoices):
     API = "api", _("API")
     # A request to stop marketing made through the request desk; the reason is the request's number.
     REQUEST = "request", _("Request to stop marketing")
+    # Rows of a CSV file a member of staff imported in the admin (an email platform's unsubscribes, scanned cards).
+    IMPORT = "import", _("CSV import")
+
+
+class Capture(models.TextChoices):
+    """Where the customer said it, when the change was made outside the portal and reached it later."""
+
+    CALL_CENTER = "call_center", _("Call center")
+    AGENCY = "agency", _("Agency (代理店)")
+    PAPER = "paper", _("Paper form")
+    EMAIL_PLATFORM = "email_platform", _("Email platform")
+    SMS = "sms", _("SMS")
+    BRANCH = "branch", _("Branch")
 
 
 class Receipt(models.Model):
@@ -147,6 +160,15 @@ class ConsentEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+    # A change the customer made elsewhere (a call, a paper card, an email platform) and that reached the portal
+    # later: when they said it, through what, who keyed it in, and the proof. Empty for changes made here.
+    occurred_at = models.DateTimeField(_("said by the customer at"), null=True, blank=True)
+    capture = models.CharField(_("said through"), max_length=20, choices=Capture.choices, blank=True)
+    operator = models.CharField(_("operator or system"), max_length=100, blank=True)
+    evidence = models.CharField(_("evidence reference"), max_length=200, blank=True)
+    # False: the customer said this before the cell's latest interaction, so it is kept as evidence only and
+    # the cell was left as it was (the latest interaction wins, not the latest arrival).
+    applied = models.BooleanField(_("applied to the preference"), default=True)
     previous_hash = models.CharField(_("hash of the previous event"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
     # The id of the CONSENT_CHAIN_KEY that keyed `hash`; empty for events written before keyed hashes.
@@ -242,3 +264,80 @@ class NoticeRecord(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+
+class Suppression(models.Model):
+    """Append-only: a stop on contact that overrides the customer's preferences (a hard bounce, a complaint, a
+    death, a litigation hold, the customer's own 全停止), placed or lifted. A placement applies until a lift row
+    names it (`lifts`); only a 承認者 lifts, with a reason. `hash` chains each policyholder's rows together, keyed
+    like the consent events, in a chain of its own."""
+
+    class Kind(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", _("Hard bounce")
+        COMPLAINT = "complaint", _("Complaint (marked as spam)")
+        DECEASED = "deceased", _("Deceased")
+        LITIGATION_HOLD = "litigation_hold", _("Litigation hold")
+        CUSTOMER_STOP = "customer_stop", _("The customer's own stop of all contact (全停止)")
+
+    class Action(models.TextChoices):
+        PLACE = "place", _("Placed")
+        LIFT = "lift", _("Lifted")
+
+    policyholder = models.ForeignKey(
+        Policyholder, verbose_name=_("policyholder"), on_delete=models.PROTECT, related_name="suppressions",
+        db_index=False,
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.PLACE)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Null: every channel (every company). A bounce or a complaint stops email only.
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The email address that bounced or complained: the stop applies while the customer's address is this one.
+    address = models.CharField(_("email address"), max_length=254, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    capture = models.CharField(_("said through"), max_length=20, choices=Capture.choices, blank=True)
+    operator = models.CharField(_("operator or system"), max_length=100, blank=True)
+    evidence = models.CharField(_("evidence reference"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("happened at"))
+    created_at = models.DateTimeField(_("recorded at"))
+    lifts = models.OneToOneField(
+        "self", verbose_name=_("lifts"), on_delete=models.PROTECT, null=True, blank=True, related_name="lifted_by"
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    previous_hash = models.CharField(_("hash of the previous record"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    key_id = models.CharField(_("hash key id"), max_length=20)
+
+    class Meta:
+        verbose_name = _("suppression")
+        verbose_name_plural = _("suppressions")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action="place", lifts__isnull=True) | models.Q(action="lift", lifts__isnull=False),
+                name="suppression_lift_names_placement",
+            ),
+            models.CheckConstraint(condition=~models.Q(key_id=""), name="suppression_keyed"),
+            models.UniqueConstraint(
+                fields=["policyholder", "idempotency_key"], condition=~models.Q(idempotency_key=""),
+                name="suppression_idempotency_key_unique",
+            ),
+        ]
+        indexes = [
+            # A policyholder's suppressions (the API's check, the preference center) and the chain walk.
+            models.Index(fields=["policyholder", "id"], name="suppression_chain_idx"),
+        ]
+        permissions = [("lift_suppression", _("Can lift a suppression"))]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -14,6 +14,7 @@ from customers.models import Policyholder
 from notices.models import NoticeVersion
 
 from .chain import chain_append, chain_ip, notice_record_hash, policyholder_lock
+from .changes import ANSWER, changes_notify
 from .models import NoticeRecord
 
 
@@ -80,4 +81,6 @@ def notice_record_append(
         idempotency_key=idempotency_key,
     )
     chain_append([record], digest=notice_record_hash)
+    if kind in NoticeRecord.ANSWERS:
+        changes_notify(ANSWER, [record])
     return NoticeRecordResult(record=record)

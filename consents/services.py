@@ -1,6 +1,8 @@
+import datetime
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,8 +14,9 @@ from notices.selectors import consent_grounds_on
 from outbox.sending import outgoing_email_queue
 
 from .chain import chain_append, chain_ip, event_hash, policyholder_lock
+from .changes import EVENT, changes_notify
 from .emails import RECEIPT
-from .models import ConsentEvent, NoticeRecord, Preference, Receipt, Source
+from .models import Capture, ConsentEvent, NoticeRecord, Preference, Receipt, Source
 from .reconsent import is_asked, latest_answers
 from .records import NoticeRecordResult, notice_record_append
 from .selectors import joint_use_version_in_force, matrix_axes
@@ -73,6 +76,36 @@ def _stored_cells(policyholder: Policyholder, channel_codes: dict[int, str]) -> 
     return {(company_id, channel_codes.get(channel_id)): allowed for company_id, channel_id, allowed in cells}
 
 
+def _latest_interactions(policyholder: Policyholder, channel_codes: dict[int, str]) -> dict[tuple[int, str], object]:
+    """{(company_id, channel_code): when the customer last said what the cell holds}: the time they said it
+    elsewhere, or the time it was recorded here."""
+    cells = Preference.objects.filter(policyholder=policyholder).values_list(
+        "company_id", "channel_id", "last_event__occurred_at", "last_event__created_at"
+    )
+    return {
+        (company_id, channel_codes.get(channel_id)): occurred_at or created_at
+        for company_id, channel_id, occurred_at, created_at in cells
+    }
+
+
+def occurred_at_check(occurred_at, *, now=None) -> None:
+    """ValidationError unless `occurred_at` is a possible time for a customer to have said something: not in the
+    future, and within INBOUND_CHANGE_MAX_AGE_DAYS."""
+    now = now or timezone.now()
+    if timezone.is_naive(occurred_at):
+        raise ValidationError(_("Give the time the customer said it with its time zone (for example +09:00)."),
+                              code="occurred_at")
+    if occurred_at > now + datetime.timedelta(seconds=settings.INBOUND_CHANGE_CLOCK_SKEW_SECONDS):
+        raise ValidationError(_("The time the customer said it (occurred_at) is in the future."), code="occurred_at")
+    if occurred_at < now - datetime.timedelta(days=settings.INBOUND_CHANGE_MAX_AGE_DAYS):
+        raise ValidationError(
+            _("The time the customer said it (occurred_at) is more than %(days)s days ago: such a change is "
+              "no longer accepted as the customer's current wish. Confirm it with the customer again.")
+            % {"days": settings.INBOUND_CHANGE_MAX_AGE_DAYS},
+            code="occurred_at",
+        )
+
+
 @transaction.atomic
 def preferences_update(
     *,
@@ -85,6 +118,10 @@ def preferences_update(
     ip_address: str | None = None,
     user_agent: str = "",
     expected: dict[tuple[int, str], bool] | None = None,
+    occurred_at: datetime.datetime | None = None,
+    capture: str = "",
+    operator: str = "",
+    evidence: str = "",
 ) -> PreferencesResult:
     """Apply `changes` ({(company_id, channel_code): allowed}) for one policyholder.
 
@@ -96,6 +133,12 @@ def preferences_update(
 
     The customer hears of every change made in their name, by whoever made it: the receipt email is
     queued in this transaction (a worker sends it), so it exists exactly when the change does.
+
+    A change the customer made elsewhere and that reaches the portal later gives `occurred_at` (when they said
+    it), `capture` (through what: consents.models.Capture), `operator` (who or what keyed it in) and `evidence`
+    (a recording id, a document id). The latest interaction wins: each such change is recorded as an event,
+    and it sets its cell only if it is not older than what the cell holds; an older one stays in the chain as
+    evidence (applied=False) with both times, and the cell is left as it is.
     """
     if source not in Source.values:
         raise ValueError(source)
@@ -104,6 +147,12 @@ def preferences_update(
     if source == Source.STAFF and not (actor and reason.strip()):
         raise ValidationError(_("A change on the customer's behalf needs the staff member and a reason."))
     ip_address = chain_ip(ConsentEvent, ip_address)
+    if occurred_at is not None:
+        occurred_at_check(occurred_at)
+    if capture and capture not in Capture.values:
+        raise ValidationError(_("Unknown way the customer said it: %(capture)s") % {"capture": capture}, code="capture")
+    if len(operator) > 100 or len(evidence) > 200:
+        raise ValidationError(_("The operator or the evidence reference is too long."), code="evidence")
 
     address = policyholder_lock(policyholder)
 
@@ -125,11 +174,18 @@ def preferences_update(
         known = company_id in companies and channel_code in channels
         if known and shown != stored.get((company_id, channel_code), channels[channel_code].default_allowed):
             stale.append((company_id, channel_code))
-    changed = []
+    changed = []  # (company_id, channel, old, new, applied)
+    latest = _latest_interactions(policyholder, {c.pk: code for code, c in channels.items()}) if occurred_at else {}
     for (company_id, channel_code), allowed in sorted(changes.items()):
         current = stored.get((company_id, channel_code), channels[channel_code].default_allowed)
-        if allowed != current:
-            changed.append((company_id, channels[channel_code], current, allowed))
+        if occurred_at is None:
+            if allowed != current:
+                changed.append((company_id, channels[channel_code], current, allowed, True))
+            continue
+        # What the customer said elsewhere is evidence whatever it changes: recorded every time, applied only
+        # when no later interaction decides the cell (the same value again refreshes the cell's time).
+        last = latest.get((company_id, channel_code))
+        changed.append((company_id, channels[channel_code], current, allowed, last is None or occurred_at >= last))
     # A repeated submission (a double click, a retry) answers with the first one's receipt, whatever
     # has changed since; the key is looked up only when there is nothing to write, or when writing the
     # receipt finds the key taken.
@@ -164,8 +220,13 @@ def preferences_update(
             ip_address=ip_address,
             user_agent=user_agent,
             idempotency_key=idempotency_key,
+            occurred_at=occurred_at,
+            capture=capture,
+            operator=operator.strip(),
+            evidence=evidence.strip(),
+            applied=applied,
         )
-        for company_id, channel, old_value, new_value in changed
+        for company_id, channel, old_value, new_value, applied in changed
     ]
     chain_append(events, digest=lambda event: event_hash(
         event, channel_code=event.channel.code, receipt_number=receipt.number
@@ -178,11 +239,13 @@ def preferences_update(
                 allowed=event.new_value, last_event=event, updated_at=now,
             )
             for event in events
+            if event.applied
         ],
         update_conflicts=True,
         unique_fields=["policyholder", "company", "channel"],
         update_fields=["allowed", "last_event", "updated_at"],
     )
+    changes_notify(EVENT, events)
     return PreferencesResult(receipt=receipt, events=events, stale=stale)
 
 

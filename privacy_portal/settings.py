@@ -18,11 +18,14 @@ from django.utils.translation import gettext_lazy as _
 # Read as settings like the rest, but decided by a reviewed commit, never by the environment (policy.py says why).
 from .policy import (  # noqa: F401
     DISCLOSURE_DOWNLOAD_DAYS,
+    INBOUND_CHANGE_CLOCK_SKEW_SECONDS,
+    INBOUND_CHANGE_MAX_AGE_DAYS,
     NOTICE_MIN_ADVANCE_DAYS,
     REQUEST_DOCUMENT_RETENTION_DAYS,
     REQUEST_DUE_DAYS,
     STAFF_SESSION_IDLE_SECONDS,
     STAFF_SESSION_MAX_SECONDS,
+    WEBHOOK_RETRY_HOURS,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -128,6 +131,7 @@ INSTALLED_APPS = [
     "disclosure",
     "campaigns",
     "desk",
+    "relay",
     "api",
     "insights",
     "staff",

@@ -77,7 +77,7 @@ def test_it_names_a_preference_pointing_at_an_older_event_of_its_cell(events):
         channel_id=preference.channel_id, new_value=preference.allowed,
     ).exclude(pk=preference.last_event_id).get()
     set_with_sql(preference, "last_event_id", older.pk)
-    with pytest.raises(CommandError, match=rf"Preference {preference.pk} .*newest event of its cell is"):
+    with pytest.raises(CommandError, match=rf"Preference {preference.pk} .*newest applied event of its cell is"):
         call_command("verify_consent_chain")
 
 

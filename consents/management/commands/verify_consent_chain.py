@@ -84,6 +84,7 @@ class Command(BaseCommand):
                 policyholder_id=OuterRef("policyholder_id"),
                 company_id=OuterRef("company_id"),
                 channel_id=OuterRef("channel_id"),
+                applied=True,
             )
             .order_by("-id")
             .values("id")[:1]
@@ -116,7 +117,9 @@ class Command(BaseCommand):
             if (event_holder, event_company, event_channel) != (holder, company, channel):
                 raise CommandError(f"{name} is decided by event {event}, which belongs to another cell.")
             if event != newest:
-                raise CommandError(f"{name} is decided by event {event}, but the newest event of its cell is {newest}.")
+                raise CommandError(
+                    f"{name} is decided by event {event}, but the newest applied event of its cell is {newest}."
+                )
             if allowed != new_value:
                 raise CommandError(f"{name} does not match the new value ({new_value}) of its event {event}.")
             checked += 1
