@@ -8,7 +8,8 @@ from the tables. So whoever can rewrite the tables but not that directory cannot
 erase a customer's history or recompute hashes for anything a checkpoint covers without it showing.
 
 Since format 2 a checkpoint anchors the chains of notice records (who was told of a notice version,
-and their answers) the same way, under "notice_records"; a format 1 checkpoint anchors events only.
+and their answers) the same way, under "notice_records"; a format 1 checkpoint anchors events only. Since
+format 3 it anchors the chains of suppressions (stops on contact and their lifts) too, under "suppressions".
 """
 
 import dataclasses
@@ -23,10 +24,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .chain import MerkleRoot, UnknownChainKey, current_key_id, keyed_digest
-from .models import ConsentEvent, NoticeRecord
+from .models import ConsentEvent, NoticeRecord, Suppression
 
-FORMAT = 2
-READABLE_FORMATS = (1, 2)
+FORMAT = 3
+READABLE_FORMATS = (1, 2, 3)
 # Events newer than this are left to the next checkpoint: a save that took its id a moment ago may
 # not have committed yet, and a checkpoint must never miss an event below its last id.
 SETTLE = datetime.timedelta(minutes=5)
@@ -55,6 +56,7 @@ class Checkpoint:
     root: str
     key_id: str
     notice_records: NoticeRecordAnchor | None = None  # None in a format 1 checkpoint
+    suppressions: NoticeRecordAnchor | None = None  # None before format 3
 
 
 def _body(checkpoint: dict) -> dict:
@@ -95,6 +97,12 @@ def checkpoint_compute(*, settle: datetime.timedelta = SETTLE) -> dict:
     records = MerkleRoot()
     for policyholder_id, count, head in chain_heads(up_to_id=last_record_id, model=NoticeRecord):
         records.add(policyholder_id, count, head)
+    last_suppression_id = (
+        Suppression.objects.filter(created_at__lte=now - settle).aggregate(last=Max("id"))["last"] or 0
+    )
+    suppressions = MerkleRoot()
+    for policyholder_id, count, head in chain_heads(up_to_id=last_suppression_id, model=Suppression):
+        suppressions.add(policyholder_id, count, head)
     body = {
         "format": FORMAT,
         "created_at": now.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
@@ -105,6 +113,10 @@ def checkpoint_compute(*, settle: datetime.timedelta = SETTLE) -> dict:
         "key_id": current_key_id(),
         "notice_records": {
             "last_id": last_record_id, "chains": records.chains, "records": records.events, "root": records.root(),
+        },
+        "suppressions": {
+            "last_id": last_suppression_id, "chains": suppressions.chains, "records": suppressions.events,
+            "root": suppressions.root(),
         },
     }
     return {**body, "signature": keyed_digest(body["key_id"], body)}
@@ -141,8 +153,15 @@ def checkpoint_read(path: Path) -> Checkpoint:
             notice_records = NoticeRecordAnchor(**data["notice_records"])
         except (KeyError, TypeError):
             raise CheckpointError(f"{path.name} cannot be read: its notice records are incomplete.") from None
+    suppressions = None
+    if data["format"] >= 3:
+        try:
+            suppressions = NoticeRecordAnchor(**data["suppressions"])
+        except (KeyError, TypeError):
+            raise CheckpointError(f"{path.name} cannot be read: its suppressions are incomplete.") from None
     return Checkpoint(
         path=path,
+        suppressions=suppressions,
         created_at=datetime.datetime.fromisoformat(data["created_at"]),
         last_event_id=data["last_event_id"],
         chains=data["chains"],

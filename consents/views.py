@@ -27,6 +27,15 @@ from .selectors import (
     preference_matrix,
 )
 from .services import preferences_update
+from .suppressions import customer_suppressions
+
+# The suppressions a customer can act on themselves, shown on their pages: a bounce (a new address), a complaint
+# or their own 全停止 (ask to resume). A death or a litigation hold is not theirs to fix.
+SHOWN_SUPPRESSIONS = ("hard_bounce", "complaint", "customer_stop")
+
+
+def _shown_suppressions(policyholder):
+    return [row for row in customer_suppressions(policyholder) if row.kind in SHOWN_SUPPRESSIONS]
 
 
 @return_after_login
@@ -45,6 +54,7 @@ def my(request):
         "summary": summary,
         "latest_receipt": policyholder.receipts.first(),
         "questions": questions_for(policyholder),
+        "suppressions": _shown_suppressions(policyholder),
     }
     return render(request, "consents/my.html", context)
 
@@ -129,6 +139,7 @@ def _render_preferences(request, form, *, contracted=frozenset(), status=200, **
         # Each customer page restarts the idle clock (policyholder_required), so it ends this long after now.
         "session_ends": timezone.now() + datetime.timedelta(seconds=SESSION_IDLE_SECONDS),
         "session_minutes": SESSION_IDLE_SECONDS // 60,
+        "suppressions": _shown_suppressions(request.policyholder),
         **extra,
     }
     return render(request, "consents/preferences.html", context, status=status)

@@ -96,6 +96,16 @@ ROLES: dict[str, list[str]] = {
         "consents.view_noticerecord",
         "insights.view_optindashboard",
         "insights.view_consentreport",
+        # Suppressions: lifts one with a reason. The group systems told of every change: registers them and
+        # replays a failed delivery.
+        "consents.view_suppression",
+        "consents.lift_suppression",
+        "relay.view_inboundchange",
+        "relay.add_webhooksubscriber",
+        "relay.change_webhooksubscriber",
+        "relay.view_webhooksubscriber",
+        "relay.view_webhookdelivery",
+        "relay.retry_webhookdelivery",
     ],
     # Answers customers: looks them up, records a change they asked for by phone or on paper, works the desk.
     SUPPORT: [
@@ -139,5 +149,10 @@ ROLES: dict[str, list[str]] = {
         # The opt-in figures, and the answers to a consent request (a customer asks what they answered).
         "insights.view_optindashboard",
         "insights.view_consentreport",
+        # Changes said by phone, on paper or at a branch: records one with its proof, imports a file of them;
+        # sees the suppressions (a bounce, a complaint…) and a consent answer given to staff.
+        "relay.view_inboundchange",
+        "relay.import_inboundchange",
+        "consents.view_suppression",
     ],
 }

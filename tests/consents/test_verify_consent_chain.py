@@ -99,6 +99,6 @@ def test_it_checks_the_preferences_in_a_bounded_number_of_queries(events, django
             source=Source.PORTAL, idempotency_key=uuid.uuid4().hex,
         )
     # savepoint, (PostgreSQL: lifting the statement timeout), first keyed event, events, preferences, notice records,
-    # release
-    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 6):
+    # suppressions, release
+    with django_assert_num_queries(8 if connection.vendor == "postgresql" else 7):
         call_command("verify_consent_chain")

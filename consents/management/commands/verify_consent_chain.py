@@ -5,9 +5,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Min, OuterRef, Subquery
 
-from consents.chain import GENESIS, LEGACY_KEY_ID, MerkleRoot, UnknownChainKey, event_hash, notice_record_hash
+from consents.chain import (
+    GENESIS,
+    LEGACY_KEY_ID,
+    MerkleRoot,
+    UnknownChainKey,
+    event_hash,
+    notice_record_hash,
+    suppression_hash,
+)
 from consents.checkpoints import CheckpointError, checkpoint_paths, checkpoint_read
-from consents.models import ConsentEvent, NoticeRecord, Preference
+from consents.models import ConsentEvent, NoticeRecord, Preference, Suppression
 from core.dbtimeouts import lift_statement_timeout
 
 
@@ -52,10 +60,13 @@ class Command(BaseCommand):
                 preferences_checked = self.verify_preferences(preferences)
             with closing(self.notice_records()) as records:
                 records_checked, record_chains = self.verify_notice_records(records)
+            with closing(Suppression.objects.order_by("policyholder_id", "id").iterator(chunk_size=5000)) as rows:
+                suppressions_checked, suppression_chains = self.verify_suppressions(rows)
         self.stdout.write(
             f"OK: {checked} events in {chains} chains verify; {preferences_checked} preferences match them."
         )
         self.stdout.write(f"OK: {records_checked} notice records in {record_chains} chains verify.")
+        self.stdout.write(f"OK: {suppressions_checked} suppressions in {suppression_chains} chains verify.")
         for checkpoint in self.checkpoints:
             self.stdout.write(
                 f"OK: the checkpoint {checkpoint.path.name} ({checkpoint.events} events in {checkpoint.chains} "
@@ -66,6 +77,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"OK: its {anchor.records} notice records in {anchor.chains} chains up to record "
                     f"{anchor.last_id} match."
+                )
+            if checkpoint.suppressions:
+                anchor = checkpoint.suppressions
+                self.stdout.write(
+                    f"OK: its {anchor.records} suppressions in {anchor.chains} chains up to {anchor.last_id} match."
                 )
         if not self.checkpoints:
             self.stdout.write("No checkpoint to compare with: run consent_checkpoint daily (README).")
@@ -229,6 +245,31 @@ class Command(BaseCommand):
                     f"{checkpoint.path.name}: it recorded {expected.records} records in {expected.chains} chains, "
                     f"the database now holds {tree.events} in {tree.chains}. Records it covered were changed, "
                     "removed or recomputed."
+                )
+        return checked, chains
+
+    def verify_suppressions(self, rows) -> tuple[int, int]:
+        """The third chain of each policyholder: stops on contact (a bounce, a death…) and their lifts."""
+        covered = [checkpoint for checkpoint in self.checkpoints if checkpoint.suppressions is not None]
+        anchors = [Anchor(checkpoint.suppressions.last_id) for checkpoint in covered]
+        checked, chains = self.walk(
+            rows,
+            noun="suppression",
+            name=lambda row: f"Suppression {row.pk} (policyholder {row.policyholder_id}, {row.action} {row.kind})",
+            recompute=suppression_hash,
+            unkeyed=lambda row: (
+                "has no hash key id: it was added or recomputed without the chain key."
+                if row.key_id == LEGACY_KEY_ID else None
+            ),
+            anchors=anchors,
+        )
+        for checkpoint, anchor in zip(covered, anchors, strict=True):
+            expected, tree = checkpoint.suppressions, anchor.tree
+            if (tree.root(), tree.chains, tree.events) != (expected.root, expected.chains, expected.records):
+                raise CommandError(
+                    f"The suppressions up to {expected.last_id} do not match the checkpoint {checkpoint.path.name}: "
+                    f"it recorded {expected.records} in {expected.chains} chains, the database now holds "
+                    f"{tree.events} in {tree.chains}. Suppressions it covered were changed, removed or recomputed."
                 )
         return checked, chains
 
