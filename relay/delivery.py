@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.changes import ANSWER, EVENT, SUPPRESSION
 from consents.models import Suppression
-from core.jobs import GiveUp, job_register
+from core.jobs import job_register
 from outbox.sending import outgoing_email_queue
 
 from .models import WebhookDelivery, WebhookSubscriber
@@ -163,16 +163,21 @@ def retry_wait(attempts: int) -> datetime.timedelta:
     return min(datetime.timedelta(seconds=settings.JOB_RETRY_SECONDS * 2 ** min(attempts - 1, 20)), LONGEST_WAIT)
 
 
+SAVED = ["attempts", "status", "next_attempt_at", "last_error", "last_status_code", "first_attempt_at"]
+
+
 def _deliver(delivery: WebhookDelivery) -> None:
     now = timezone.now()
     earlier = WebhookDelivery.objects.filter(
         subscriber_id=delivery.subscriber_id, policyholder_id=delivery.policyholder_id,
         status=WebhookDelivery.Status.PENDING, id__lt=delivery.pk,
     )
-    if earlier.exists():
-        # Not an attempt: it waits its turn behind the customer's earlier change.
+    blocking = earlier.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    if blocking is not None:
+        # Not an attempt: it waits its turn behind the customer's earlier change, until that one is tried again
+        # (or a moment, when that one is being delivered right now).
         delivery.attempts -= 1
-        delivery.next_attempt_at = now + ORDER_WAIT
+        delivery.next_attempt_at = max(now + ORDER_WAIT, blocking)
         delivery.save(update_fields=["attempts", "next_attempt_at"])
         return
     if delivery.attempts == 1 or delivery.first_attempt_at is None:
@@ -187,19 +192,23 @@ def _deliver(delivery: WebhookDelivery) -> None:
     if not error:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = WebhookDelivery.Status.DELIVERED, now, None
         delivery.last_error = ""
-        delivery.save()
+        delivery.save(update_fields=[*SAVED, "delivered_at"])
         subscribers.filter(Q(failing_since__isnull=False) | Q(failing_email__isnull=False)).update(
             failing_since=None, failing_email=None
         )
         return
     subscribers.filter(failing_since__isnull=True).update(failing_since=now)
     _owner_tell(delivery.subscriber_id, now)
-    if now - delivery.first_attempt_at >= datetime.timedelta(hours=settings.WEBHOOK_RETRY_HOURS):
-        raise GiveUp(error)
     delivery.last_error = error[:200]
+    if now - delivery.first_attempt_at >= datetime.timedelta(hours=settings.WEBHOOK_RETRY_HOURS):
+        # Given up here rather than by raising GiveUp, which would roll back the owner's email queued above.
+        logger.error("Gave up webhook delivery %s after %s attempts: %s", delivery.pk, delivery.attempts, error)
+        delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
+        delivery.save(update_fields=SAVED)
+        return
     delivery.next_attempt_at = now + retry_wait(delivery.attempts)
     logger.warning("webhook delivery %s failed, attempt %s: %s", delivery.pk, delivery.attempts, error)
-    delivery.save()
+    delivery.save(update_fields=SAVED)
 
 
 def _owner_tell(subscriber_id: int, now) -> None:
