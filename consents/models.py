@@ -341,3 +341,55 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class StaffConsentAnswer(models.Model):
+    """A customer's answer to a consent question (同意する／同意しない) given to staff on paper or by phone, with its
+    evidence. 同意しない takes effect at once; 同意する only when a second member of staff confirms it. Either way
+    the answer that takes effect is a NoticeRecord (source staff) whose idempotency key names this row."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting a second person's confirmation")
+        APPLIED = "applied", _("In effect")
+        UNCHANGED = "unchanged", _("Same as the latest answer: nothing recorded")
+        SUPERSEDED = "superseded", _("The customer answered otherwise later: not applied")
+
+    policyholder = models.ForeignKey(
+        Policyholder, verbose_name=_("policyholder"), on_delete=models.PROTECT, related_name="staff_consent_answers"
+    )
+    notice_version = models.ForeignKey(
+        NoticeVersion, verbose_name=_("notice version"), on_delete=models.PROTECT, related_name="+"
+    )
+    consent = models.BooleanField(_("consents"))
+    capture = models.CharField(_("said through"), max_length=20, choices=Capture.choices)
+    evidence = models.CharField(_("evidence reference"), max_length=200)
+    occurred_at = models.DateTimeField(_("said by the customer at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    record = models.OneToOneField(
+        NoticeRecord, verbose_name=_("notice record"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="staff_answer",
+    )
+
+    class Meta:
+        verbose_name = _("consent answer given to staff")
+        verbose_name_plural = _("consent answers given to staff")
+        ordering = ["-id"]
+        permissions = [("confirm_staffconsentanswer", _("Can confirm a consent answer another staff member recorded"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True) | ~models.Q(confirmed_by=models.F("recorded_by")),
+                name="staffconsentanswer_two_people",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk}"

@@ -7,13 +7,17 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consents.models import Suppression
+from consents.models import StaffConsentAnswer, Suppression
+from consents.staff_consent import staff_consent_confirm, staff_consent_record
 from consents.suppressions import suppression_lift
 from core.admin import BadInputIs400Mixin, CustomerNumberColumn, JobAdminMixin, ReadOnlyAdminMixin
+from core.dates import today_in_tokyo
 from customers.models import Policyholder
+from notices.models import NoticeVersion
+from notices.selectors import consent_grounds_on
 
 from .delivery import secret_issue
-from .forms import ALLOW, InboundImportForm, InboundRecordForm, LiftForm
+from .forms import ALLOW, InboundImportForm, InboundRecordForm, LiftForm, StaffConsentForm
 from .importing import COLUMNS, inbound_import
 from .inbound import InboundItem, InboundRefused, inbound_record
 from .models import InboundChange, WebhookDelivery, WebhookSubscriber
@@ -209,3 +213,70 @@ class WebhookDeliveryAdmin(JobAdminMixin, CustomerNumberColumn, ReadOnlyAdminMix
     @admin.display(description=gettext_lazy("customer number"), ordering="policyholder__customer_number")
     def customer_number(self, obj):
         return obj.policyholder.customer_number
+
+
+@admin.register(StaffConsentAnswer)
+class StaffConsentAnswerAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Consent answers given to staff: 同意しない applies at once, 同意する when a second person confirms it."""
+
+    list_display = [
+        "id", "recorded_at", "customer_number", "notice_version", "consent", "capture", "evidence", "recorded_by",
+        "status", "confirmed_by", "confirmed_at",
+    ]
+    list_filter = ["status", "consent", "notice_version"]
+    search_fields = ["=policyholder__customer_number", "evidence"]
+    list_select_related = ["policyholder", "notice_version__notice", "recorded_by", "confirmed_by"]
+    change_list_template = "relay/admin/staffconsentanswer_change_list.html"
+    actions = ["confirm"]
+
+    def get_urls(self):
+        return [
+            path("record/", self.admin_site.admin_view(self.record_view), name="consents_staffconsentanswer_record"),
+            *super().get_urls(),
+        ]
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm("consents.confirm_staffconsentanswer")
+
+    @admin.action(description=gettext_lazy("Confirm the selected consents (as the second person)"),
+                  permissions=["confirm"])
+    def confirm(self, request, queryset):
+        for answer in queryset.filter(status=StaffConsentAnswer.Status.AWAITING):
+            try:
+                staff_consent_confirm(answer=answer, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, f"#{answer.pk}: " + " ".join(error.messages))
+            else:
+                messages.success(request, _("#%(id)s: confirmed.") % {"id": answer.pk})
+
+    def record_view(self, request):
+        if not request.user.has_perm("consents.add_staffconsentanswer"):
+            raise PermissionDenied
+        changes = consent_grounds_on(today_in_tokyo()).changes
+        versions = NoticeVersion.objects.filter(pk__in=[change.version.pk for change in changes])
+        form = StaffConsentForm(request.POST or None, versions=versions)
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                data = form.cleaned_data
+                holder = Policyholder.objects.filter(customer_number=data["customer_number"]).first()
+                if holder is None:
+                    form.add_error("customer_number", _("No customer has this customer number."))
+                else:
+                    try:
+                        answer = staff_consent_record(
+                            policyholder=holder, version_id=data["notice_version"].pk, consent=data["consent"],
+                            capture=data["capture"], evidence=data["evidence"], occurred_at=data["occurred_at"],
+                            actor=request.user,
+                        )
+                    except ValidationError as error:
+                        form.add_error(None, error)
+                    else:
+                        messages.success(request, _("Recorded: %(status)s.") % {"status": answer.get_status_display()})
+                        return redirect("admin:consents_staffconsentanswer_changelist")
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "form": form,
+            "title": _("Record a consent answer given on paper or by phone"),
+        }
+        return render(request, "relay/admin/record.html", context, status=status)

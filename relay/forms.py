@@ -91,3 +91,28 @@ class InboundImportForm(forms.Form):
 
 class LiftForm(forms.Form):
     reason = forms.CharField(label=_("reason for lifting"), max_length=200)
+
+
+class StaffConsentForm(forms.Form):
+    """A 顧客対応 records a customer's answer to a consent question given on paper or by phone."""
+
+    customer_number = forms.CharField(label=_("customer number"), max_length=20)
+    notice_version = forms.ModelChoiceField(label=_("notice version that asks for consent"), queryset=None)
+    consent = forms.TypedChoiceField(
+        label=_("the customer's answer"), coerce=lambda value: value == "yes",
+        choices=[("yes", _("Consents (同意する)")), ("no", _("Does not consent (同意しない)"))],
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("said by the customer at"), help_text=_("Japan time, for example 2026-11-01 10:15."),
+    )
+    capture = forms.ChoiceField(label=_("said through"), choices=Capture.choices)
+    evidence = forms.CharField(
+        label=_("evidence reference"), max_length=200, help_text=_("A call-recording id or a document id."),
+    )
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notice_version"].queryset = versions
+
+    def clean_customer_number(self):
+        return self.cleaned_data["customer_number"].strip().upper()

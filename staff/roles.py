@@ -154,5 +154,9 @@ ROLES: dict[str, list[str]] = {
         "relay.view_inboundchange",
         "relay.import_inboundchange",
         "consents.view_suppression",
+        # A consent answer given on paper or by phone: records one; confirms another's 同意する (never their own).
+        "consents.add_staffconsentanswer",
+        "consents.view_staffconsentanswer",
+        "consents.confirm_staffconsentanswer",
     ],
 }
