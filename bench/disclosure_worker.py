@@ -73,7 +73,7 @@ def policyholder_with_events(count: int) -> int:
             policyholder_id=holder.pk, company_id=company, old_value=old, new_value=not old, created_at=at,
             notice_version_id=version.pk if version else None, source="portal", actor_id=None, reason="",
             ip_address="203.0.113.10", user_agent="Mozilla/5.0 (bench)", idempotency_key=key, previous_hash=previous,
-            key_id=key_id,
+            key_id=key_id, occurred_at=None, capture="", operator="", evidence="", applied=True,
         )
         event.hash = event_hash(event, channel_code=code, receipt_number=number)
         events.append((event_id, holder.pk, receipt_id - 1, company, channels[code].pk, old, not old, at,

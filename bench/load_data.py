@@ -116,7 +116,8 @@ def generate(start: int, count: int, seed: int = 2019):
                         policyholder_id=holder_id, company_id=company, old_value=old, new_value=not old,
                         created_at=at, notice_version_id=version.pk if version else None, source="portal",
                         actor_id=None, reason="", ip_address=None, user_agent="bench", idempotency_key=key,
-                        previous_hash=previous, key_id=key_id,
+                        previous_hash=previous, key_id=key_id, occurred_at=None, capture="", operator="", evidence="",
+                        applied=True,
                     )
                     event.hash = event_hash(event, channel_code=code, receipt_number=number)
                     events.append((

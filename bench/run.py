@@ -22,7 +22,7 @@ import signal
 import sys
 import time
 
-from bench import campaign, disclosure_package, mail, paths
+from bench import campaign, channels, disclosure_package, mail, paths
 from bench.harness import (
     CONNECTIONS,
     DB_NAME,
@@ -60,6 +60,12 @@ def _finish(results: dict, filename: str) -> list[str]:
     """Print the figures and the targets; save them (not in a smoke run); return the problems found."""
     paths.report(results)
     results["problems"] = paths.problems(results)
+    figures = results["special"].get("channels")
+    if figures:
+        for description, met, figure in channels.verdicts(figures):
+            results.setdefault("targets", []).append({"target": description, "met": met, "figure": figure})
+            print(f"{'MET    ' if met else 'NOT MET'} {description}: {figure}")
+        results["problems"].extend(channels.problems(figures))
     if not SMOKE:
         (ROOT / "bench" / filename).write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return results["problems"]
@@ -122,7 +128,19 @@ def campaign_only() -> list[str]:
     return _finish(results, "results-campaign.json")
 
 
+def channels_only() -> list[str]:
+    """`BENCH_ONLY=channels make bench`: inbound changes through the API and webhooks out, at 10,000 policyholders
+    (half of SCALE when that is fewer)."""
+
+    def measure(server, context, special):
+        special["channels"] = channels.measure(context, GROWTH_BASE)
+        return []
+
+    return _only("channels", GROWTH_BASE, ["api_client()"], measure)
+
+
 ONLY = {
+    "channels": channels_only,
     "campaign": campaign_only,
     "public": public_only,
     "save": save_only,
@@ -162,6 +180,7 @@ def full() -> list[str]:
         results["special"]["campaign"] = campaign.measure()
         results["special"]["import"] = paths.policyholder_import()
         results["special"]["disclosure"] = disclosure_package.measure()
+        results["special"]["channels"] = channels.measure(context, SCALE)
     results["machine"] = _machine(SCALE)
     results["elapsed_s"] = round(time.monotonic() - began, 1)
     found = _finish(results, "results.json")

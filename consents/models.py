@@ -163,12 +163,15 @@ class ConsentEvent(models.Model):
     # A change the customer made elsewhere (a call, a paper card, an email platform) and that reached the portal
     # later: when they said it, through what, who keyed it in, and the proof. Empty for changes made here.
     occurred_at = models.DateTimeField(_("said by the customer at"), null=True, blank=True)
-    capture = models.CharField(_("said through"), max_length=20, choices=Capture.choices, blank=True)
-    operator = models.CharField(_("operator or system"), max_length=100, blank=True)
-    evidence = models.CharField(_("evidence reference"), max_length=200, blank=True)
+    # Defaults in the database too: bulk loaders that COPY events without these columns stay valid.
+    capture = models.CharField(
+        _("said through"), max_length=20, choices=Capture.choices, blank=True, default="", db_default=""
+    )
+    operator = models.CharField(_("operator or system"), max_length=100, blank=True, default="", db_default="")
+    evidence = models.CharField(_("evidence reference"), max_length=200, blank=True, default="", db_default="")
     # False: the customer said this before the cell's latest interaction, so it is kept as evidence only and
     # the cell was left as it was (the latest interaction wins, not the latest arrival).
-    applied = models.BooleanField(_("applied to the preference"), default=True)
+    applied = models.BooleanField(_("applied to the preference"), default=True, db_default=True)
     previous_hash = models.CharField(_("hash of the previous event"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
     # The id of the CONSENT_CHAIN_KEY that keyed `hash`; empty for events written before keyed hashes.

@@ -76,16 +76,17 @@ def _stored_cells(policyholder: Policyholder, channel_codes: dict[int, str]) -> 
     return {(company_id, channel_codes.get(channel_id)): allowed for company_id, channel_id, allowed in cells}
 
 
-def _latest_interactions(policyholder: Policyholder, channel_codes: dict[int, str]) -> dict[tuple[int, str], object]:
-    """{(company_id, channel_code): when the customer last said what the cell holds}: the time they said it
-    elsewhere, or the time it was recorded here."""
+def _stored_cells_and_times(policyholder: Policyholder, channel_codes: dict[int, str]):
+    """_stored_cells, and {(company_id, channel_code): when the customer last said what the cell holds}: the time
+    they said it elsewhere, or the time it was recorded here. One query."""
     cells = Preference.objects.filter(policyholder=policyholder).values_list(
-        "company_id", "channel_id", "last_event__occurred_at", "last_event__created_at"
+        "company_id", "channel_id", "allowed", "last_event__occurred_at", "last_event__created_at"
     )
-    return {
-        (company_id, channel_codes.get(channel_id)): occurred_at or created_at
-        for company_id, channel_id, occurred_at, created_at in cells
-    }
+    stored, latest = {}, {}
+    for company_id, channel_id, allowed, occurred_at, created_at in cells:
+        stored[(company_id, channel_codes.get(channel_id))] = allowed
+        latest[(company_id, channel_codes.get(channel_id))] = occurred_at or created_at
+    return stored, latest
 
 
 def occurred_at_check(occurred_at, *, now=None) -> None:
@@ -168,14 +169,17 @@ def preferences_update(
         if not isinstance(allowed, bool):
             raise ValidationError(_("A preference is either on or off."), code="value")
 
-    stored = _stored_cells(policyholder, {channel.pk: code for code, channel in channels.items()})
+    codes = {channel.pk: code for code, channel in channels.items()}
+    if occurred_at is None:
+        stored, latest = _stored_cells(policyholder, codes), {}
+    else:
+        stored, latest = _stored_cells_and_times(policyholder, codes)
     stale = []
     for (company_id, channel_code), shown in sorted((expected or {}).items()):
         known = company_id in companies and channel_code in channels
         if known and shown != stored.get((company_id, channel_code), channels[channel_code].default_allowed):
             stale.append((company_id, channel_code))
     changed = []  # (company_id, channel, old, new, applied)
-    latest = _latest_interactions(policyholder, {c.pk: code for code, c in channels.items()}) if occurred_at else {}
     for (company_id, channel_code), allowed in sorted(changes.items()):
         current = stored.get((company_id, channel_code), channels[channel_code].default_allowed)
         if occurred_at is None:

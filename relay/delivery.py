@@ -109,12 +109,15 @@ def _event_payloads(kind: str, rows: list) -> list[tuple[object, str, str, dict,
     return found
 
 
-def _subscribers():
-    subscribers = WebhookSubscriber.objects.filter(active=True).prefetch_related("companies", "channels")
-    return [
-        (subscriber, {c.pk for c in subscriber.companies.all()}, {c.code for c in subscriber.channels.all()})
-        for subscriber in subscribers
-    ]
+def _subscribers() -> list[tuple[int, set[int], set[str]]]:
+    """(id, company ids, channel codes) of each active subscriber, in one query (run with every change)."""
+    found: dict[int, tuple[set, set]] = {}
+    rows = WebhookSubscriber.objects.filter(active=True).values_list("pk", "companies", "channels__code")
+    for pk, company_id, channel_code in rows:
+        companies, channels = found.setdefault(pk, (set(), set()))
+        companies.add(company_id)
+        channels.add(channel_code)
+    return [(pk, companies, channels) for pk, (companies, channels) in found.items()]
 
 
 def deliveries_queue(kind: str, rows: list) -> None:
@@ -132,7 +135,7 @@ def deliveries_queue(kind: str, rows: list) -> None:
             if channel_code is not None and channel_code not in channels:
                 continue
             deliveries.append(WebhookDelivery(
-                subscriber=subscriber, policyholder_id=row.policyholder_id, event_id=event_id,
+                subscriber_id=subscriber, policyholder_id=row.policyholder_id, event_id=event_id,
                 event_type=event_type, payload=payload, created_at=now, next_attempt_at=now,
             ))
     WebhookDelivery.objects.bulk_create(deliveries)

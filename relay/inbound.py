@@ -170,6 +170,7 @@ def _write(origin, sender, items, holders, stored, *, actor, scan) -> InboundBat
     batch = InboundBatch()
     done: dict[str, InboundChange] = {}
     now = timezone.now()
+    channels = {channel.code: channel for channel in Channel.objects.all()}
     for item in items:
         earlier = stored.get(item.key) or done.get(item.key)
         if earlier is not None:
@@ -185,7 +186,7 @@ def _write(origin, sender, items, holders, stored, *, actor, scan) -> InboundBat
         if scan is not None:
             change.scan = scan
         if item.channel is not None:
-            change.channel = Channel.objects.get(code=item.channel)
+            change.channel = channels[item.channel]
         reason = item.reason or _("Said through: %(capture)s") % {"capture": Capture(item.capture).label}
         if item.allowed is not None:
             result = preferences_update(
@@ -205,7 +206,8 @@ def _write(origin, sender, items, holders, stored, *, actor, scan) -> InboundBat
             )
             change.suppression = result.suppression
             change.status = InboundChange.Status.SUPPRESSED
-        change.save(force_insert=True)
         done[item.key] = change
         batch.results.append(InboundResult(item, change))
+    # One insert for the batch: a key taken meanwhile by another request fails it whole (IntegrityError).
+    InboundChange.objects.bulk_create(list(done.values()))
     return batch

@@ -152,3 +152,24 @@ def test_a_change_with_both_allowed_and_suppression_is_refused(call, life, holde
     response = send(call, {**item(holder, life, key="x", at=at), "suppression": "complaint"})
     assert response.status_code == 422
     assert nothing_written()
+
+
+def test_the_receipt_its_email_and_the_history_show_both_times(call, client, life, holder):
+    from django.core import mail
+
+    from consents.models import Receipt
+    from tests.consents.conftest import log_in
+
+    t1 = timezone.localtime() - datetime.timedelta(days=20)
+    change(holder, {(life.pk, "direct_mail"): False})
+    number = send(call, item(holder, life, key="card", at=t1, allowed=True)).json()["results"][0]["receipt"]
+    receipt = Receipt.objects.get(number=number)
+    log_in(client, holder)
+    page = client.get(f"/my/receipts/{number}/").content.decode()
+    said = f"{t1.month}月{t1.day}日"
+    assert said in page and "書面" in page and "記録のみ" in page
+    assert f"{receipt.created_at.astimezone(t1.tzinfo).day}日" in page
+    history = client.get("/my/history/").content.decode()
+    assert said in history and "記録のみ" in history
+    body = [m.body for m in mail.outbox if number in m.body][-1]
+    assert f"お申出日時：{t1:%Y}年{t1.month}月{t1.day}日" in body and "記録のみ" in body
