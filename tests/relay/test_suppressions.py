@@ -112,3 +112,17 @@ def test_an_edited_suppression_fails_verification(life):
     Suppression.objects.filter(pk=placed.pk).update(reason="改ざん")
     with pytest.raises(Exception, match=f"Suppression {placed.pk}"):
         call_command("verify_consent_chain")
+
+
+def test_a_removed_lift_is_caught_by_the_checkpoint(life, capsys):
+    """Whoever can write the tables removes a lift (the stop comes back) and recomputes nothing: the newest row
+    of a chain can go unnoticed by the hashes alone, not by the checkpoint."""
+    holder = PolicyholderFactory()
+    placed = suppression_place(policyholder=holder, kind="litigation_hold", reason="訴訟", source="staff").suppression
+    lift = suppression_lift(suppression=placed, actor=approver(), reason="終結")
+    call_command("consent_checkpoint", "--settle-seconds", "0")
+    call_command("verify_consent_chain")
+    assert "2 suppressions in 1 chains up to" in capsys.readouterr().out
+    Suppression.objects.filter(pk=lift.pk).delete()
+    with pytest.raises(Exception, match="suppressions up to .* do not match the checkpoint"):
+        call_command("verify_consent_chain")
