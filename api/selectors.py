@@ -149,12 +149,16 @@ def _as_datetime(value) -> datetime.datetime | None:
 class Cursor:
     event: int  # the newest consent event the export reflected
     answer: int  # the newest notice record (consent answers) it reflected
+    suppression: int = 0  # the newest suppression row (placed or lifted); 0 in cursors from before suppressions
 
 
 def cursor_issue(*, company_id: int, channel: Channel, consent: ConsentChange | None = None) -> str:
     horizon = timezone.now() - CURSOR_GRACE
     last = ConsentEvent.objects.filter(created_at__lt=horizon).order_by("-id").values_list("id", flat=True).first()
     data = {"event": last or 0, "company": company_id, "channel": channel.code, "consent": None}
+    data["suppression"] = (
+        Suppression.objects.filter(created_at__lt=horizon).order_by("-id").values_list("id", flat=True).first() or 0
+    )
     if consent is not None:
         data["consent"] = consent.version.pk
         data["answer"] = (
@@ -189,10 +193,62 @@ def cursor_read(cursor: str, *, company_id: int, channel: Channel, consent: Cons
             _("Since this cursor was issued, the ground on which this company may use customers' data has changed "
               "(a notice version that adds it on consent took effect). Start again with a full export."),
         )
-    return Cursor(data["event"], data.get("answer", 0))
+    suppression = data.get("suppression", 0)
+    return Cursor(data["event"], data.get("answer", 0), suppression if isinstance(suppression, int) else 0)
 
 
 def do_not_contact_rows(
+    *, company_id: int, channel: Channel, after: Cursor | None, consent: ConsentChange | None = None
+):
+    """The export's rows (_preference_rows), with the suppressions that apply to this company and channel: a
+    suppressed customer is never to be contacted, whatever their preference; with a cursor, a customer whose
+    suppression was placed or lifted after it comes too, in their current state."""
+    rows = _preference_rows(company_id=company_id, channel=channel, after=after, consent=consent)
+    suppressed = _suppressed(company_id=company_id, channel=channel)
+    listed = set()
+    for number, allowed, changed_at in rows:
+        listed.add(number)
+        if number in suppressed:
+            yield number, False, max(changed_at, suppressed[number]) if changed_at else suppressed[number]
+        else:
+            yield number, allowed, changed_at
+    if after is None:
+        for number, since in suppressed.items():
+            if number not in listed:
+                yield number, False, since
+        return
+    touched = list(
+        Suppression.objects.filter(id__gt=after.suppression)
+        .filter(Q(company__isnull=True) | Q(company_id=company_id))
+        .filter(Q(channel__isnull=True) | Q(channel=channel))
+        .exclude(policyholder__customer_number__in=listed)
+        .values_list("policyholder__customer_number", flat=True).distinct()
+    )
+    for start in range(0, len(touched), 1000):
+        found, _missing = contact_permissions(
+            company_id=company_id, channel=channel, customer_numbers=touched[start:start + 1000], consent=consent
+        )
+        for permission in found:
+            allowed = permission.allowed and not permission.joint_use_refused and permission.suppression is None
+            yield permission.customer_number, allowed, permission.since or timezone.now()
+
+
+def _suppressed(*, company_id: int, channel: Channel) -> dict[str, datetime.datetime]:
+    """{customer number: since when} of the customers a suppression in place stops for this company and channel."""
+    rows = (
+        Suppression.objects.filter(action=Suppression.Action.PLACE, lifted_by__isnull=True)
+        .filter(Q(company__isnull=True) | Q(company_id=company_id))
+        .filter(Q(channel__isnull=True) | Q(channel=channel))
+        .values_list("policyholder__customer_number", "policyholder__email", "address", "created_at")
+    )
+    found = {}
+    for number, email, address, created_at in rows.iterator(chunk_size=2000):
+        if not address or address == (email or "").lower():
+            found.setdefault(number, created_at)
+    return found
+
+
+def _preference_rows(
     *, company_id: int, channel: Channel, after: Cursor | None, consent: ConsentChange | None = None
 ):
     """(customer number, allowed, changed at) rows, read from the database in chunks.

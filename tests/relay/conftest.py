@@ -12,6 +12,7 @@ def platform(life):
 @pytest.fixture
 def api(client, platform):
     def send(method, path, **kwargs):
-        return getattr(client, method)(path, headers={"Authorization": f"Bearer {platform.token}"}, **kwargs)
+        headers = {"Authorization": f"Bearer {platform.token}", **kwargs.pop("headers", {})}
+        return getattr(client, method)(path, headers=headers, **kwargs)
 
     return send

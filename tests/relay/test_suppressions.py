@@ -126,3 +126,23 @@ def test_a_removed_lift_is_caught_by_the_checkpoint(life, capsys):
     Suppression.objects.filter(pk=lift.pk).delete()
     with pytest.raises(Exception, match="suppressions up to .* do not match the checkpoint"):
         call_command("verify_consent_chain")
+
+
+def test_the_do_not_contact_export_lists_suppressed_customers(api, life):
+    opted_in, bounced, other = PolicyholderFactory(), PolicyholderFactory(), PolicyholderFactory()
+    for n, holder in enumerate((opted_in, bounced)):
+        preferences_update(policyholder=holder, changes={(life.pk, "email"): True}, source="portal",
+                           idempotency_key=f"k{n}")
+    first = api("get", "/api/v1/do-not-contact", data={"company": life.pk, "channel": "email"},
+                headers={"Accept": "application/x-ndjson"})
+    cursor = first["X-Next-Cursor"]
+    listed = {line.split('"')[3] for line in b"".join(first.streaming_content).decode().splitlines()}
+    assert other.customer_number in listed and bounced.customer_number not in listed
+    bounce(api, bounced, life)
+    full = b"".join(api("get", "/api/v1/do-not-contact", data={"company": life.pk, "channel": "email"})
+                    .streaming_content).decode()
+    assert f"{bounced.customer_number},false" in full and opted_in.customer_number not in full
+    # Incremental, from the cursor issued before the bounce: the bounced customer comes, not to be contacted.
+    since = b"".join(api("get", "/api/v1/do-not-contact", data={"company": life.pk, "channel": "email",
+                                                                 "since": cursor}).streaming_content).decode()
+    assert f"{bounced.customer_number},false" in since
