@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.changes import ANSWER, EVENT, SUPPRESSION
 from consents.models import Suppression
 from core.jobs import job_register
+from core.memo import process_memo
 from outbox.sending import outgoing_email_queue
 
 from .models import WebhookDelivery, WebhookSubscriber
@@ -109,8 +110,15 @@ def _event_payloads(kind: str, rows: list) -> list[tuple[object, str, str, dict,
     return found
 
 
+# Subscribers are read once per this many seconds per process, not with every change: a change in the admin clears
+# this process's copy at once (apps.py) and reaches the other processes in this time, so a new subscriber hears
+# of changes committed from then on.
+SUBSCRIBERS_MEMO_SECONDS = 2
+
+
+@process_memo(seconds=SUBSCRIBERS_MEMO_SECONDS)
 def _subscribers() -> list[tuple[int, set[int], set[str]]]:
-    """(id, company ids, channel codes) of each active subscriber, in one query (run with every change)."""
+    """(id, company ids, channel codes) of each active subscriber, in one query."""
     found: dict[int, tuple[set, set]] = {}
     rows = WebhookSubscriber.objects.filter(active=True).values_list("pk", "companies", "channels__code")
     for pk, company_id, channel_code in rows:
@@ -118,6 +126,10 @@ def _subscribers() -> list[tuple[int, set[int], set[str]]]:
         companies.add(company_id)
         channels.add(channel_code)
     return [(pk, companies, channels) for pk, (companies, channels) in found.items()]
+
+
+def subscribers_changed(**kwargs) -> None:
+    _subscribers.clear()
 
 
 def deliveries_queue(kind: str, rows: list) -> None:
