@@ -65,6 +65,7 @@ env = environ.Env(
     CAMPAIGN_EMAILS_PER_MINUTE=(int, 600),
     CAMPAIGN_BATCH_SECONDS=(int, 10),
     REQUEST_DOCUMENT_DIR=(str, str(BASE_DIR / "var" / "request-documents")),
+    INBOUND_SCAN_DIR=(str, str(BASE_DIR / "var" / "inbound-scans")),
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
@@ -319,6 +320,9 @@ DASHBOARD_CACHE_SECONDS = env("DASHBOARD_CACHE_SECONDS")
 # servers and workers, one volume they all mount); each file is deleted REQUEST_DOCUMENT_RETENTION_DAYS
 # (policy.py) after its request closed (desk.tasks.request_documents_delete).
 REQUEST_DOCUMENT_DIR = Path(env("REQUEST_DOCUMENT_DIR"))
+# Scans of paper forms a 顧客対応 uploads with a change said on paper (relay.inbound.scan_storage): a private
+# directory that no URL serves; on several app servers, one volume they all mount.
+INBOUND_SCAN_DIR = Path(env("INBOUND_SCAN_DIR"))
 
 # Calls per minute that one API client may make; 0 turns the limit off. Counted in the shared cache.
 API_RATE_LIMIT = env("API_RATE_LIMIT")

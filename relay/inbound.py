@@ -12,7 +12,12 @@ key with something else is refused.
 import datetime
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -77,6 +82,12 @@ class InboundResult:
 @dataclass
 class InboundBatch:
     results: list[InboundResult] = field(default_factory=list)
+
+
+def scan_storage() -> FileSystemStorage:
+    """Scans of paper forms: a private directory no URL serves (base_url=None), read back only by staff."""
+    return FileSystemStorage(location=settings.INBOUND_SCAN_DIR, base_url=None,
+                             directory_permissions_mode=0o700, file_permissions_mode=0o600)
 
 
 def _refuse(status, code, message, index=None):
@@ -184,7 +195,7 @@ def _write(origin, sender, items, holders, stored, *, actor, scan) -> InboundBat
             received_at=now, actor=actor,
         )
         if scan is not None:
-            change.scan = scan
+            change.scan = scan_storage().save(f"{now:%Y/%m}/{uuid.uuid4().hex}{Path(scan.name).suffix[:10]}", scan)
         if item.channel is not None:
             change.channel = channels[item.channel]
         reason = item.reason or _("Said through: %(capture)s") % {"capture": Capture(item.capture).label}

@@ -45,7 +45,8 @@ class InboundChange(models.Model):
     capture = models.CharField(_("said through"), max_length=20, choices=Capture.choices)
     operator = models.CharField(_("operator or system"), max_length=100, blank=True)
     evidence = models.CharField(_("evidence reference"), max_length=200, blank=True)
-    scan = models.FileField(_("scan"), upload_to="inbound-scans/%Y/%m/", blank=True)
+    # The uploaded scan's name in INBOUND_SCAN_DIR (relay.inbound.scan_storage); the chain records its SHA-256.
+    scan = models.CharField(_("scan"), max_length=100, blank=True)
     received_at = models.DateTimeField(_("received at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, null=True, blank=True,

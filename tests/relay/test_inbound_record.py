@@ -44,14 +44,15 @@ def test_support_records_a_call_with_its_recording_id(client, life):
 def test_a_scan_is_kept_and_its_hash_is_the_evidence(client, life, settings, tmp_path):
     from consents.models import Channel
 
-    settings.MEDIA_ROOT = tmp_path
+    settings.INBOUND_SCAN_DIR = tmp_path
     holder = PolicyholderFactory()
     client.force_login(support())
     scan = SimpleUploadedFile("card.pdf", b"%PDF-1.4 reply card", "application/pdf")
     data = form(holder, life, Channel.objects.get(code="direct_mail"), evidence="", capture="paper", scan=scan)
     assert client.post(URL, data).status_code == 302
     change = InboundChange.objects.get()
-    assert change.scan and change.evidence.startswith("scan-sha256:")
+    assert (tmp_path / change.scan).read_bytes() == b"%PDF-1.4 reply card"
+    assert change.evidence.startswith("scan-sha256:")
     assert ConsentEvent.objects.get(policyholder=holder).evidence == change.evidence
 
 
