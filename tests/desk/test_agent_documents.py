@@ -17,6 +17,8 @@ from desk.models import CustomerRequest, RequestDocument
 from desk.services import reply_write
 from tests import personas
 
+from .conftest import AGENT_CONTACT, IDENTITY_FORM
+
 pytestmark = pytest.mark.django_db
 
 
@@ -41,7 +43,7 @@ def upload(name, data, content_type="application/pdf"):
 def agent_form(authority=None, identity=None, **extra):
     return {
         "kind": "disclosure", "delivery": "paper", "idempotency_key": uuid.uuid4().hex,
-        "agent_name": "楽天 太郎", "agent_relationship": "legal",
+        "agent_name": "楽天 太郎", "agent_relationship": "legal", **AGENT_CONTACT, **IDENTITY_FORM,
         "document_authority": authority or upload("委任状.pdf", pdf_bytes()),
         "document_identity": identity or upload("免許証.jpg", image_bytes("JPEG"), "image/jpeg"),
         **extra,

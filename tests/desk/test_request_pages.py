@@ -9,13 +9,13 @@ from desk.models import CustomerRequest
 from desk.services import note_add, reply_write, request_submit
 from tests.factories import PolicyholderFactory
 
-from .conftest import log_in
+from .conftest import IDENTITY, IDENTITY_FORM, log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def form(kind="purpose", **extra):
-    return {"kind": kind, "idempotency_key": uuid.uuid4().hex, "details": "", **extra}
+    return {"kind": kind, "idempotency_key": uuid.uuid4().hex, "details": "", **IDENTITY_FORM, **extra}
 
 
 def test_the_pages_need_a_login(client):
@@ -76,7 +76,8 @@ def test_the_customer_sees_sent_answers_and_never_notes_or_unapproved_refusals(c
     from tests import personas
 
     writer, checker = personas.support("writer"), personas.support("checker")
-    request = request_submit(policyholder=policyholder, kind="suspension", details="DM停止", idempotency_key="k")
+    request = request_submit(policyholder=policyholder, kind="suspension", details="DM停止", idempotency_key="k",
+                             **IDENTITY)
     reply_write(request=request, author=writer, body="確認中です。しばらくお待ちください。")
     note_add(request=request, author=writer, body="内部：本人確認済み")
     reply_write(request=request, author=writer, body="一部対応します。", outcome="partial", reason="法令上の保存義務")
