@@ -4,6 +4,7 @@ before the customer sends it, and copied onto the request when it is made."""
 import dataclasses
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from notices.models import Company
 
@@ -18,6 +19,12 @@ class Fee:
     @property
     def amount_display(self) -> str:
         return f"{self.amount:,}"
+
+    @property
+    def display(self) -> str:
+        if not self.amount:
+            return _("Free")
+        return _("%(amount)s yen (%(payment)s)") % {"amount": self.amount_display, "payment": self.payment_label}
 
     @property
     def payment_label(self) -> str:

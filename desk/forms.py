@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Policyholder
 from notices.models import Company
 
 from .agents import Agent
@@ -294,3 +295,99 @@ class NoteForm(forms.Form):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(label=_("Why the answer is returned"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PostalRequestForm(forms.Form):
+    """Staff's entry of a request received by post (desk/postal.py): the online form's fields, who wrote,
+    where to answer, the day the letter arrived and the scanned form."""
+
+    kind = forms.ChoiceField(label=_("Kind of request"),
+                             choices=[(kind, CustomerRequest.Kind(kind).label) for kind in FORM_KINDS])
+    received_on = forms.DateField(label=_("Day the letter arrived"), input_formats=DATE_FORMATS,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    requester = forms.ChoiceField(label=_("Made by"), choices=CustomerRequest.Requester.choices)
+    customer_number = forms.CharField(
+        label=_("Customer number"), max_length=20, required=False,
+        help_text=_("Of the customer the request concerns, if they are a policyholder (required when the customer "
+                    "wrote themself)."),
+    )
+    name = forms.CharField(label=_("Name on the form"), max_length=100,
+                           help_text=_("The customer's; for an heir or someone who is not a policyholder, theirs."))
+    postal_code = forms.RegexField(label=_("Postal code"), regex=r"^\d{3}-\d{4}\Z", max_length=8,
+                                   error_messages={"invalid": _("Write the postal code as 123-4567.")})
+    postal_address = forms.CharField(label=_("Address (the answer is sent there)"), max_length=300)
+    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Email address"), required=False)
+    company = CompanyChoiceField(label=_("Company concerned"), queryset=Company.objects.order_by("display_order", "id"),
+                                 required=False, empty_label=_("All group companies / not sure"))
+    delivery = forms.ChoiceField(label=_("How to receive the disclosure"), required=False,
+                                 choices=[("", "-"), *CustomerRequest.Delivery.choices])
+    details = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              max_length=DETAILS_LIMIT)
+    agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
+    agent_relationship = forms.ChoiceField(label=_("The agent is"), required=False,
+                                           choices=[("", "-"), *CustomerRequest.AgentRole.choices])
+    agent_relation = forms.CharField(label=_("Relation to the customer"), max_length=100, required=False)
+    agent_postal_code = forms.CharField(label=_("Agent's postal code"), max_length=8, required=False)
+    agent_address = forms.CharField(label=_("Agent's address"), max_length=300, required=False)
+    agent_phone = forms.CharField(label=_("Agent's phone number"), max_length=20, required=False)
+    agent_email = forms.EmailField(label=_("Agent's email address"), required=False)
+    scanned_form = forms.FileField(label=_("The request form received by post (scan)"),
+                                   help_text=_("With the enclosed copies of identity documents. PDF, JPEG or PNG, "
+                                               "up to 10 MB."))
+    document_authority = forms.FileField(label=_("Proof of the agent's authority"), required=False)
+    document_identity = forms.FileField(label=_("The agent's identity document"), required=False)
+    document_seal_certificate = forms.FileField(label=_("The customer's seal registration certificate"),
+                                                required=False)
+    seal_issued_on = forms.DateField(label=_("Date the seal registration certificate was issued"), required=False,
+                                     input_formats=DATE_FORMATS,
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    DOCUMENT_FIELDS = RequestForm.DOCUMENT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def _checked(self, name):
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        try:
+            return check_upload(upload)
+        except forms.ValidationError:
+            raise
+        except Exception as error:  # an upload that cannot even be read is refused like a bad one
+            raise forms.ValidationError(_("The file could not be read. Upload it again.")) from error
+
+    def clean_scanned_form(self):
+        return self._checked("scanned_form")
+
+    def clean_document_authority(self):
+        return self._checked("document_authority")
+
+    def clean_document_identity(self):
+        return self._checked("document_identity")
+
+    def clean_document_seal_certificate(self):
+        return self._checked("document_seal_certificate")
+
+    def clean_customer_number(self):
+        number = (self.cleaned_data.get("customer_number") or "").strip().upper()
+        if not number:
+            return None
+        policyholder = Policyholder.objects.filter(customer_number=number).first()
+        if policyholder is None:
+            raise forms.ValidationError(_("No policyholder has this customer number."))
+        return policyholder
+
+    def documents(self) -> dict[str, tuple[bytes, str]]:
+        return {kind: self.cleaned_data[name] for name, kind in self.DOCUMENT_FIELDS.items()
+                if self.cleaned_data.get(name)}
+
+    def agent(self) -> Agent:
+        return Agent(role=self.cleaned_data.get("agent_relationship") or "", **{
+            name: self.cleaned_data.get(f"agent_{name}") or ""
+            for name in ("name", "relation", "postal_code", "address", "phone", "email")
+        })

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from contact.models import ContactWindow
 from demo import content as demo
+from desk.models import RequestFee
 from faq.models import FaqEntry
 from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose, Section
 from notices.services import notice_version_freeze
@@ -13,6 +14,13 @@ from notices.services import notice_version_freeze
 DEMO_PASSWORD = "demo-password-2019"
 # Demo staff for the two-person publishing rule: (username, a role of staff/roles.py).
 DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者")]
+# Demo fees of requests by post (手数料, APPI Art. 38), by company short name: (yen, how paid) for a
+# notification of the purposes of use and for a disclosure alike; online requests are free. Demo values.
+DEMO_POSTAL_FEES = {
+    "楽天生命": (800, RequestFee.Payment.POSTAL_ORDER),
+    "楽天損保": (1000, RequestFee.Payment.POSTAL_ORDER),
+    "楽天少短": (500, RequestFee.Payment.REVENUE_STAMP),
+}
 
 
 class Command(BaseCommand):
@@ -31,12 +39,21 @@ class Command(BaseCommand):
         shotan = self.load_notice(demo.SHOTAN_NOTICE, demo.SHOTAN_VERSION, demo.EFFECTIVE_DATE, companies)
         self.load_faq(shotan)
         self.load_contact_windows(companies)
+        self.load_request_fees(companies)
         if options["verbosity"]:
             self.stdout.write(f"Demo content: {len(companies)} companies, notices {group.slug} and {shotan.slug}, "
                               f"{len(demo.FAQ_ENTRIES)} FAQ entries, {len(demo.CONTACT_WINDOWS)} inquiry windows "
                               "(their phone numbers and addresses are demo values).")
         if not no_accounts:
             self.load_accounts(verbosity=options["verbosity"])
+
+    def load_request_fees(self, companies: dict[str, Company]) -> None:
+        for company in companies.values():
+            for kind in RequestFee.FEE_KINDS:
+                amount, payment = DEMO_POSTAL_FEES.get(company.short_name, (0, RequestFee.Payment.FREE))
+                for route, fee in (("online", (0, RequestFee.Payment.FREE)), ("postal", (amount, payment))):
+                    RequestFee.objects.get_or_create(company=company, kind=kind, route=route,
+                                                     defaults={"amount": fee[0], "payment": fee[1]})
 
     def load_companies(self) -> dict[str, Company]:
         companies = {}
