@@ -98,3 +98,15 @@ def test_editors_edit_the_fee_table_in_the_admin_and_support_staff_only_read_it(
     support.force_login(personas.support())
     assert support.get("/admin/desk/requestfee/").status_code == 200
     assert support.post(url, {**data, "amount": "0", "payment": "free"}).status_code == 403
+
+
+def test_a_change_of_fee_is_in_the_audit_trail(life):
+    from auditlog.models import LogEntry
+
+    editor = Client()
+    editor.force_login(personas.editor())
+    row = RequestFee.objects.get(company=life, kind="purpose", route="postal")
+    editor.post(f"/admin/desk/requestfee/{row.pk}/change/",
+                {"company": life.pk, "kind": "purpose", "route": "postal", "amount": "600", "payment": "postal_order"})
+    entry = LogEntry.objects.get_for_object(row).latest("timestamp")
+    assert entry.actor.username == "editor" and entry.changes_dict["amount"] == ["800", "600"]
