@@ -35,6 +35,15 @@ class CustomerRequestQuerySet(models.QuerySet):
         ).order_by("-open_rank", "-overdue_rank", "due_date", "received_at", "id")
 
 
+class FeePayment(models.TextChoices):
+    """How a request's fee is paid (RequestFee, CustomerRequest.fee_payment)."""
+
+    FREE = "free", _("No fee")
+    POSTAL_ORDER = "postal_order", _("Fixed-amount postal money order")
+    REVENUE_STAMP = "revenue_stamp", _("Revenue stamps")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+
+
 class CustomerRequest(models.Model):
     class Kind(models.TextChoices):
         PURPOSE = "purpose", _("Notification of the purposes of use (APPI Art. 32)")
@@ -136,7 +145,7 @@ class CustomerRequest(models.Model):
     agent_email = models.EmailField(_("agent's email address"), blank=True)
     # The fee as the fee table stood when the request was made (desk/fees.py); receipt is recorded by staff.
     fee_amount = models.PositiveIntegerField(_("fee (yen)"), default=0)
-    fee_payment = models.CharField(_("how the fee is paid"), max_length=20, blank=True)
+    fee_payment = models.CharField(_("how the fee is paid"), max_length=20, choices=FeePayment.choices, blank=True)
 
     objects = CustomerRequestQuerySet.as_manager()
 
@@ -357,11 +366,7 @@ class RequestFee(models.Model):
     copied onto the request when it is made (CustomerRequest.fee_amount), so a later change never alters
     what a customer was told."""
 
-    class Payment(models.TextChoices):
-        FREE = "free", _("No fee")
-        POSTAL_ORDER = "postal_order", _("Fixed-amount postal money order")
-        REVENUE_STAMP = "revenue_stamp", _("Revenue stamps")
-        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    Payment = FeePayment
 
     FEE_KINDS = (CustomerRequest.Kind.PURPOSE, CustomerRequest.Kind.DISCLOSURE)
 

@@ -4,12 +4,14 @@ request form before the customer sends it; copied onto the request when it is ma
 import uuid
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from desk.fees import fee_for
 from desk.models import CustomerRequest, RequestFee
 from disclosure.models import DisclosurePackage
 from tests import personas
+from tests.conftest import run_due_jobs
 
 from .conftest import IDENTITY_FORM
 
@@ -44,6 +46,9 @@ def test_the_fee_is_copied_onto_the_request_and_a_later_change_does_not_alter_it
     request.refresh_from_db()
     assert (request.fee_amount, request.fee_payment) == (300, "postal_order")
     assert "300円（定額小為替）" in customer.get(request.get_absolute_url()).content.decode()
+    run_due_jobs()
+    acknowledgment = next(m for m in mail.outbox if request.number in m.subject)
+    assert "手数料：300円（定額小為替）" in acknowledgment.body
     # A package of a request with a fee waits for staff, who record the fee's receipt first.
     assert not DisclosurePackage.objects.exists()
 
