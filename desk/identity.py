@@ -27,9 +27,13 @@ IDENTITY_KINDS = frozenset({
 IDENTITY_LIMIT = RateLimit("desk-identity", limit=5, window=60 * 60)
 
 
+# The dashes a Japanese keyboard or a copy from a PDF gives for the hyphen printed on a 保険証券 (NFKC keeps them).
+DASHES = str.maketrans({dash: "-" for dash in "‐‑‒–—―−ー"})
+
+
 def policy_number_normalise(value: str) -> str:
-    """As printed on a 保険証券, typed with full-width digits or small letters, or with spaces around it."""
-    return unicodedata.normalize("NFKC", value or "").strip().upper()
+    """As printed on a 保険証券, typed with full-width digits, small letters, another dash, or spaces around it."""
+    return unicodedata.normalize("NFKC", value or "").translate(DASHES).strip().upper()
 
 
 def identity_confirm(*, policyholder: Policyholder, policy_number: str,

@@ -147,3 +147,10 @@ def test_staff_see_the_method_in_the_admin(customer, policyholder):
     assert "楽天生命保険株式会社 L-0001" in page
     listing = staff.get("/admin/desk/customerrequest/?identity_method=policy_match").content.decode()
     assert request.number in listing
+
+
+def test_the_number_is_read_as_printed_whatever_the_keyboard():
+    from desk.identity import policy_number_normalise
+
+    for typed in ["L-0001", " l-0001 ", "Ｌ－０００１", "L‐0001", "L−0001", "Lー0001"]:
+        assert policy_number_normalise(typed) == "L-0001", typed
