@@ -137,6 +137,9 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("customer"))
     def customer(self, obj):
+        if obj.route == CustomerRequest.Route.POSTAL:
+            who = str(obj.policyholder) if obj.policyholder_id else obj.name
+            return _("%(name)s (by post: %(requester)s)") % {"name": who, "requester": obj.get_requester_display()}
         if obj.policyholder_id:
             return str(obj.policyholder)
         return _("%(name)s (not logged in)") % {"name": obj.name}

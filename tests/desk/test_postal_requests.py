@@ -63,7 +63,7 @@ def test_staff_enter_a_letter_from_someone_who_is_not_a_policyholder(staff, life
     assert not mail.outbox  # acknowledged by post
     # An ordinary request in the queue.
     queue = staff.get("/admin/desk/customerrequest/").content.decode()
-    assert request.number in queue
+    assert request.number in queue and "三木 一郎（郵送：ご契約者以外の方）" in queue
     detail = staff.get(response["Location"]).content.decode()
     assert "郵送（担当者が登録）" in detail and "800円（定額小為替）" in detail and "三木 一郎" in detail
 
