@@ -95,11 +95,8 @@ def _html_row(columns, row: dict) -> str:
 
 def _html_table_head(section: Section) -> str:
     head = "".join(f'<th scope="col">{escape(c.title)}</th>' for c in section.report_columns)
-    # A region a keyboard can scroll, should a wide table not fit a desktop window.
-    return (
-        f'<div class="table" role="region" tabindex="0" aria-labelledby="{section.key}">'
-        f'<table class="records" id="t-{section.key}"><thead><tr>{head}</tr></thead><tbody>\n'
-    )
+    # No scrolling box around it: its cells break anywhere, so the table fits any window as it is.
+    return f'<table class="records" id="t-{section.key}"><thead><tr>{head}</tr></thead><tbody>\n'
 
 
 def _css_string(text: str) -> str:
@@ -202,7 +199,7 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
                     out.flush()
                 json_out.write("\n]" + _json_section_tail(section, counts[section.key]))
                 if counts[section.key]:
-                    html_out.write("</tbody></table></div>\n")
+                    html_out.write("</tbody></table>\n")
                 else:
                     html_out.write(f'<p class="statement">{escape(section.empty or NO_RECORDS)}</p>\n')
                 html_out.write("</section>\n")

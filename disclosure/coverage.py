@@ -104,7 +104,7 @@ NO_THIRD_PARTY_PROVISION = (
 
 SECTIONS = [
     Section(
-        key="third_party_provisions", order=85, title="第三者提供記録", rows=third_party_provision_rows,
+        key="third_party_provisions", order=92, title="第三者提供記録", rows=third_party_provision_rows,
         description=(
             "当ポータルがお客さまの個人データを第三者に提供した際の記録（個人情報保護法第29条の記録。"
             "同法第33条第5項により開示します）です（1提供1行）。"

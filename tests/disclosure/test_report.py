@@ -77,7 +77,7 @@ def test_a_title_cannot_break_out_of_the_style_element(db):
 
 def test_a_section_with_records_shows_them_and_not_its_empty_statement(policyholder, section_registry):
     register_section(Section(
-        key="provided", order=86, title="提供", description="提供の記録です。", empty="提供していません。",
+        key="provided", order=93, title="提供", description="提供の記録です。", empty="提供していません。",
         columns=[Column("recipient", "提供先", "提供先。")], rows=lambda p: iter([{"recipient": "株式会社デモ"}]),
     ))
     package = opened(disclosure_package_request(policyholder))
