@@ -164,6 +164,7 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
         "package": package, "policyholder": policyholder, "generated_at": now, "sections": sections,
         "contact_url": settings.SITE_URL + reverse("contact:windows"),
         "request_url": settings.SITE_URL + reverse("desk:new"),
+        "retained_data_url": settings.SITE_URL + reverse("notices:retained_data"),
         "title": TITLE, "scope": SCOPE, "card_labels": card_labels(sections),
     }
     file_name = f"{secrets.token_hex(16)}.zip"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from core.dates import today_in_tokyo
 from customers.models import Policy
 from notices.models import Company
-from notices.selectors import joint_user_ids_on
+from notices.selectors import joint_user_ids_on, retained_data_notice_for
 
 from .sections import Column, Section
 
@@ -59,7 +59,8 @@ HELD_BY_ROLE = {
 HOW = (
     "開示のご請求をいただくと、この会社が自社の記録を確認し、ご請求への回答で、記録の内容をお渡しするか、"
     "保有していない旨をお知らせします（個人情報保護法第33条）。この資料をご請求への回答としてお受け取りの"
-    "場合は、同じご請求への回答に会社ごとの結果を記載します。"
+    "場合は、同じご請求への回答に会社ごとの結果を記載します。ご請求の方法（オンラインまたは郵送）、本人確認の"
+    "書類、手数料は、この会社の「保有個人データに関する事項」をご覧ください。"
 )
 
 
@@ -73,11 +74,14 @@ def companies_covered(policyholder) -> list[Company]:
 def company_record_rows(policyholder):
     request_url = settings.SITE_URL + reverse("desk:new")
     contact_url = settings.SITE_URL + reverse("contact:windows")
+    group_page_url = settings.SITE_URL + reverse("notices:retained_data")
     for company in companies_covered(policyholder):
+        page = retained_data_notice_for(company)  # the company's own, or the group's
         yield {
             "company": company.legal_name,
             "records": HELD_BY_ROLE[company.role] + COMMON,
             "how": HOW,
+            "retained_data_url": settings.SITE_URL + page.get_absolute_url() if page else group_page_url,
             "request_url": request_url,
             "contact_url": f"{contact_url}#contact-company-{company.pk}",
             "website": company.website,
@@ -127,6 +131,10 @@ SECTIONS = [
             Column("company", "会社", "記録を保有する会社（共同利用者、またはお客さまのご契約先）。"),
             Column("records", "この会社が保有する主な記録", "この会社がそれぞれのシステムで保有する記録の種類。"),
             Column("how", "開示の受け方", "この会社の記録の開示を受ける方法。"),
+            Column(
+                "retained_data_url", "保有個人データに関する事項",
+                "ご請求の手続（本人確認の書類、代理人によるご請求、手数料）と苦情の申出先を記載したページのアドレス。",
+            ),
             Column("request_url", "開示等のご請求", "開示のご請求をお申込みいただくページのアドレス。"),
             Column("contact_url", "お問合せ窓口", "この会社のお問合せ窓口のページのアドレス。"),
             Column("website", "会社のウェブサイト", "この会社のウェブサイトのアドレス。"),

@@ -7,7 +7,7 @@ import re
 from customers.models import Policy
 from disclosure.services import disclosure_package_request
 from notices.models import Company
-from notices.selectors import joint_users_in_force
+from notices.selectors import joint_users_in_force, retained_data_notice_for
 from tests.factories import PolicyholderFactory
 
 from .conftest import change, opened
@@ -29,7 +29,7 @@ def test_the_package_is_titled_as_the_portals_records_and_says_what_it_leaves_ou
     assert "顧客番号" not in everything  # お客さま番号, as everywhere on the site
 
 
-def test_each_joint_user_is_listed_with_what_it_holds_and_how_to_get_it(policyholder, life):
+def test_each_joint_user_is_listed_with_what_it_holds_and_how_to_get_it(policyholder, life, settings):
     package = opened(disclosure_package_request(policyholder))
     rows = package.csv("company_records")
     assert [row["会社"] for row in rows] == [company.legal_name for company in joint_users_in_force()]
@@ -42,6 +42,10 @@ def test_each_joint_user_is_listed_with_what_it_holds_and_how_to_get_it(policyho
         assert "開示のご請求をいただくと、この会社が自社の記録を確認し" in row["開示の受け方"]
         assert row["開示等のご請求"].endswith("/my/requests/new/")
         assert re.search(r"/contact/#contact-company-\d+$", row["お問合せ窓口"])
+    life_row = next(row for row in rows if row["会社"] == life.legal_name)
+    page = retained_data_notice_for(life)
+    assert page.company == life  # the company's own page, not the group's
+    assert life_row["保有個人データに関する事項"] == settings.SITE_URL + page.get_absolute_url()
     readme = package.text("README.txt")
     assert f"・{life.legal_name}\r\n  ご契約の内容（ご契約者・被保険者・受取人" in readme
     assert "開示等のご請求：http" in readme
@@ -57,6 +61,14 @@ def test_a_company_the_customer_has_a_policy_with_is_listed_even_if_not_a_joint_
     # Another customer, without that policy, is not told of that company.
     rows = opened(disclosure_package_request(PolicyholderFactory())).csv("company_records")
     assert "デモ生命保険株式会社" not in [row["会社"] for row in rows]
+
+
+def test_the_readme_and_the_report_link_the_page_of_items_on_retained_personal_data(policyholder, settings):
+    settings.SITE_URL = "https://privacy.example.jp"
+    package = opened(disclosure_package_request(policyholder))
+    readme = package.text("README.txt")
+    assert "保有個人データに関する事項：https://privacy.example.jp/privacy/\r\n" in readme
+    assert '<a href="https://privacy.example.jp/privacy/">保有個人データに関する事項</a>' in package.text("report.html")
 
 
 def test_the_third_party_section_is_there_without_records_and_says_why(policyholder, life):
