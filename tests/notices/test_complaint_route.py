@@ -33,7 +33,7 @@ def test_a_company_without_a_page_of_its_own_gets_the_group_route(demo_content):
 
 def test_the_email_text_is_plain_with_the_full_address(demo_content, life):
     text = render_to_string("includes/complaint_route.txt", {"company": life})
-    assert "【苦情の申出先】" in text
+    assert "【苦情の申出先・認定個人情報保護団体】" in text
     assert "楽天生命保険株式会社のお問合せ窓口でお受けします。" in text  # the Markdown link as its text
     assert "一般社団法人生命保険協会" in text
     assert f"保有個人データに関する事項：{settings.SITE_URL}/notices/retained-data-life/" in text
