@@ -5,6 +5,7 @@ two people like every notice, with its 新旧対照表 and PDF, and refused whil
 import re
 
 import pytest
+from django.db import DatabaseError, transaction
 
 from core.dates import today_in_tokyo
 from notices.models import Notice, NoticeVersion, Section
@@ -141,3 +142,15 @@ def test_the_joint_use_rules_do_not_apply_to_these_pages(demo_content):
     assert draft.effective_date > today_in_tokyo()
     # A joint-use notice without data items or joint users would fail rule 1 (Art. 27(5)(iii)).
     assert check_publication(draft, user=personas.approver(), today=today_in_tokyo()) == []
+
+
+@pytest.mark.django_db
+def test_a_published_section_is_immutable_below_the_orm(demo_content):
+    # Adding Section.topic rebuilt the table on SQLite; its migration made the immutability triggers again.
+    section = Section.objects.filter(version__notice__slug=LIFE, topic=Section.Topic.COMPLAINTS).get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Section.objects.filter(pk=section.pk).update(body="苦情はお受けしません。")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Section.objects.filter(pk=section.pk).delete()
+    section.refresh_from_db()
+    assert "お問合せ窓口" in section.body
