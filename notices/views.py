@@ -241,7 +241,9 @@ class CompanyListView(ListView):
         return joint_users_in_force()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(announced=announced_joint_users(), **kwargs)
+        return super().get_context_data(
+            announced=announced_joint_users(), retained_data_pages=retained_data_company_pages(), **kwargs
+        )
 
 
 company_list = public_page(CompanyListView.as_view())

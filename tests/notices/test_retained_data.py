@@ -154,3 +154,10 @@ def test_a_published_section_is_immutable_below_the_orm(demo_content):
         Section.objects.filter(pk=section.pk).delete()
     section.refresh_from_db()
     assert "お問合せ窓口" in section.body
+
+
+@pytest.mark.django_db
+def test_the_company_list_links_each_companys_page(client, demo_content):
+    html = client.get("/companies/").content.decode()
+    assert "各社の保有個人データに関する事項" in html
+    assert f'href="/notices/{LIFE}/">保有個人データに関する事項（楽天生命保険株式会社）</a>' in html
