@@ -161,3 +161,14 @@ def test_the_company_list_links_each_companys_page(client, demo_content):
     html = client.get("/companies/").content.decode()
     assert "各社の保有個人データに関する事項" in html
     assert f'href="/notices/{LIFE}/">保有個人データに関する事項（楽天生命保険株式会社）</a>' in html
+
+
+@pytest.mark.django_db
+def test_the_admin_form_of_a_draft_asks_for_these_items_only(client, demo_content):
+    editor = personas.editor()
+    draft = notice_version_create_draft(notice=Notice.objects.get(slug=LIFE), user=editor)
+    client.force_login(editor)
+    html = client.get(f"/admin/notices/noticeversion/{draft.pk}/change/").content.decode()
+    assert "名称・住所・代表者" in html and "法定の事項" in html and 'name="purposes-TOTAL_FORMS"' in html
+    assert 'name="data_items-TOTAL_FORMS"' not in html and 'name="joint_users-TOTAL_FORMS"' not in html
+    assert 'name="joint_users_scope"' not in html
