@@ -28,6 +28,8 @@ FILES = {
     "third_party_provisions.csv", "company_records.csv",
     # The requests desk's sections (desk/package.py).
     "requests.csv", "request_answers.csv",
+    # The suppressions and the changes said elsewhere (relay/disclosure.py).
+    "suppressions.csv", "inbound_changes.csv",
 }
 
 
