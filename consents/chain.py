@@ -66,12 +66,14 @@ def event_hash(event, *, channel_code: str, receipt_number: str) -> str:
         "previous": event.previous_hash,
     }
     # A change said elsewhere and recorded later adds its own fields; events without them hash as they always did.
-    if event.occurred_at is not None:
-        fields["occurred_at"] = event.occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    # (Read with getattr: a migration's historical model of the events from before these fields has none.)
+    occurred_at = getattr(event, "occurred_at", None)
+    if occurred_at is not None:
+        fields["occurred_at"] = occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     for name in ("capture", "operator", "evidence"):
-        if getattr(event, name):
+        if getattr(event, name, ""):
             fields[name] = getattr(event, name)
-    if not event.applied:
+    if not getattr(event, "applied", True):
         fields["applied"] = False
     if event.key_id == LEGACY_KEY_ID:
         return hashlib.sha256(_canonical(fields)).hexdigest()

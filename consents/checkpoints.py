@@ -84,40 +84,30 @@ def chain_heads(*, up_to_id: int, model=ConsentEvent):
         yield current, count, head
 
 
+def anchor_compute(model, *, before: datetime.datetime) -> dict:
+    """The Merkle root over every policyholder's chain of `model` rows recorded up to `before`, with the last
+    id, the number of chains and of rows it covers."""
+    last_id = model.objects.filter(created_at__lte=before).aggregate(last=Max("id"))["last"] or 0
+    tree = MerkleRoot()
+    for policyholder_id, count, head in chain_heads(up_to_id=last_id, model=model):
+        tree.add(policyholder_id, count, head)
+    return {"last_id": last_id, "chains": tree.chains, "records": tree.events, "root": tree.root()}
+
+
 def checkpoint_compute(*, settle: datetime.timedelta = SETTLE) -> dict:
     """The signed checkpoint of every event older than `settle` (call inside one transaction)."""
     now = timezone.now()
-    last_id = ConsentEvent.objects.filter(created_at__lte=now - settle).aggregate(last=Max("id"))["last"] or 0
-    tree = MerkleRoot()
-    for policyholder_id, count, head in chain_heads(up_to_id=last_id):
-        tree.add(policyholder_id, count, head)
-    last_record_id = (
-        NoticeRecord.objects.filter(created_at__lte=now - settle).aggregate(last=Max("id"))["last"] or 0
-    )
-    records = MerkleRoot()
-    for policyholder_id, count, head in chain_heads(up_to_id=last_record_id, model=NoticeRecord):
-        records.add(policyholder_id, count, head)
-    last_suppression_id = (
-        Suppression.objects.filter(created_at__lte=now - settle).aggregate(last=Max("id"))["last"] or 0
-    )
-    suppressions = MerkleRoot()
-    for policyholder_id, count, head in chain_heads(up_to_id=last_suppression_id, model=Suppression):
-        suppressions.add(policyholder_id, count, head)
+    events = anchor_compute(ConsentEvent, before=now - settle)
     body = {
         "format": FORMAT,
         "created_at": now.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-        "last_event_id": last_id,
-        "chains": tree.chains,
-        "events": tree.events,
-        "root": tree.root(),
+        "last_event_id": events["last_id"],
+        "chains": events["chains"],
+        "events": events["records"],
+        "root": events["root"],
         "key_id": current_key_id(),
-        "notice_records": {
-            "last_id": last_record_id, "chains": records.chains, "records": records.events, "root": records.root(),
-        },
-        "suppressions": {
-            "last_id": last_suppression_id, "chains": suppressions.chains, "records": suppressions.events,
-            "root": suppressions.root(),
-        },
+        "notice_records": anchor_compute(NoticeRecord, before=now - settle),
+        "suppressions": anchor_compute(Suppression, before=now - settle),
     }
     return {**body, "signature": keyed_digest(body["key_id"], body)}
 

@@ -48,9 +48,9 @@ STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
 # without delay; 90 days is the group's policy, long enough for paper to travel from an agency (代理店).
 INBOUND_CHANGE_MAX_AGE_DAYS = 90
 # A time said to be this little in the future is taken as the sender's clock running ahead, not refused.
-INBOUND_CHANGE_CLOCK_SKEW_SECONDS = 60
+INBOUND_CHANGE_CLOCK_SKEW_SECONDS = 2 * 60
 
-# A webhook delivery (relay/delivery.py) is tried again, with a growing wait, for at least this many hours
+# A webhook delivery (relay/delivery.py) is tried again, with a growing wait, for at least this long
 # before it is kept as failed for staff to replay; a subscriber that has failed for as long is marked and its
 # owner emailed. 特定電子メール法 Art. 3(3): a group system must hear of an opt-out while it can still act on it.
-WEBHOOK_RETRY_HOURS = 24
+WEBHOOK_RETRY_SECONDS = 24 * 60 * 60

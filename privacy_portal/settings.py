@@ -26,7 +26,7 @@ from .policy import (  # noqa: F401
     REQUEST_SEAL_CERTIFICATE_MONTHS,
     STAFF_SESSION_IDLE_SECONDS,
     STAFF_SESSION_MAX_SECONDS,
-    WEBHOOK_RETRY_HOURS,
+    WEBHOOK_RETRY_SECONDS,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent

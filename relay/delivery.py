@@ -4,7 +4,7 @@ each group system that subscribed to its company and channel, as a signed JSON e
 A delivery is a row written in the transaction of the change (consents.changes calls `deliveries_queue`), so it
 exists exactly when the change does; the workers POST it as one more row-as-job (core/jobs.py). At least once,
 in order per customer: a delivery waits while an earlier one to the same subscriber for the same customer still
-waits. A failed POST is tried again with a growing wait for WEBHOOK_RETRY_HOURS, then kept as failed for staff to
+waits. A failed POST is tried again with a growing wait for WEBHOOK_RETRY_SECONDS, then kept as failed for staff to
 replay (the admin's 「再試行」); a subscriber whose deliveries have all failed for as long is marked failing and
 its owner emailed.
 
@@ -215,7 +215,7 @@ def _deliver(delivery: WebhookDelivery) -> None:
     subscribers.filter(failing_since__isnull=True).update(failing_since=now)
     _owner_tell(delivery.subscriber_id, now)
     delivery.last_error = error[:200]
-    if now - delivery.first_attempt_at >= datetime.timedelta(hours=settings.WEBHOOK_RETRY_HOURS):
+    if now - delivery.first_attempt_at >= datetime.timedelta(seconds=settings.WEBHOOK_RETRY_SECONDS):
         # Given up here rather than by raising GiveUp, which would roll back the owner's email queued above.
         logger.error("Gave up webhook delivery %s after %s attempts: %s", delivery.pk, delivery.attempts, error)
         delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
@@ -227,8 +227,8 @@ def _deliver(delivery: WebhookDelivery) -> None:
 
 
 def _owner_tell(subscriber_id: int, now) -> None:
-    """Mark a subscriber failing for WEBHOOK_RETRY_HOURS and email its owner, once per failing spell."""
-    horizon = now - datetime.timedelta(hours=settings.WEBHOOK_RETRY_HOURS)
+    """Mark a subscriber failing for WEBHOOK_RETRY_SECONDS and email its owner, once per failing spell."""
+    horizon = now - datetime.timedelta(seconds=settings.WEBHOOK_RETRY_SECONDS)
     subscriber = (
         WebhookSubscriber.objects.select_for_update()
         .filter(pk=subscriber_id, failing_since__lte=horizon, failing_email__isnull=True).first()
@@ -243,7 +243,7 @@ def failing_email(email) -> EmailMessage | None:
     subscriber = email.webhook_subscriber
     if not subscriber.owner.email:
         return None
-    context = {"subscriber": subscriber, "hours": settings.WEBHOOK_RETRY_HOURS}
+    context = {"subscriber": subscriber, "hours": settings.WEBHOOK_RETRY_SECONDS // 3600}
     return EmailMessage(
         subject=render_to_string("relay/email/subscriber_failing_subject.txt", context).strip(),
         body=render_to_string("relay/email/subscriber_failing.txt", context),

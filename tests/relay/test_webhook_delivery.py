@@ -1,5 +1,5 @@
 """Webhook deliveries as rows the workers run: what is delivered to whom, signed, retried, given up and replayed,
-and the owner told of a subscriber failing for WEBHOOK_RETRY_HOURS. The receiver is a local HTTP server."""
+and the owner told of a subscriber failing for WEBHOOK_RETRY_SECONDS. The receiver is a local HTTP server."""
 
 import datetime
 import json
@@ -104,7 +104,7 @@ def test_a_failing_delivery_waits_longer_each_time_then_is_given_up_and_replayed
     run_due_jobs()
     assert len(receiver.requests) == 1
     # Still failing a day after the first attempt: given up, and the owner is told once.
-    day_ago = timezone.now() - datetime.timedelta(hours=settings.WEBHOOK_RETRY_HOURS, minutes=1)
+    day_ago = timezone.now() - datetime.timedelta(seconds=settings.WEBHOOK_RETRY_SECONDS + 60)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(first_attempt_at=day_ago, next_attempt_at=timezone.now())
     WebhookSubscriber.objects.filter(pk=subscriber.pk).update(failing_since=day_ago)
     run_due_jobs()
