@@ -39,7 +39,9 @@ class ExportQuery(Schema):
     company: CompanyId
     channel: Channel.Code
     since: Annotated[
-        str | None, Field(min_length=1, max_length=500, description="The X-Next-Cursor of an earlier export.")
+        str | None, Field(min_length=1, max_length=500, description=(
+            "The X-Next-Cursor of an earlier export, or the webhook-id (ce_<n>) of the last webhook event received."
+        ))
     ] = None
 
 

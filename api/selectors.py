@@ -1,6 +1,7 @@
 """Reads behind the API: who may be contacted, and who must be left out, for one company and channel."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core import signing
@@ -168,7 +169,15 @@ def cursor_issue(*, company_id: int, channel: Channel, consent: ConsentChange | 
     return signing.dumps(data, salt=CURSOR_SALT)
 
 
+# A webhook event's id (relay.delivery): the consent event it reported, the position an export resumes after.
+EVENT_ID = re.compile(r"ce_([0-9]{1,18})")
+
+
 def cursor_read(cursor: str, *, company_id: int, channel: Channel, consent: ConsentChange | None = None) -> Cursor:
+    if match := EVENT_ID.fullmatch(cursor):
+        # Resuming after the last webhook event received: every consent event after it, and every answer and
+        # suppression whatever their age (their rows are the customers' current state, applied as upserts).
+        return Cursor(int(match.group(1)), 0, 0)
     try:
         data = signing.loads(cursor, salt=CURSOR_SALT)
     except signing.BadSignature:

@@ -131,3 +131,19 @@ def test_a_failing_delivery_waits_longer_each_time_then_is_given_up_and_replayed
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
     subscriber.refresh_from_db()
     assert subscriber.failing_since is None
+
+
+def test_an_export_resumes_after_the_last_webhook_event_received(client, life):
+    from tests.factories import ApiClientFactory
+
+    token = ApiClientFactory(companies=[life]).token
+    first, second = PolicyholderFactory(), PolicyholderFactory()
+    seen = change(first, life, "direct_mail", False, "a").events[0]
+    change(second, life, "direct_mail", False, "b")
+    response = client.get(
+        "/api/v1/do-not-contact", {"company": life.pk, "channel": "direct_mail", "since": f"ce_{seen.pk}"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    body = b"".join(response.streaming_content).decode()
+    assert response.status_code == 200
+    assert second.customer_number in body and first.customer_number not in body
