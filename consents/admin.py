@@ -192,9 +192,9 @@ class PolicyholderAdmin(admin.ModelAdmin):
 class ConsentEventAdmin(ChangelistCsvMixin, CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id", "created_at", "receipt_number", "customer_number", "company", "channel",
-        "old_value", "new_value", "source", "actor", "reason",
+        "old_value", "new_value", "source", "actor", "reason", "occurred_at", "capture", "applied",
     ]
-    list_filter = ["source", "channel", "company", "created_at"]
+    list_filter = ["source", "channel", "company", "created_at", "applied", "capture"]
     search_fields = ["=policyholder__customer_number", "=receipt__number", "policyholder__name", "policyholder__kana"]
     list_select_related = ["receipt", "policyholder", "company", "channel", "actor"]
     change_list_template = "consents/admin/consentevent_change_list.html"
