@@ -79,3 +79,12 @@ def test_a_wrong_header_is_refused(staff_client, life):
     response = staff_client.post(URL, {"file": SimpleUploadedFile("x.csv", b"customer,allowed\nA,1\n", "text/csv")})
     assert response.status_code == 400
     assert "key,customer_number" in response.content.decode()
+
+
+def test_a_file_over_the_row_limit_is_refused(staff_client, life, settings, monkeypatch):
+    monkeypatch.setattr("relay.importing.MAX_ROWS", 2)
+    holder = PolicyholderFactory()
+    rows = [f"k{n},{holder.customer_number},楽天生命,phone,false,,{when()},paper,,," for n in range(3)]
+    response = staff_client.post(URL, {"file": csv_file(*rows)})
+    assert response.status_code == 400 and "複数のファイルに分けて" in response.content.decode()
+    assert not InboundChange.objects.exists()
