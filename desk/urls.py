@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.request_list, name="list"),
     path("new/", views.request_new, name="new"),
     path("<str:number>/", views.request_detail, name="detail"),
+    path("<str:number>/records/<int:file_id>/", views.record_download, name="record_download"),
 ]

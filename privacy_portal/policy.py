@@ -34,3 +34,14 @@ DISCLOSURE_DOWNLOAD_DAYS = 30
 # after OWASP ASVS L2 3.3.
 STAFF_SESSION_IDLE_SECONDS = 30 * 60
 STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
+
+# The assignee of an open request is emailed once this many calendar days before its due date
+# (desk.tasks.request_reminders_send), so that the answer the law asks for without delay (遅滞なく) is not late.
+# The group's policy.
+REQUEST_REMINDER_DAYS = 3
+
+# A certificate an agent sends with a request (印鑑証明書, 戸籍謄本, 登記事項証明書) counts only if it was issued
+# within this many months before the request was received (desk.identity). APPI Art. 37(1), (3) and Order
+# Art. 11-12 let the business set how a request and an agent are confirmed; 3 months is the group's
+# published procedure, as is common among Japanese insurers.
+REQUEST_CERTIFICATE_MONTHS = 3
