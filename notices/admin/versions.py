@@ -58,7 +58,7 @@ class PurposeInline(DraftOnlyInlineMixin, admin.TabularInline):
 
 class SectionInline(DraftOnlyInlineMixin, admin.StackedInline):
     model = Section
-    fields = ("order", "heading", "body", "lists_joint_users")
+    fields = ("order", "topic", "heading", "body", "lists_joint_users")
 
 
 class PublishForm(forms.Form):
