@@ -2,7 +2,8 @@
 
 - Checks at the send step (and again at the approval of a refusal): the identity check of a request by an
   agent (desk.identity), every company's part of a 開示 (desk.company_records), and for a refusal in whole or
-  in part, the complaint route (苦情の申出先 and the 認定個人情報保護団体, `includes/complaint_route.txt`).
+  in part, the complaint route (苦情の申出先 and the 認定個人情報保護団体) stated by the page of items on
+  retained personal data in force, which `includes/complaint_route.txt`/`.html` render in the refusal.
 - A 利用停止 or 第三者提供の停止 accepted for marketing names the company × channel cells it stops; they are set
   to "do not receive" through consents.services.preferences_update in the transaction that sends the answer,
   so the API answers allowed: false from that moment, for those cells only.
@@ -13,15 +14,16 @@ import hashlib
 import json
 
 from django.core.exceptions import ValidationError
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.models import Source
 from consents.selectors import matrix_axes
 from consents.services import preferences_update
+from core.dates import today_in_tokyo
 from disclosure.models import DisclosurePackage
+from notices.models import Section
+from notices.selectors import retained_data_notice_for
 
 from . import company_records, identity
 from .models import CompanyTask, CustomerRequest, Reply
@@ -29,7 +31,8 @@ from .models import CompanyTask, CustomerRequest, Reply
 REFUSALS = (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
 # The kinds whose acceptance can stop marketing (APPI Art. 35(1), (3)).
 MARKETING_KINDS = (CustomerRequest.Kind.SUSPENSION, CustomerRequest.Kind.THIRD_PARTY_STOP)
-COMPLAINT_ROUTE_TEMPLATE = "includes/complaint_route.txt"
+# The sections of the page of items on retained personal data that make the complaint route.
+ROUTE_TOPICS = (Section.Topic.COMPLAINTS, Section.Topic.ACCREDITED_BODY)
 
 
 def marketing_cells_clean(request: CustomerRequest, outcome: str, cells) -> list[list]:
@@ -81,12 +84,14 @@ def marketing_apply(reply: Reply, request: CustomerRequest, *, actor) -> None:
     )
 
 
-def complaint_route(request: CustomerRequest) -> str:
-    """The complaint route as the refusal carries it; empty when it cannot be rendered."""
-    try:
-        return render_to_string(COMPLAINT_ROUTE_TEMPLATE, {"company": request.company}).strip()
-    except TemplateDoesNotExist:
-        return ""
+def complaint_route_missing(request: CustomerRequest) -> list[str]:
+    """What of the complaint route (苦情の申出先, the 認定個人情報保護団体) the page of items on retained personal
+    data in force for the request's company (or the group's) does not state: the refusal's partials render
+    those sections, so without them the customer would not be told where to complain."""
+    notice = retained_data_notice_for(request.company)
+    version = notice.versions.in_force(on=today_in_tokyo()).first() if notice is not None else None
+    stated = {section.get("topic") for section in version.content["sections"]} if version is not None else set()
+    return [str(Section.Topic(topic).label) for topic in ROUTE_TOPICS if topic not in stated]
 
 
 def send_checks(reply: Reply, request: CustomerRequest) -> None:
@@ -94,13 +99,15 @@ def send_checks(reply: Reply, request: CustomerRequest) -> None:
     if reply.outcome in (CustomerRequest.Outcome.DONE, CustomerRequest.Outcome.PARTIAL):
         identity.require_complete(request)
         company_records.require_all_answered(request)
-    if reply.outcome in REFUSALS and not complaint_route(request):
-        raise ValidationError(
-            _("An answer that does not do all that was asked must tell the customer where to complain (the "
-              "complaint window and the accredited personal information protection organisation). The complaint "
-              "route could not be shown, so the answer was not sent."),
-            code="complaint_route",
-        )
+    if reply.outcome in REFUSALS:
+        missing = complaint_route_missing(request)
+        if missing:
+            raise ValidationError(
+                _("An answer that does not do all that was asked must tell the customer where to complain. The page "
+                  "of items on retained personal data in force does not state: %(missing)s. Publish it first; the "
+                  "answer was not sent.") % {"missing": "、".join(missing)},
+                code="complaint_route",
+            )
 
 
 def fingerprint(reply: Reply) -> str:

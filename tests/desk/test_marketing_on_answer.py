@@ -99,7 +99,8 @@ def test_staff_choose_the_cells_in_the_admin(policyholder, life, writer):
     page = client.get(f"/admin/desk/customerrequest/{request.pk}/change/").content.decode()
     assert f'value="{life.pk}:direct_mail"' in page
     response = client.post(f"/admin/desk/customerrequest/{request.pk}/step/draft/", {
-        "reply-body": "停止いたしました。", "reply-outcome": "done", "reply-marketing_cells": [f"{life.pk}:direct_mail"],
+        "reply-body": "停止いたしました。", "reply-outcome": "done",
+        "reply-marketing_cells": [f"{life.pk}:direct_mail"],
     })
     assert response.status_code == 302
     assert Reply.objects.get().marketing_cells == [[life.pk, "direct_mail"]]

@@ -1,0 +1,114 @@
+"""Staff's identity check of a request made by an agent: each document checked is recorded (kind, issue date,
+what was blacked out) before an answer that does what was asked can be sent; a certificate older than
+REQUEST_CERTIFICATE_MONTHS before the request, or a health insurance card not blacked out, is refused."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from desk.identity import identity_check_record, missing, months_before
+from desk.models import IdentityCheck, Reply
+from desk.services import reply_send, reply_write, request_submit
+
+pytestmark = pytest.mark.django_db
+
+RECEIVED = datetime.datetime(2027, 5, 31, 1, tzinfo=datetime.UTC)  # 31 May 2027 in Tokyo
+
+
+def agent_request(policyholder, role="delegated"):
+    from .test_agent_documents import image_bytes, pdf_bytes
+
+    with time_machine.travel(RECEIVED, tick=False):
+        return request_submit(
+            policyholder=policyholder, kind="purpose", idempotency_key=role, agent_name="楽天 太郎",
+            agent_relationship=role,
+            documents={"authority": (pdf_bytes(), "application/pdf"), "identity": (image_bytes(), "image/png")},
+        )
+
+
+def test_months_before_keeps_the_day_or_takes_the_months_last():
+    assert months_before(datetime.date(2027, 5, 31), 3) == datetime.date(2027, 2, 28)
+    assert months_before(datetime.date(2027, 5, 15), 3) == datetime.date(2027, 2, 15)
+    assert months_before(datetime.date(2027, 1, 10), 3) == datetime.date(2026, 10, 10)
+
+
+def test_an_agents_request_is_answered_only_after_the_recorded_check(policyholder, writer):
+    request = agent_request(policyholder)
+    draft = reply_write(request=request, author=writer, body="利用目的は次のとおりです。", outcome="done")
+    with pytest.raises(ValidationError, match="本人確認を記録してください"):
+        reply_send(reply=draft, actor=writer)
+    assert missing(request) == ["本人確認書類（代理人によるご請求では代理人のもの）", "委任状", "印鑑登録証明書"]
+
+    with time_machine.travel(RECEIVED + datetime.timedelta(days=3), tick=False):
+        identity_check_record(request=request, actor=writer, document="health_insurance",
+                              blacked_out="保険者番号・記号・番号・QRコード")
+        identity_check_record(request=request, actor=writer, document="power_of_attorney")
+        # Issued on 28 February, the earliest day that counts for a request of 31 May.
+        identity_check_record(request=request, actor=writer, document="seal_certificate",
+                              issued_on=datetime.date(2027, 2, 28))
+    assert missing(request) == []
+    reply_send(reply=draft, actor=writer)
+    draft.refresh_from_db()
+    assert draft.status == Reply.Status.SENT
+    check = IdentityCheck.objects.get(document="seal_certificate")
+    assert (check.checked_by, check.issued_on) == (writer, datetime.date(2027, 2, 28))
+
+
+def test_a_legal_agent_shows_the_family_register_or_the_guardianship(policyholder, writer):
+    request = agent_request(policyholder, role="legal")
+    with time_machine.travel(RECEIVED, tick=False):
+        identity_check_record(request=request, actor=writer, document="driving_licence")
+        assert len(missing(request)) == 1
+        identity_check_record(request=request, actor=writer, document="guardianship",
+                              issued_on=datetime.date(2027, 5, 1))
+    assert missing(request) == []
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"document": "seal_certificate", "issued_on": datetime.date(2027, 2, 27)}, "3か月以内"),
+    ({"document": "seal_certificate"}, "発行日を入力"),
+    ({"document": "family_register", "issued_on": datetime.date(2030, 1, 1)}, "未来の日付"),
+    ({"document": "health_insurance"}, "マスキング"),
+    ({"document": "selfie"}, "一覧から選んで"),
+])
+def test_a_check_that_does_not_count_is_refused_and_nothing_recorded(policyholder, writer, fields, message):
+    request = agent_request(policyholder)
+    with time_machine.travel(RECEIVED + datetime.timedelta(days=3), tick=False), pytest.raises(
+        ValidationError, match=message
+    ):
+        identity_check_record(request=request, actor=writer, **fields)
+    assert not IdentityCheck.objects.exists()
+
+
+def test_the_admin_records_a_check_and_refuses_an_old_certificate_with_a_400(policyholder, writer):
+    request = agent_request(policyholder)
+    url = f"/admin/desk/customerrequest/{request.pk}/step/identity/"
+    with time_machine.travel(RECEIVED + datetime.timedelta(days=3), tick=False):
+        client = Client()
+        client.force_login(writer)
+        page = client.get(f"/admin/desk/customerrequest/{request.pk}/change/").content.decode()
+        assert "本人確認（代理人によるご請求）" in page and "委任状" in page
+        response = client.post(url, {"identity-document": "seal_certificate", "identity-issued_on": "2026-12-01"})
+        assert response.status_code == 400 and "新しいものをご提出いただく" in response.content.decode()
+        assert not IdentityCheck.objects.exists()
+        response = client.post(url, {"identity-document": "my_number_card", "identity-blacked_out": "なし（表面のみ）"})
+    assert response.status_code == 302
+    assert IdentityCheck.objects.get().blacked_out == "なし（表面のみ）"
+
+
+def test_a_customers_own_request_needs_no_recorded_check(policyholder, writer):
+    request = request_submit(policyholder=policyholder, kind="purpose", idempotency_key="own")
+    assert missing(request) == []
+    with pytest.raises(ValidationError):
+        identity_check_record(request=request, actor=writer, document="passport")
+    reply_send(reply=reply_write(request=request, author=writer, body="お答えします。", outcome="done"), actor=writer)
+
+
+def test_a_customer_cannot_record_a_check(customer, policyholder):
+    request = agent_request(policyholder)
+    response = customer.post(f"/admin/desk/customerrequest/{request.pk}/step/identity/",
+                             {"identity-document": "passport"})
+    assert response.status_code == 403 and not IdentityCheck.objects.exists()
