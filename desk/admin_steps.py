@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from core.dates import today_in_tokyo
 from core.errors import error_page
 
-from . import answers, identity, services
+from . import answers, identity_checks, services
 from .company_records import company_task_answer
 from .documents import storage
 from .emails import answer_message
-from .fees import fee_receipt_record
+from .fee_receipts import fee_receipt_record
 from .guards import ANSWER_PERMISSION
-from .identity import identity_check_record
+from .identity_checks import identity_check_record
 from .models import CompanyRecordFile, CompanyTask, CustomerRequest, Reply
 from .pauses import request_pause, request_resume
 from .staff_forms import CompanyTaskForm, DraftForm, FeeReceiptForm, IdentityCheckForm, PauseForm
@@ -92,9 +92,9 @@ class RequestStepsMixin:
             "fee_receipt": getattr(obj, "fee_receipt", None),
             "fee_form": forms.get("fee_form")
             or FeeReceiptForm(prefix="fee", initial={"received_on": today_in_tokyo()}),
-            "needs_identity": identity.needs_check(obj),
+            "needs_identity": identity_checks.needs_check(obj),
             "identity_checks": obj.identity_checks.select_related("checked_by"),
-            "identity_missing": identity.missing(obj),
+            "identity_missing": identity_checks.missing(obj),
             "identity_form": forms.get("identity_form") or IdentityCheckForm(prefix="identity"),
             "company_tasks": obj.company_tasks.select_related("company", "answered_by").prefetch_related("files"),
             "company_form_errors": forms.get("company_form").errors if forms.get("company_form") else None,

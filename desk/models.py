@@ -411,7 +411,7 @@ class FeeReceipt(models.Model):
 
 class IdentityCheck(models.Model):
     """One document staff checked before answering a request made by an agent or by post: which document,
-    when it was issued (certificates count only within REQUEST_CERTIFICATE_MONTHS) and what was blacked out."""
+    when it was issued (certificates count only within REQUEST_SEAL_CERTIFICATE_MONTHS) and what was blacked out."""
 
     class Document(models.TextChoices):
         DRIVING_LICENCE = "driving_licence", _("Driving licence")

@@ -20,7 +20,7 @@ from disclosure.services import disclosure_package_request
 from notices.models import Company
 from outbox.sending import outgoing_email_queue
 
-from . import answers, identity
+from . import answers, identity_checks
 from .company_records import company_tasks_open
 from .documents import document_discard, document_store
 from .emails import REQUEST_ANSWER, REQUEST_RECEIVED
@@ -57,6 +57,8 @@ def _create(**fields) -> CustomerRequest:
     request = CustomerRequest(number=_new_number(), received_at=now, due_date=due_date_for(now), **fields)
     request.full_clean()
     request.save()
+    # A 開示 answers for each joint user's own records too: one task per company (desk.company_records).
+    company_tasks_open(request)
     return request
 
 
@@ -121,7 +123,6 @@ def request_submit(
             idempotency_key=key, agent_name=agent_name, agent_relationship=agent_relationship if agent_name else "",
         )
         _documents_attach(request, documents, stored)
-        company_tasks_open(request)
         electronic = kind == CustomerRequest.Kind.DISCLOSURE and delivery == CustomerRequest.Delivery.ELECTRONIC
         if electronic and not agent_name:
             # The package holds only what the portal holds about the logged-in customer and only they can
@@ -209,7 +210,7 @@ def request_disclosure_package(*, request: CustomerRequest, actor) -> Disclosure
         raise ValidationError(_("Only a disclosure request by electronic record gets a disclosure package."))
     if request.policyholder_id is None:
         raise ValidationError(_("This request has no policyholder to disclose."))
-    identity.require_complete(request)
+    identity_checks.require_complete(request)
     waiting = DisclosurePackage.objects.filter(
         request_number=request.number, status__in=[DisclosurePackage.Status.QUEUED, DisclosurePackage.Status.READY]
     ).exclude(status=DisclosurePackage.Status.READY, expires_at__lte=timezone.now())

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from consents.selectors import matrix_axes
 
 from .documents import check_upload
-from .fees import AMOUNT_LIMIT
+from .fee_receipts import AMOUNT_LIMIT
 from .forms import ReplyForm
-from .identity import BLACKED_OUT_LIMIT
+from .identity_checks import BLACKED_OUT_LIMIT
 from .models import FeeReceipt, IdentityCheck, RequestPause
 from .pauses import MESSAGE_LIMIT
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from desk.identity import identity_check_record
+from desk.identity_checks import identity_check_record
 from desk.models import CustomerRequest
 from desk.services import note_add, reply_write, request_disclosure_package, request_submit
 from disclosure.build import package_path

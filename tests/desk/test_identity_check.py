@@ -1,6 +1,6 @@
 """Staff's identity check of a request made by an agent: each document checked is recorded (kind, issue date,
 what was blacked out) before an answer that does what was asked can be sent; a certificate older than
-REQUEST_CERTIFICATE_MONTHS before the request, or a health insurance card not blacked out, is refused."""
+REQUEST_SEAL_CERTIFICATE_MONTHS before the request, or a health insurance card not blacked out, is refused."""
 
 import datetime
 
@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from desk.identity import identity_check_record, missing, months_before
+from desk.identity_checks import identity_check_record, missing, months_before
 from desk.models import IdentityCheck, Reply
 from desk.services import reply_send, reply_write, request_submit
 

@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from desk.fees import fee_receipt_record
+from desk.fee_receipts import fee_receipt_record
 from desk.models import FeeReceipt
 from desk.services import request_submit
 

@@ -1,6 +1,6 @@
 """Staff's identity check of a request made by an agent (代理人) or by post, recorded document by document
 before an answer that does what was asked can be sent: which document, when it was issued (a certificate
-counts only within REQUEST_CERTIFICATE_MONTHS before the request) and what was blacked out."""
+counts only within REQUEST_SEAL_CERTIFICATE_MONTHS before the request) and what was blacked out."""
 
 import datetime
 
@@ -82,7 +82,7 @@ def identity_check_record(
     *, request: CustomerRequest, actor, document: str, issued_on: datetime.date | None = None,
     blacked_out: str = "",
 ) -> IdentityCheck:
-    """Record one document staff checked. A certificate issued more than REQUEST_CERTIFICATE_MONTHS before the
+    """Record one document staff checked. A certificate issued more than REQUEST_SEAL_CERTIFICATE_MONTHS before the
     request was received, or one dated in the future, is refused: ask the customer for a new one."""
     require(actor, ANSWER_PERMISSION)
     if document not in Document.values:
@@ -101,12 +101,12 @@ def identity_check_record(
         if issued_on is None:
             raise ValidationError(_("Enter the certificate's issue date."), code="issued_on")
         received = timezone.localdate(request.received_at)
-        earliest = months_before(received, settings.REQUEST_CERTIFICATE_MONTHS)
+        earliest = months_before(received, settings.REQUEST_SEAL_CERTIFICATE_MONTHS)
         if issued_on < earliest:
             raise ValidationError(
                 _("This certificate is too old: it must be issued within %(months)s months before the request was "
                   "received (on or after %(earliest)s). Ask for a new one.")
-                % {"months": settings.REQUEST_CERTIFICATE_MONTHS, "earliest": wareki(earliest)},
+                % {"months": settings.REQUEST_SEAL_CERTIFICATE_MONTHS, "earliest": wareki(earliest)},
                 code="too_old",
             )
     if document in MUST_BLACK_OUT and not blacked_out:
