@@ -62,6 +62,8 @@ class RequestStepsMixin:
                  name=f"{info}_step"),
             path("<path:object_id>/answer/<int:reply_id>/", self.admin_site.admin_view(self.preview_view),
                  name=f"{info}_preview"),
+            path("<path:object_id>/answer/<int:reply_id>/page/", self.admin_site.admin_view(self.preview_page_view),
+                 name=f"{info}_preview_page"),
             path("<path:object_id>/records/<int:file_id>/", self.admin_site.admin_view(self.record_view),
                  name=f"{info}_record"),
             *super().get_urls(),
@@ -206,12 +208,32 @@ class RequestStepsMixin:
             return error_page(request, status=405, message=_("Use the buttons and links on the page to continue."))
         return self._preview_response(request, obj, reply, status=status)
 
+    def _as_sent(self, obj, reply) -> Reply:
+        """The answer as it will be once sent (unsaved): what the email and the page are built from."""
+        if reply.status == Reply.Status.SENT:
+            return reply
+        return Reply(pk=reply.pk, request=obj, author=reply.author, body=reply.body, outcome=reply.outcome,
+                     reason=reply.reason, marketing_cells=reply.marketing_cells, status=Reply.Status.SENT,
+                     created_at=reply.created_at)
+
+    def preview_page_view(self, request, object_id, reply_id):
+        """The customer's page of the request with the answer on it, rendered by the customer's own template,
+        as the customer will see it once it is sent."""
+        if request.method not in ("GET", "HEAD"):
+            return error_page(request, status=405, message=_("Use the buttons and links on the page to continue."))
+        obj = self._request_or_404(request, object_id)
+        reply = obj.replies.filter(pk=reply_id).first()
+        if reply is None or obj.policyholder_id is None:
+            raise Http404
+        preview = None if reply.status == Reply.Status.SENT else self._as_sent(obj, reply)
+        # Rendered without the staff's request: the customer's page never shows the admin's messages.
+        page = render_to_string("desk/request_detail.html", answers.page_context(obj, preview=preview))
+        response = HttpResponse(page)
+        add_never_cache_headers(response)
+        return response
+
     def _preview_response(self, request, obj, reply, *, status):
-        shown_reply = reply
-        if reply.status != Reply.Status.SENT:
-            shown_reply = Reply(pk=reply.pk, request=obj, author=reply.author, body=reply.body,
-                                outcome=reply.outcome, reason=reply.reason, marketing_cells=reply.marketing_cells,
-                                status=Reply.Status.SENT, created_at=reply.created_at)
+        shown_reply = self._as_sent(obj, reply)
         problems = []
         if reply.status in (Reply.Status.DRAFT, Reply.Status.AWAITING_APPROVAL):
             try:
@@ -219,8 +241,6 @@ class RequestStepsMixin:
             except ValidationError as error:
                 problems = error.messages
         email = answer_message(shown_reply)
-        page = render_to_string("desk/request_detail.html",
-                                answers.page_context(obj, preview=shown_reply if reply.status != "sent" else None))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -228,7 +248,9 @@ class RequestStepsMixin:
             "title": _("Preview of the answer to %(number)s") % {"number": obj.number},
             "reply": reply,
             "email": email,
-            "page": page,
+            "page_url": reverse("admin:desk_customerrequest_preview_page", args=[obj.pk, reply.pk]),
+            "answer": shown_reply,
+            "complaint_route_company": obj.company,
             "problems": problems,
             "cells": answers.marketing_cells_described(reply),
             "shown": answers.fingerprint(reply),

@@ -2,8 +2,6 @@
 customer will, then send. Nothing reaches the customer before the send step; a preview that is out of date
 sends nothing (409); a refusal without the complaint route (苦情の申出先, 認定個人情報保護団体) cannot be sent."""
 
-import html
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -49,7 +47,11 @@ def test_an_answer_is_not_sent_until_the_send_step(customer, policyholder, write
     page = client.get(preview_url(request, draft)).content.decode()
     assert f"宛先： {policyholder.email}" in page and request.number in page
     assert "回答は次のページでご確認ください" in page  # the email's own text
-    assert "当社の利用目的は次のとおりです。" in html.unescape(page.split("srcdoc=")[1])  # the page in the frame
+    assert "当社の利用目的は次のとおりです。" in page
+    # The customer's whole page, by the customer's own template, with the answer on it and the request closed.
+    customer_page = client.get(f"{preview_url(request, draft)}page/").content.decode()
+    assert "当社の利用目的は次のとおりです。" in customer_page and "完了（対応済み）" in customer_page
+    assert "下書き" not in customer_page  # no admin message leaks into it
     assert "この回答をお客さまに送信する" in page
     assert "回答を保存する" not in client.get(f"/admin/desk/customerrequest/{request.pk}/change/").content.decode()
 
