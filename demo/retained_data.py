@@ -95,7 +95,7 @@ GROUP_VERSION = {
         "このページは、楽天インシュアランスグループ各社に共通する「保有個人データに関する事項」（個人情報保護法第32条）です。"
         "各社の名称・住所・代表者、利用目的、苦情の申出先と認定個人情報保護団体は、下の各社のページに記載しています。"
     ),
-    "responsible_party_name": "楽天インシュアランスホールディングス株式会社（グループ共通事項の取りまとめ）",
+    "responsible_party_name": "楽天インシュアランスホールディングス株式会社",
     "responsible_party_address": DEMO_ADDRESS,
     "responsible_party_representative": "代表取締役社長　（デモ用の氏名）",
     "purposes": [

@@ -1,7 +1,8 @@
 """What an answer must carry before it is sent, what it does when it is sent, and how staff see it first.
 
 - Checks at the send step (and again at the approval of a refusal): the identity check of a request by an
-  agent (desk.identity_checks), every company's part of a 開示 (desk.company_records), and for a refusal in whole or
+  agent or by post (desk.identity_checks), the fee's receipt (desk.fee_receipts), every company's part of a
+  開示 (desk.company_records), and for a refusal in whole or
   in part, the complaint route (苦情の申出先 and the 認定個人情報保護団体) stated by the page of items on
   retained personal data in force, which `includes/complaint_route.txt`/`.html` render in the refusal.
 - A 利用停止 or 第三者提供の停止 accepted for marketing names the company × channel cells it stops; they are set
@@ -25,7 +26,7 @@ from disclosure.models import DisclosurePackage
 from notices.models import Section
 from notices.selectors import retained_data_notice_for
 
-from . import company_records, identity_checks
+from . import company_records, fee_receipts, identity_checks
 from .models import CompanyTask, CustomerRequest, Reply
 
 REFUSALS = (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
@@ -98,6 +99,7 @@ def send_checks(reply: Reply, request: CustomerRequest) -> None:
     """What must hold before the answer leaves; ValidationError naming what is missing otherwise."""
     if reply.outcome in (CustomerRequest.Outcome.DONE, CustomerRequest.Outcome.PARTIAL):
         identity_checks.require_complete(request)
+        fee_receipts.require_paid(request)
         company_records.require_all_answered(request)
     if reply.outcome in REFUSALS:
         missing = complaint_route_missing(request)

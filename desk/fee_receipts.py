@@ -1,4 +1,5 @@
-"""Staff's record that a request's fee (手数料) was received."""
+"""Staff's record that a request's fee (手数料, copied onto the request from the fee table when it was made:
+desk.fees) was received; a request with a fee is answered, and its disclosure package prepared, only after."""
 
 import datetime
 
@@ -27,11 +28,19 @@ def fee_receipt_record(
             _("Enter the amount received in yen, from 1 to %(limit)s.") % {"limit": f"{AMOUNT_LIMIT:,}"},
             code="amount",
         )
-    if method not in FeeReceipt.Method.values:
+    if method not in dict(FeeReceipt.METHODS):
         raise ValidationError(_("Choose how the fee was paid from the list."), code="method")
     if not isinstance(received_on, datetime.date) or received_on > today_in_tokyo():
         raise ValidationError(_("Enter the day the fee was received; it cannot be in the future."), code="received_on")
     request = lock_open(request)
+    if not request.fee_amount:
+        raise ValidationError(_("This request carries no fee."), code="no_fee")
+    if amount != request.fee_amount:
+        raise ValidationError(
+            _("The amount received differs from the request's fee (%(fee)s yen). Check the amount with the "
+              "customer before recording it.") % {"fee": f"{request.fee_amount:,}"},
+            code="amount",
+        )
     if received_on < timezone.localdate(request.received_at) - datetime.timedelta(days=90):
         raise ValidationError(_("The day the fee was received is long before the request. Check the date."),
                               code="received_on")
@@ -39,3 +48,13 @@ def fee_receipt_record(
         raise ValidationError(_("The fee's receipt is already recorded for this request."), code="recorded")
     return FeeReceipt.objects.create(request=request, amount=amount, method=method, received_on=received_on,
                                      recorded_by=actor, recorded_at=timezone.now())
+
+
+def require_paid(request: CustomerRequest) -> None:
+    """A request with a fee is answered (and its package prepared) once its receipt is recorded."""
+    if request.fee_amount and not FeeReceipt.objects.filter(request=request).exists():
+        raise ValidationError(
+            _("This request carries a fee of %(fee)s yen: record its receipt first.")
+            % {"fee": f"{request.fee_amount:,}"},
+            code="fee",
+        )

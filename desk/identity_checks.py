@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import today_in_tokyo, wareki
 
+from .agents import months_before
 from .guards import ANSWER_PERMISSION, lock_open, require
 from .models import CustomerRequest, IdentityCheck
 
@@ -28,22 +29,10 @@ MUST_BLACK_OUT = {Document.HEALTH_INSURANCE}
 BLACKED_OUT_LIMIT = 200
 
 
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months earlier (the month's last day when it has no such day)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def needs_check(request: CustomerRequest) -> bool:
-    """Requests by agents: the email link that logged the customer in proves nothing about the agent."""
-    return bool(request.agent_name)
+    """Requests by agents, and requests by post (their copies of identity documents, checked by staff): the
+    email link that logged a customer in proves nothing here."""
+    return bool(request.agent_name) or request.route == CustomerRequest.Route.POSTAL
 
 
 def missing(request: CustomerRequest) -> list[str]:
@@ -64,6 +53,8 @@ def missing(request: CustomerRequest) -> list[str]:
     }:
         gaps.append(_("proof of the legal representation (certificate of family register or of registered "
                       "guardianship)"))
+    if request.requester == CustomerRequest.Requester.HEIR and Document.FAMILY_REGISTER not in seen:
+        gaps.append(_("proof of the inheritance (certificate of family register)"))
     return gaps
 
 
@@ -93,7 +84,7 @@ def identity_check_record(
                               % {"limit": BLACKED_OUT_LIMIT}, code="blacked_out")
     request = lock_open(request)
     if not needs_check(request):
-        raise ValidationError(_("Only a request by an agent needs a recorded identity check."),
+        raise ValidationError(_("Only a request by an agent or by post needs a recorded identity check."),
                               code="not_needed")
     if issued_on is not None and issued_on > today_in_tokyo():
         raise ValidationError(_("The issue date cannot be in the future."), code="issued_on")

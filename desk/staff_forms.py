@@ -31,7 +31,7 @@ class PauseForm(forms.Form):
 
 class FeeReceiptForm(forms.Form):
     amount = forms.IntegerField(label=_("Amount received (yen)"), min_value=1, max_value=AMOUNT_LIMIT)
-    method = forms.ChoiceField(label=_("How it was paid"), choices=FeeReceipt.Method.choices)
+    method = forms.ChoiceField(label=_("How it was paid"), choices=FeeReceipt.METHODS)
     received_on = forms.DateField(label=_("Received on"), widget=DATE_INPUT)
 
 

@@ -171,6 +171,14 @@ def retained_data_group_notice() -> Notice | None:
     )
 
 
+def retained_data_group_version(*, on: datetime.date | None = None) -> NoticeVersion | None:
+    """The version in force of the group's page of items on retained personal data, or None."""
+    notice = retained_data_group_notice()
+    if notice is None:
+        return None
+    return notice.versions.in_force(on=on or today_in_tokyo()).select_related("notice").first()
+
+
 def retained_data_company_pages(*, on: datetime.date | None = None) -> list[Notice]:
     """Each company's page of items on retained personal data that has a version in force, in display order."""
     in_force = NoticeVersion.objects.in_force(on=on or today_in_tokyo())

@@ -22,7 +22,7 @@ from .selectors import (
     announced_joint_users,
     joint_users_in_force,
     retained_data_company_pages,
-    retained_data_group_notice,
+    retained_data_group_version,
 )
 
 
@@ -102,14 +102,13 @@ def notice_detail(request, slug: str):
 def retained_data(request):
     """The group's page of items on retained personal data (APPI Art. 32(1)), the version in force: its common
     items, and a link to each company's page. The same page as /notices/<slug>/, at an address that stays."""
-    notice = retained_data_group_notice()
-    version = notice.versions.in_force(on=today_in_tokyo()).first() if notice is not None else None
+    version = retained_data_group_version()
     if version is None:
         return error_page(
             request, status=404, title=_("Items on retained personal data"),
             message=_("No version of this page is in force yet. Please ask the inquiry windows of the company."),
         )
-    return _render_version(request, notice, version)
+    return _render_version(request, version.notice, version)
 
 
 REQUEST_FORM_STYLESHEET = "css/request-form.css"
@@ -118,8 +117,7 @@ REQUEST_FORM_STYLESHEET = "css/request-form.css"
 def _request_form_context(request):
     """(context, None) for the postal request form: where to send it (the business of the group's page in force)
     and the companies a request may name; or (None, the Japanese 404 page) while no page is in force."""
-    notice = retained_data_group_notice()
-    version = notice.versions.in_force(on=today_in_tokyo()).first() if notice is not None else None
+    version = retained_data_group_version()
     if version is None:
         return None, error_page(
             request, status=404, title=_("Request form"),
@@ -243,7 +241,9 @@ class CompanyListView(ListView):
         return joint_users_in_force()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(announced=announced_joint_users(), **kwargs)
+        return super().get_context_data(
+            announced=announced_joint_users(), retained_data_pages=retained_data_company_pages(), **kwargs
+        )
 
 
 company_list = public_page(CompanyListView.as_view())

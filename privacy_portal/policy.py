@@ -24,7 +24,8 @@ REQUEST_DUE_DAYS = 14
 REQUEST_DOCUMENT_RETENTION_DAYS = 30
 
 # An agent appointed by the customer sends the customer's 印鑑証明書 with the 委任状; one issued more than this
-# many months before the request is refused (desk/agents.py). APPI Art. 37(2) and 通則ガイドライン 3-8-6 let the
+# many months before the request is refused (desk/agents.py), and so is such a certificate in staff's
+# identity check (desk/identity_checks.py). APPI Art. 37(2) and 通則ガイドライン 3-8-6 let the
 # business decide how an agent shows their authority; three months is the group's policy, as Japanese
 # insurers and the registries ask.
 REQUEST_SEAL_CERTIFICATE_MONTHS = 3

@@ -21,7 +21,8 @@ def complaint_route(company=None) -> dict:
     """The sections on complaints and the accredited organization of `company`'s page in force, or of the
     group's page; with the page's address (`url` for a page, `absolute_url` for an email). Without a page in
     force, no sections: the partials then name the inquiry windows alone."""
-    notice = retained_data_notice_for(company)
+    # A template without `company` passes "" (a missing variable), which means the group.
+    notice = retained_data_notice_for(company or None)
     version = notice.versions.in_force(on=today_in_tokyo()).first() if notice is not None else None
     if version is None:
         url = reverse("notices:retained_data")

@@ -16,7 +16,7 @@ from desk.services import reply_send, reply_write, request_submit
 from notices.selectors import joint_users_in_force
 from tests.factories import PolicyholderFactory
 
-from .conftest import log_in
+from .conftest import IDENTITY, log_in
 from .test_agent_documents import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def disclosure(policyholder, delivery="electronic", **extra):
     return request_submit(policyholder=policyholder, kind="disclosure", delivery=delivery,
-                          idempotency_key=f"d-{delivery}-{extra.get('company', '')}", **extra)
+                          idempotency_key=f"d-{delivery}-{extra.get('company', '')}", **IDENTITY, **extra)
 
 
 def test_a_disclosure_opens_one_task_per_joint_user_and_the_answer_lists_each(

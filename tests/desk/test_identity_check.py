@@ -9,7 +9,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from desk.identity_checks import identity_check_record, missing, months_before
+from desk.agents import Agent
+from desk.identity_checks import identity_check_record, missing
 from desk.models import IdentityCheck, Reply
 from desk.services import reply_send, reply_write, request_submit
 
@@ -21,18 +22,18 @@ RECEIVED = datetime.datetime(2027, 5, 31, 1, tzinfo=datetime.UTC)  # 31 May 2027
 def agent_request(policyholder, role="delegated"):
     from .test_agent_documents import image_bytes, pdf_bytes
 
+    documents = {"authority": (pdf_bytes(), "application/pdf"), "identity": (image_bytes(), "image/png")}
+    extra = {}
+    if role == "delegated":
+        documents["seal_certificate"] = (pdf_bytes(), "application/pdf")
+        extra["seal_issued_on"] = datetime.date(2027, 5, 1)
     with time_machine.travel(RECEIVED, tick=False):
         return request_submit(
-            policyholder=policyholder, kind="purpose", idempotency_key=role, agent_name="楽天 太郎",
-            agent_relationship=role,
-            documents={"authority": (pdf_bytes(), "application/pdf"), "identity": (image_bytes(), "image/png")},
+            policyholder=policyholder, kind="purpose", idempotency_key=role, documents=documents,
+            agent=Agent(name="楽天 太郎", role=role, relation="長男", address="東京都世田谷区玉川一丁目14番1号",
+                        phone="03-1234-5678"),
+            **extra,
         )
-
-
-def test_months_before_keeps_the_day_or_takes_the_months_last():
-    assert months_before(datetime.date(2027, 5, 31), 3) == datetime.date(2027, 2, 28)
-    assert months_before(datetime.date(2027, 5, 15), 3) == datetime.date(2027, 2, 15)
-    assert months_before(datetime.date(2027, 1, 10), 3) == datetime.date(2026, 10, 10)
 
 
 def test_an_agents_request_is_answered_only_after_the_recorded_check(policyholder, writer):

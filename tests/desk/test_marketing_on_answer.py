@@ -9,7 +9,7 @@ from django.test import Client
 from consents.models import ConsentEvent, Source
 from desk.models import Reply
 from desk.services import reply_approve, reply_send, reply_write, request_submit
-from tests.desk.conftest import answer
+from tests.desk.conftest import IDENTITY, answer
 from tests.factories import ApiClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def matrix(client, vendor, holder, companies) -> dict:
 
 def suspension(policyholder, kind="suspension"):
     return request_submit(policyholder=policyholder, kind=kind, idempotency_key=kind,
-                          details="楽天生命からのダイレクトメールの利用を停止してほしい")
+                          details="楽天生命からのダイレクトメールの利用を停止してほしい", **IDENTITY)
 
 
 def test_an_accepted_suspension_turns_the_api_to_false_for_that_company_only(
@@ -84,7 +84,9 @@ def test_a_partial_stop_waits_for_approval_and_the_approver_sees_the_cells(
     ("suspension", "done", [[999999, "direct_mail"]]),
 ])
 def test_cells_only_for_an_accepted_stop_and_only_from_the_table(policyholder, life, writer, kind, outcome, cells):
-    request = request_submit(policyholder=policyholder, kind=kind, idempotency_key="x", details="停止してほしい")
+    identity = IDENTITY if kind != "purpose" else {}
+    request = request_submit(policyholder=policyholder, kind=kind, idempotency_key="x", details="停止してほしい",
+                             **identity)
     cells = [[life.pk if company == "LIFE" else company, channel] for company, channel in cells]
     with pytest.raises(ValidationError):
         reply_write(request=request, author=writer, body="対応します。", outcome=outcome, reason="理由",

@@ -10,6 +10,7 @@ from django.test import Client
 from desk.models import CustomerRequest, Reply
 from desk.services import inquiry_submit, reply_approve, reply_send, reply_write, request_submit
 from tests.conftest import sent
+from tests.desk.conftest import IDENTITY
 
 pytestmark = pytest.mark.django_db
 
@@ -85,14 +86,15 @@ def test_the_preview_of_an_inquiry_shows_the_whole_email(writer):
 
 def test_a_refusal_carries_the_complaint_route_in_the_email_and_on_the_page(customer, policyholder, writer, checker):
     request = request_submit(policyholder=policyholder, kind="suspension", details="消去してほしい",
-                             idempotency_key="k")
+                             idempotency_key="k", **IDENTITY)
     reply = reply_send(reply=reply_write(request=request, author=writer, body="消去いたしかねます。",
                                          outcome="declined", reason="保険業法に基づく保存義務があるため"), actor=writer)
     preview = staff(checker).get(preview_url(request, reply)).content.decode()
     assert "苦情の申出先" in preview and "この回答を承認してお客さまに送信する" in preview
     reply_approve(reply=reply, approver=checker, shown=shown_on(preview))
     message = mail.outbox[-1]
-    assert request.number in message.subject and "【苦情の申出先】" in message.body
+    assert request.number in message.subject
+    assert "苦情の申出先" in message.body and "認定個人情報保護団体" in message.body
     assert "/privacy/" in message.body
     page = customer.get(request.get_absolute_url()).content.decode()
     assert "保険業法に基づく保存義務があるため" in page

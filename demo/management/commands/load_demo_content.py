@@ -8,6 +8,7 @@ from django.urls import reverse
 from contact.models import ContactWindow
 from demo import content as demo
 from demo import retained_data
+from desk.models import RequestFee
 from faq.models import FaqEntry
 from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose, Section
 from notices.services import notice_version_freeze
@@ -15,6 +16,13 @@ from notices.services import notice_version_freeze
 DEMO_PASSWORD = "demo-password-2019"
 # Demo staff for the two-person publishing rule: (username, a role of staff/roles.py).
 DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者")]
+# Demo fees of requests by post (手数料, APPI Art. 38), by company short name: (yen, how paid) for a
+# notification of the purposes of use and for a disclosure alike; online requests are free. Demo values.
+DEMO_POSTAL_FEES = {
+    "楽天生命": (800, RequestFee.Payment.POSTAL_ORDER),
+    "楽天損保": (1000, RequestFee.Payment.POSTAL_ORDER),
+    "楽天少短": (500, RequestFee.Payment.REVENUE_STAMP),
+}
 
 
 class Command(BaseCommand):
@@ -34,6 +42,7 @@ class Command(BaseCommand):
         self.load_faq(shotan)
         self.load_contact_windows(companies)
         self.load_retained_data(companies)
+        self.load_request_fees(companies)
         if options["verbosity"]:
             self.stdout.write(f"Demo content: {len(companies)} companies, notices {group.slug} and {shotan.slug}, "
                               f"{len(demo.FAQ_ENTRIES)} FAQ entries, {len(demo.CONTACT_WINDOWS)} inquiry windows "
@@ -42,6 +51,14 @@ class Command(BaseCommand):
                               "an FAQ entry on requests (texts written for the demo).")
         if not no_accounts:
             self.load_accounts(verbosity=options["verbosity"])
+
+    def load_request_fees(self, companies: dict[str, Company]) -> None:
+        for company in companies.values():
+            for kind in RequestFee.FEE_KINDS:
+                amount, payment = DEMO_POSTAL_FEES.get(company.short_name, (0, RequestFee.Payment.FREE))
+                for route, fee in (("online", (0, RequestFee.Payment.FREE)), ("postal", (amount, payment))):
+                    RequestFee.objects.get_or_create(company=company, kind=kind, route=route,
+                                                     defaults={"amount": fee[0], "payment": fee[1]})
 
     def load_companies(self) -> dict[str, Company]:
         companies = {}
