@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from desk.agents import Agent
+from desk.fee_receipts import fee_receipt_record
 from desk.identity_checks import identity_check_record, missing
 from desk.models import IdentityCheck, Reply
 from desk.services import reply_send, reply_write, request_submit
+
+from .test_agent_documents import image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +23,6 @@ RECEIVED = datetime.datetime(2027, 5, 31, 1, tzinfo=datetime.UTC)  # 31 May 2027
 
 
 def agent_request(policyholder, role="delegated"):
-    from .test_agent_documents import image_bytes, pdf_bytes
-
     documents = {"authority": (pdf_bytes(), "application/pdf"), "identity": (image_bytes(), "image/png")}
     extra = {}
     if role == "delegated":
@@ -113,3 +114,41 @@ def test_a_customer_cannot_record_a_check(customer, policyholder):
     response = customer.post(f"/admin/desk/customerrequest/{request.pk}/step/identity/",
                              {"identity-document": "passport"})
     assert response.status_code == 403 and not IdentityCheck.objects.exists()
+
+
+def test_a_postal_request_is_answered_only_after_staff_record_its_identity_documents(policyholder, writer):
+    from desk.postal import Writer, postal_request_enter
+
+    request = postal_request_enter(
+        actor=writer, idempotency_key="p", kind="purpose", requester="self", received_on=datetime.date.today(),
+        writer=Writer(name="楽天 花子", postal_code="158-0094", postal_address="東京都世田谷区玉川一丁目14番1号"),
+        scanned_form=(pdf_bytes(), "application/pdf"), policyholder=policyholder,
+    )
+    assert missing(request) == ["本人確認書類（代理人によるご請求では代理人のもの）"]
+    draft = reply_write(request=request, author=writer, body="利用目的は次のとおりです。", outcome="done")
+    with pytest.raises(ValidationError, match="本人確認を記録してください"):
+        reply_send(reply=draft, actor=writer)
+    identity_check_record(request=request, actor=writer, document="my_number_card", blacked_out="なし（表面のみ）")
+    # By post, this group company charges a fee: received too.
+    assert request.fee_amount > 0
+    with pytest.raises(ValidationError, match="手数料の受領を記録"):
+        reply_send(reply=draft, actor=writer)
+    fee_receipt_record(request=request, actor=writer, amount=request.fee_amount, method=request.fee_payment,
+                       received_on=datetime.date.today())
+    reply_send(reply=draft, actor=writer)
+    draft.refresh_from_db()
+    assert draft.status == Reply.Status.SENT
+
+
+def test_an_heirs_request_needs_the_family_register(policyholder, writer):
+    from desk.postal import Writer, postal_request_enter
+
+    request = postal_request_enter(
+        actor=writer, idempotency_key="h", kind="purpose", requester="heir", received_on=datetime.date.today(),
+        writer=Writer(name="楽天 一郎", postal_code="158-0094", postal_address="東京都世田谷区玉川一丁目14番1号"),
+        scanned_form=(pdf_bytes(), "application/pdf"), policyholder=policyholder,
+    )
+    identity_check_record(request=request, actor=writer, document="driving_licence")
+    assert missing(request) == ["相続を確認する書類（戸籍謄本）"]
+    identity_check_record(request=request, actor=writer, document="family_register", issued_on=datetime.date.today())
+    assert missing(request) == []
