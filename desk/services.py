@@ -320,6 +320,8 @@ def reply_send(*, reply: Reply, actor, shown: str | None = None) -> Reply:
     since is not sent). An answer that does all that was asked, or none yet, is sent at once; one that refuses
     in whole or in part goes to another staff member for approval (reply_approve) and is sent then."""
     _require(actor, ANSWER_PERMISSION)
+    # The request first, then the answer: the order reply_write takes them in, so the two never deadlock.
+    request = _lock_open(Reply.objects.select_related("request").get(pk=reply.pk).request)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if reply.status != Reply.Status.DRAFT:
         raise ValidationError(
@@ -327,7 +329,6 @@ def reply_send(*, reply: Reply, actor, shown: str | None = None) -> Reply:
             code="stale",
         )
     answers.require_shown(reply, shown)
-    request = _lock_open(reply.request)
     answers.send_checks(reply, request)
     if reply.outcome in REFUSALS:
         _no_closing_answer_waiting(request, reply.outcome)
