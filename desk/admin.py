@@ -3,6 +3,7 @@ thread: answers (emailed to the customer and shown on their page), internal note
 second person's approval that an answer refusing a request in whole or in part needs before it is sent.
 Every write goes through desk.services, which enforces the rules whatever page calls it."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +22,10 @@ from core.dates import today_in_tokyo
 from disclosure.models import DisclosurePackage
 
 from . import services
+from .admin_steps import RequestStepsMixin
 from .documents import storage
 from .fees import Fee
-from .forms import NoteForm, ReplyForm, ReturnForm
+from .forms import NoteForm, ReturnForm
 from .models import CustomerRequest, Note, Reply, RequestDocument
 
 ACTION_FIELD = "_desk_action"
@@ -34,11 +36,14 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "deadline"
 
     def lookups(self, request, model_admin):
-        return [("overdue", _("Overdue")), ("open", _("Open")), ("approval", _("Answer awaiting approval"))]
+        return [("overdue", _("Overdue")), ("open", _("Open")), ("paused", _("Paused")),
+                ("approval", _("Answer awaiting approval"))]
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
             return queryset.overdue()
+        if self.value() == "paused":
+            return queryset.paused()
         if self.value() == "open":
             return queryset.open()
         if self.value() == "approval":
@@ -47,7 +52,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(CustomerRequest)
-class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
+class CustomerRequestAdmin(RequestStepsMixin, BadInputIs400Mixin, admin.ModelAdmin):
     list_display = ["number", "kind", "customer", "received_at", "due", "status", "outcome", "assignee"]
     list_display_links = ["number"]
     list_filter = [OverdueFilter, "status", "kind", "route", "identity_method", "assignee"]
@@ -64,6 +69,9 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
     ]
     readonly_fields = [f for f in fields if f != "assignee"]
     change_form_template = "admin/desk/customerrequest/change_form.html"
+
+    class Media:
+        css = {"all": ["desk/admin.css"]}
 
     def get_queryset(self, request):
         # Annotated before any ordering is applied: the ordering uses the annotations.
@@ -146,9 +154,18 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("answer due by"), ordering="due_date")
     def due(self, obj):
+        """Coloured by the days left, and said in words too (colour alone is not enough): paused, overdue,
+        due within REQUEST_REMINDER_DAYS, or later."""
+        if obj.paused_now:
+            return format_html('<span class="due due-paused">{} {}</span>', _("Paused:"), obj.due_date.isoformat())
         if obj.is_overdue():
-            return format_html('<strong class="overdue">{} {}</strong>', _("Overdue:"), obj.due_date.isoformat())
-        return obj.due_date.isoformat()
+            return format_html('<strong class="due overdue">{} {}</strong>', _("Overdue:"), obj.due_date.isoformat())
+        if not obj.is_open:
+            return obj.due_date.isoformat()
+        left = obj.days_left()
+        css = "due-soon" if left <= settings.REQUEST_REMINDER_DAYS else "due-later"
+        return format_html('<span class="due {}">{} {}</span>', css, obj.due_date.isoformat(),
+                           _("(%(days)s days left)") % {"days": left})
 
     def save_model(self, request, obj, form, change):
         if "assignee" in form.changed_data:
@@ -174,9 +191,7 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
                 + [("note", note) for note in obj.notes.select_related("author")],
                 key=lambda pair: (pair[1].created_at, pair[0], pair[1].pk),
             ),
-            "can_answer": can_answer and obj.is_open,
             "can_approve": request.user.has_perm(services.APPROVE_PERMISSION),
-            "reply_form": forms.get("reply_form") or ReplyForm(prefix="reply"),
             "note_form": forms.get("note_form") or NoteForm(prefix="note"),
             "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
             "is_overdue": obj.is_overdue(),
@@ -184,6 +199,8 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
             if obj.policyholder_id else [],
             "can_package": can_answer and obj.is_open and obj.kind == CustomerRequest.Kind.DISCLOSURE
             and obj.delivery == CustomerRequest.Delivery.ELECTRONIC and obj.policyholder_id is not None,
+            # The steps: pause, fee, identity check, companies' records, the answer's draft (admin_steps.py).
+            **self.steps_context(request, obj, **extra_context.get("step_forms", {})),
         }
 
     def _thread_action(self, request, object_id, extra_context):
@@ -201,29 +218,15 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
                     services.note_add(request=obj, author=request.user, body=form.cleaned_data["body"])
                     messages.success(request, _("The internal note was added."))
                     return redirect(request.path)
-            elif action == "reply":
-                forms["reply_form"] = form = ReplyForm(request.POST, prefix="reply")
-                if form.is_valid():
-                    reply = services.reply_write(request=obj, author=request.user, **form.cleaned_data)
-                    if reply.status == Reply.Status.AWAITING_APPROVAL:
-                        messages.warning(request, _("The answer awaits another staff member's approval; it has "
-                                                    "not been sent."))
-                    else:
-                        messages.success(request, _("The answer was sent to the customer."))
-                    return redirect(request.path)
             elif action == "package":
                 package = services.request_disclosure_package(request=obj, actor=request.user)
                 messages.success(request, _("The disclosure package is being prepared (#%(id)s); the customer is "
                                             "emailed when it is ready.") % {"id": package.pk})
                 return redirect(request.path)
-            elif action in ("approve", "return"):
+            elif action == "return":
                 reply = obj.replies.filter(pk=request.POST.get("reply")).first()
                 if reply is None:
                     raise ValidationError(_("The answer was not found. Open the page again."))
-                if action == "approve":
-                    services.reply_approve(reply=reply, approver=request.user)
-                    messages.success(request, _("The answer was approved and sent to the customer."))
-                    return redirect(request.path)
                 forms["return_form"] = form = ReturnForm(request.POST, prefix="return")
                 if form.is_valid():
                     services.reply_return(reply=reply, approver=request.user, comment=form.cleaned_data["comment"])

@@ -14,21 +14,41 @@ from notices.models import Company
 from outbox.models import OutgoingEmail
 
 
+def _paused():
+    # Resolved when the query runs: RequestPause is defined below.
+    return models.Exists(RequestPause.objects.filter(request=models.OuterRef("pk"), ended_at__isnull=True))
+
+
 class CustomerRequestQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=CustomerRequest.Status.CLOSED)
 
+    def paused(self):
+        """Open requests whose clock is stopped (waiting for the customer's documents, fee or identity)."""
+        return self.open().filter(_paused())
+
+    def running(self):
+        """Open requests whose clock runs."""
+        return self.open().exclude(_paused())
+
     def overdue(self, *, today: datetime.date | None = None):
-        return self.open().filter(due_date__lt=today or today_in_tokyo())
+        # A paused request is not overdue: its due date moves by the paused days when it resumes.
+        return self.running().filter(due_date__lt=today or today_in_tokyo())
 
     def queue(self, *, today: datetime.date | None = None):
-        """The desk's order: open before closed, overdue first, then the nearest due date, oldest first."""
+        """The desk's order: running requests (overdue first, then the nearest due date, oldest first), then
+        paused ones apart, then closed ones."""
         today = today or today_in_tokyo()
         is_open = ~models.Q(status=CustomerRequest.Status.CLOSED)
         return self.annotate(
-            open_rank=models.Case(models.When(is_open, then=1), default=0, output_field=models.IntegerField()),
+            is_paused=_paused(),
+            open_rank=models.Case(
+                models.When(is_open & models.Q(is_paused=False), then=2),
+                models.When(is_open, then=1),
+                default=0, output_field=models.IntegerField(),
+            ),
             overdue_rank=models.Case(
-                models.When(is_open & models.Q(due_date__lt=today), then=1),
+                models.When(is_open & models.Q(is_paused=False, due_date__lt=today), then=1),
                 default=0,
                 output_field=models.IntegerField(),
             ),
@@ -146,6 +166,11 @@ class CustomerRequest(models.Model):
     # The fee as the fee table stood when the request was made (desk/fees.py); receipt is recorded by staff.
     fee_amount = models.PositiveIntegerField(_("fee (yen)"), default=0)
     fee_payment = models.CharField(_("how the fee is paid"), max_length=20, choices=FeePayment.choices, blank=True)
+    # The email that reminded the assignee of the due date (desk.reminders): set once, never sent again.
+    reminder = models.OneToOneField(
+        OutgoingEmail, verbose_name=_("reminder to the assignee"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="desk_reminder",
+    )
 
     objects = CustomerRequestQuerySet.as_manager()
 
@@ -215,7 +240,26 @@ class CustomerRequest(models.Model):
         return self.status != self.Status.CLOSED
 
     def is_overdue(self, *, today: datetime.date | None = None) -> bool:
-        return self.is_open and self.due_date < (today or today_in_tokyo())
+        return self.is_open and not self.paused_now and self.due_date < (today or today_in_tokyo())
+
+    @property
+    def paused_now(self) -> bool:
+        """Whether the clock is stopped: from the queue's annotation when there is one, else one query."""
+        if not self.is_open:
+            return False
+        annotated = self.__dict__.get("is_paused")
+        return annotated if annotated is not None else self.open_pause is not None
+
+    @property
+    def open_pause(self) -> "RequestPause | None":
+        """The pause that stops the clock now, if any."""
+        if not self.is_open:
+            return None
+        return next((pause for pause in self.pauses.all() if pause.ended_at is None), None)
+
+    def days_left(self, *, today: datetime.date | None = None) -> int:
+        """Calendar days to the due date (negative once overdue)."""
+        return (self.due_date - (today or today_in_tokyo())).days
 
     @property
     def answers_requester(self) -> bool:
@@ -236,6 +280,7 @@ class Reply(models.Model):
     in whole or in part gives the reason (APPI Art. 36) and waits for a second staff member's approval."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft (not sent)")
         AWAITING_APPROVAL = "awaiting_approval", _("Awaiting a second person's approval")
         RETURNED = "returned", _("Returned by the approver")
         SENT = "sent", _("Sent to the customer")
@@ -258,6 +303,9 @@ class Reply(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     email = models.OneToOneField(OutgoingEmail, verbose_name=_("email"), on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="desk_reply")
+    # A 利用停止 or 第三者提供の停止 accepted for marketing: the [company id, channel code] cells set to "do not
+    # receive" through the preference service when the answer is sent (desk.answers).
+    marketing_cells = models.JSONField(_("marketing stopped when sent"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("answer")
@@ -283,6 +331,9 @@ class Reply(models.Model):
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
                 name="deskreply_sent_has_sent_at",
             ),
+            # One draft per request: writing again replaces its text.
+            models.UniqueConstraint(fields=["request"], condition=models.Q(status="draft"),
+                                    name="deskreply_one_draft_per_request"),
         ]
         indexes = [
             # The approvers' list: answers waiting for a second person.
@@ -357,6 +408,169 @@ class RequestDocument(models.Model):
     def __str__(self):
         return f"{self.request.number} {self.get_kind_display()}"
 
+
+class RequestPause(models.Model):
+    """The clock of a request stopped while staff wait for the customer (documents, the fee, identity). The
+    customer sees the reason on the request's page; when staff resume it, the due date moves by the paused
+    calendar days (Asia/Tokyo), recorded here."""
+
+    class Reason(models.TextChoices):
+        DOCUMENTS = "documents", _("We are waiting for documents from you")
+        FEE = "fee", _("We are waiting for the fee")
+        IDENTITY = "identity", _("We are waiting to confirm your identity")
+
+    request = models.ForeignKey(CustomerRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+                                related_name="pauses")
+    reason = models.CharField(_("reason for the pause"), max_length=20, choices=Reason.choices)
+    # Shown to the customer with the reason: what exactly we need from them.
+    message = models.TextField(_("what we need (shown to the customer)"), blank=True)
+    started_at = models.DateTimeField(_("paused at"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("paused by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    # Null when the request closed while paused (no one resumed it).
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resumed by"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    days = models.PositiveIntegerField(_("days the due date moved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request"], condition=models.Q(ended_at__isnull=True),
+                                    name="deskpause_one_open_per_request"),
+            models.CheckConstraint(condition=models.Q(reason__in=["documents", "fee", "identity"]),
+                                   name="deskpause_has_reason"),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True, days__isnull=True)
+                | models.Q(ended_at__isnull=False, days__isnull=False),
+                name="deskpause_ended_has_days",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request.number} {self.get_reason_display()}"
+
+
+class FeeReceipt(models.Model):
+    """Staff's record that the request's fee (手数料) was received: when, how, by whom it was recorded."""
+
+    # How it was paid: the fee table's list, without 無料.
+    METHODS = [(value, label) for value, label in FeePayment.choices if value != FeePayment.FREE]
+
+    request = models.OneToOneField(CustomerRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+                                   related_name="fee_receipt")
+    amount = models.PositiveIntegerField(_("amount received (yen)"))
+    method = models.CharField(_("how it was paid"), max_length=20, choices=METHODS)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("fee receipt")
+        verbose_name_plural = _("fee receipts")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=1), name="deskfee_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.request.number} ¥{self.amount:,}"
+
+
+class IdentityCheck(models.Model):
+    """One document staff checked before answering a request made by an agent or by post: which document,
+    when it was issued (certificates count only within REQUEST_SEAL_CERTIFICATE_MONTHS) and what was blacked out."""
+
+    class Document(models.TextChoices):
+        DRIVING_LICENCE = "driving_licence", _("Driving licence")
+        MY_NUMBER_CARD = "my_number_card", _("My Number card (front only)")
+        PASSPORT = "passport", _("Passport")
+        HEALTH_INSURANCE = "health_insurance", _("Health insurance card")
+        RESIDENCE_CARD = "residence_card", _("Residence card")
+        POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+        SEAL_CERTIFICATE = "seal_certificate", _("Seal registration certificate")
+        FAMILY_REGISTER = "family_register", _("Certificate of family register")
+        GUARDIANSHIP = "guardianship", _("Certificate of registered guardianship")
+
+    request = models.ForeignKey(CustomerRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+                                related_name="identity_checks")
+    document = models.CharField(_("document checked"), max_length=30, choices=Document.choices)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    blacked_out = models.CharField(_("what was blacked out"), max_length=200, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("identity check")
+        verbose_name_plural = _("identity checks")
+        ordering = ["checked_at", "id"]
+
+    def __str__(self):
+        return f"{self.request.number} {self.get_document_display()}"
+
+
+class CompanyTask(models.Model):
+    """A 開示 answered for one joint-user company's own records (contracts, claims), which the portal does
+    not hold: staff attach them as files or answer that the company holds none. The customer's answer lists
+    every company and what it said."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To answer")
+        ATTACHED = "attached", _("Records attached")
+        NOT_HELD = "not_held", _("We hold none")
+
+    request = models.ForeignKey(CustomerRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+                                related_name="company_tasks")
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"),
+                                    on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("company's records")
+        verbose_name_plural = _("companies' records")
+        ordering = ["request", "company__display_order", "company_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "company"], name="desktask_one_per_company"),
+            models.CheckConstraint(
+                condition=models.Q(status="open", answered_at__isnull=True)
+                | models.Q(status__in=["attached", "not_held"], answered_at__isnull=False),
+                name="desktask_answered_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request.number} {self.company.short_name}"
+
+
+class CompanyRecordFile(models.Model):
+    """A file of a company's records attached to a 開示, stored like agents' documents (desk.documents: type
+    read from the bytes, private directory, random name); the customer downloads it from the request's page
+    once the answer is sent."""
+
+    task = models.ForeignKey(CompanyTask, verbose_name=_("company's records"), on_delete=models.CASCADE,
+                             related_name="files")
+    content_type = models.CharField(_("file type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_name = models.CharField(_("stored file"), max_length=100, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("attached by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("attached at"))
+    deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("file of a company's records")
+        verbose_name_plural = _("files of companies' records")
+        ordering = ["task", "id"]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"
 
 
 class RequestFee(models.Model):

@@ -19,17 +19,21 @@ from disclosure.services import disclosure_package_request
 from notices.models import Company
 from outbox.sending import outgoing_email_queue
 
+from . import answers, fee_receipts, identity_checks
 from .agents import Agent, agent_check
+from .company_records import company_tasks_open
 from .documents import document_discard, document_store
 from .emails import REQUEST_ANSWER, REQUEST_RECEIVED
 from .fees import fee_for
+from .guards import ANSWER_PERMISSION, APPROVE_PERMISSION
+from .guards import lock_open as _lock_open
+from .guards import require as _require
 from .identity import IDENTITY_KINDS, identity_confirm, identity_reference
 from .marketing import Cell, marketing_stop_plan
 from .models import CustomerRequest, Note, Reply, RequestDocument
+from .pauses import pause_end_on_close
 
-ANSWER_PERMISSION = "desk.answer_customerrequest"
-APPROVE_PERMISSION = "desk.approve_reply"
-REFUSALS = (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
+REFUSALS = answers.REFUSALS
 CUSTOMER_KINDS = [kind for kind in CustomerRequest.Kind.values if kind != CustomerRequest.Kind.INQUIRY]
 
 
@@ -56,6 +60,8 @@ def _create(**fields) -> CustomerRequest:
     request = CustomerRequest(number=_new_number(), received_at=now, due_date=due_date_for(now), **fields)
     request.full_clean()
     request.save()
+    # A 開示 answers for each joint user's own records too: one task per company (desk.company_records).
+    company_tasks_open(request)
     return request
 
 
@@ -231,6 +237,8 @@ def request_disclosure_package(*, request: CustomerRequest, actor) -> Disclosure
         raise ValidationError(_("Only a disclosure request by electronic record gets a disclosure package."))
     if request.policyholder_id is None:
         raise ValidationError(_("This request has no policyholder to disclose."))
+    identity_checks.require_complete(request)
+    fee_receipts.require_paid(request)
     waiting = DisclosurePackage.objects.filter(
         request_number=request.number, status__in=[DisclosurePackage.Status.QUEUED, DisclosurePackage.Status.READY]
     ).exclude(status=DisclosurePackage.Status.READY, expires_at__lte=timezone.now())
@@ -238,18 +246,6 @@ def request_disclosure_package(*, request: CustomerRequest, actor) -> Disclosure
         raise ValidationError(_("A disclosure package for this request is already being prepared or can be "
                                 "downloaded."))
     return disclosure_package_request(request.policyholder, request_number=request.number, requested_by=actor)
-
-
-def _lock_open(request: CustomerRequest) -> CustomerRequest:
-    request = CustomerRequest.objects.select_for_update().get(pk=request.pk)
-    if not request.is_open:
-        raise ValidationError(_("This request is already closed."), code="closed")
-    return request
-
-
-def _require(user, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 @transaction.atomic
@@ -277,10 +273,14 @@ def note_add(*, request: CustomerRequest, author, body: str) -> Note:
 
 
 @transaction.atomic
-def reply_write(*, request: CustomerRequest, author, body: str, outcome: str = "", reason: str = "") -> Reply:
-    """An answer to the customer. Without an outcome it is sent and the request stays open; with 対応済み it
-    is sent and closes the request. 一部対応 or 対応しない needs the reason the customer is given (APPI
-    Art. 36) and waits for another staff member's approval (reply_approve) before anything is sent."""
+def reply_write(
+    *, request: CustomerRequest, author, body: str, outcome: str = "", reason: str = "", marketing_cells=None
+) -> Reply:
+    """Write the request's draft answer, or rewrite it (one draft per request; its writer is who wrote it last).
+    Nothing is sent: staff preview the email and the customer's page, then send it (reply_send). With an
+    outcome the answer closes the request when sent; 一部対応 or 対応しない needs the reason the customer is
+    given (APPI Art. 36) and another staff member's approval. `marketing_cells` ([company id, channel code])
+    are stopped through the preference service when an accepted 利用停止 or 第三者提供の停止 is sent."""
     _require(author, ANSWER_PERMISSION)
     request = _lock_open(request)
     body, reason = body.strip(), reason.strip()
@@ -295,18 +295,49 @@ def reply_write(*, request: CustomerRequest, author, body: str, outcome: str = "
         )
     if outcome not in REFUSALS:
         reason = ""
+    cells = answers.marketing_cells_clean(request, outcome, marketing_cells)
+    _no_closing_answer_waiting(request, outcome)
+    draft = request.replies.select_for_update().filter(status=Reply.Status.DRAFT).first() or Reply(
+        request=request, status=Reply.Status.DRAFT)
+    draft.author, draft.body, draft.outcome, draft.reason, draft.marketing_cells = author, body, outcome, reason, cells
+    draft.created_at = timezone.now()
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+def _no_closing_answer_waiting(request: CustomerRequest, outcome: str) -> None:
     if outcome and request.replies.filter(status=Reply.Status.AWAITING_APPROVAL).exists():
         raise ValidationError(
             _("An answer that closes this request is already awaiting approval. Have it approved or returned first."),
             code="pending",
         )
-    reply = Reply.objects.create(
-        request=request, author=author, body=body, outcome=outcome, reason=reason, created_at=timezone.now(),
-        status=Reply.Status.AWAITING_APPROVAL if outcome in REFUSALS else Reply.Status.SENT,
-        sent_at=None if outcome in REFUSALS else timezone.now(),
-    )
-    if reply.status == Reply.Status.SENT:
-        _send(reply, request)
+
+
+@transaction.atomic
+def reply_send(*, reply: Reply, actor, shown: str | None = None) -> Reply:
+    """The send step of a draft, after its preview (`shown`: the preview's answers.fingerprint; a draft changed
+    since is not sent). An answer that does all that was asked, or none yet, is sent at once; one that refuses
+    in whole or in part goes to another staff member for approval (reply_approve) and is sent then."""
+    _require(actor, ANSWER_PERMISSION)
+    # The request first, then the answer: the order reply_write takes them in, so the two never deadlock.
+    request = _lock_open(Reply.objects.select_related("request").get(pk=reply.pk).request)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.status != Reply.Status.DRAFT:
+        raise ValidationError(
+            _("This answer is not a draft (it is: %(status)s).") % {"status": reply.get_status_display()},
+            code="stale",
+        )
+    answers.require_shown(reply, shown)
+    answers.send_checks(reply, request)
+    if reply.outcome in REFUSALS:
+        _no_closing_answer_waiting(request, reply.outcome)
+        reply.status = Reply.Status.AWAITING_APPROVAL
+        reply.save(update_fields=["status"])
+        return reply
+    reply.status, reply.sent_at = Reply.Status.SENT, timezone.now()
+    reply.save(update_fields=["status", "sent_at"])
+    _send(reply, request, actor=actor)
     return reply
 
 
@@ -324,14 +355,17 @@ def _lock_awaiting(reply: Reply, approver) -> Reply:
 
 
 @transaction.atomic
-def reply_approve(*, reply: Reply, approver) -> Reply:
-    """A second staff member approves a refusal; it is sent and the request closes with its outcome."""
+def reply_approve(*, reply: Reply, approver, shown: str | None = None) -> Reply:
+    """A second staff member approves a refusal (`shown`: the fingerprint of the preview they approved); it is
+    sent and the request closes with its outcome."""
     reply = _lock_awaiting(reply, approver)
+    answers.require_shown(reply, shown)
     request = _lock_open(reply.request)
+    answers.send_checks(reply, request)
     now = timezone.now()
     reply.approved_by, reply.decided_at, reply.status, reply.sent_at = approver, now, Reply.Status.SENT, now
     reply.save(update_fields=["approved_by", "decided_at", "status", "sent_at"])
-    _send(reply, request)
+    _send(reply, request, actor=approver)
     return reply
 
 
@@ -346,10 +380,14 @@ def reply_return(*, reply: Reply, approver, comment: str) -> Reply:
     return reply
 
 
-def _send(reply: Reply, request: CustomerRequest) -> None:
+def _send(reply: Reply, request: CustomerRequest, *, actor) -> None:
+    """The answer leaves: the request closes with its outcome (a pause ends with it), the marketing it
+    stops is stopped, and its email is queued, all in the sending transaction."""
     if reply.outcome:
+        pause_end_on_close(request)
         request.status, request.outcome, request.closed_at = CustomerRequest.Status.CLOSED, reply.outcome, reply.sent_at
     else:
         request.status = CustomerRequest.Status.IN_PROGRESS
     request.save(update_fields=["status", "outcome", "closed_at"])
+    answers.marketing_apply(reply, request, actor=actor)
     _email(reply, "email", REQUEST_ANSWER, request.policyholder)

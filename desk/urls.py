@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.request_new, name="new"),
     path("marketing-stop/", views.marketing_stop, name="marketing_stop"),
     path("<str:number>/", views.request_detail, name="detail"),
+    path("<str:number>/records/<int:file_id>/", views.record_download, name="record_download"),
 ]

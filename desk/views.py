@@ -5,8 +5,9 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -16,14 +17,16 @@ from core.clientaddress import client_ip
 from core.errors import allow_methods, error_page
 from core.ratelimit import RateLimit, too_many_requests
 from customers.login import policyholder_required
-from disclosure.models import DisclosurePackage
 
+from .answers import page_context
+from .company_records import downloadable
+from .documents import storage
 from .fees import Fee, fee_table
 from .forms import FORM_KINDS, SERVER_FIELDS, MarketingStopForm, RequestForm
 from .guide import kind_guide
 from .identity import IDENTITY_KINDS, IDENTITY_LIMIT
 from .marketing import cells_sign, cells_unsign, marketing_choices, marketing_stop_plan
-from .models import CustomerRequest, Reply
+from .models import CompanyRecordFile, CustomerRequest
 from .selectors import customer_requests
 from .services import request_submit
 
@@ -174,16 +177,30 @@ class RequestDetailView(DetailView):
         return CustomerRequest.objects.filter(policyholder=self.request.policyholder).select_related("company")
 
     def get_context_data(self, **kwargs):
-        # Only what was sent: internal notes and answers awaiting approval never reach the customer.
-        replies = self.object.replies.filter(status=Reply.Status.SENT).order_by("sent_at", "id")
-        packages = DisclosurePackage.objects.filter(
-            policyholder=self.request.policyholder, request_number=self.object.number
-        ).order_by("-requested_at", "-id")
+        # Only what was sent: internal notes, drafts and answers awaiting approval never reach the customer.
         fee = Fee(self.object.fee_amount, self.object.fee_payment)
-        return super().get_context_data(
-            fee=fee, replies=replies, documents=self.object.documents.count(), packages=packages, now=timezone.now(),
-            **kwargs,
-        )
+        return super().get_context_data(fee=fee, **page_context(self.object), **kwargs)
 
 
 request_detail = RequestDetailView.as_view()
+
+
+@return_after_login
+@policyholder_required
+@allow_methods("GET", "HEAD")
+def record_download(request, number, file_id):
+    """A file of a company's records answered to the customer's 開示: theirs only, once the answer is sent,
+    during the download period; never cached."""
+    record = CompanyRecordFile.objects.filter(
+        pk=file_id, task__request__number=number, task__request__policyholder=request.policyholder
+    ).select_related("task__request").first()
+    if record is None:
+        raise Http404
+    if record.deleted_at is not None or not downloadable(record.task.request):
+        return error_page(request, status=410, message=_("The download period of this file is over. Please "
+                                                         "contact us with the request number."))
+    response = FileResponse(storage().open(record.stored_name), content_type=record.content_type,
+                            as_attachment=True, filename=f"{number}-{record.task.company_id}-{record.pk}."
+                            f"{record.stored_name.rsplit('.', 1)[-1]}")
+    add_never_cache_headers(response)
+    return response

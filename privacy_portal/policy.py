@@ -24,7 +24,8 @@ REQUEST_DUE_DAYS = 14
 REQUEST_DOCUMENT_RETENTION_DAYS = 30
 
 # An agent appointed by the customer sends the customer's 印鑑証明書 with the 委任状; one issued more than this
-# many months before the request is refused (desk/agents.py). APPI Art. 37(2) and 通則ガイドライン 3-8-6 let the
+# many months before the request is refused (desk/agents.py), and so is such a certificate in staff's
+# identity check (desk/identity_checks.py). APPI Art. 37(2) and 通則ガイドライン 3-8-6 let the
 # business decide how an agent shows their authority; three months is the group's policy, as Japanese
 # insurers and the registries ask.
 REQUEST_SEAL_CERTIFICATE_MONTHS = 3
@@ -54,3 +55,8 @@ INBOUND_CHANGE_CLOCK_SKEW_SECONDS = 2 * 60
 # before it is kept as failed for staff to replay; a subscriber that has failed for as long is marked and its
 # owner emailed. 特定電子メール法 Art. 3(3): a group system must hear of an opt-out while it can still act on it.
 WEBHOOK_RETRY_SECONDS = 24 * 60 * 60
+
+# The assignee of an open request is emailed once this many calendar days before its due date
+# (desk.tasks.request_reminders_send), so that the answer the law asks for without delay (遅滞なく) is not late.
+# The group's policy.
+REQUEST_REMINDER_DAYS = 3

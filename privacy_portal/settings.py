@@ -23,6 +23,7 @@ from .policy import (  # noqa: F401
     NOTICE_MIN_ADVANCE_DAYS,
     REQUEST_DOCUMENT_RETENTION_DAYS,
     REQUEST_DUE_DAYS,
+    REQUEST_REMINDER_DAYS,
     REQUEST_SEAL_CERTIFICATE_MONTHS,
     STAFF_SESSION_IDLE_SECONDS,
     STAFF_SESSION_MAX_SECONDS,
@@ -291,6 +292,8 @@ PERIODIC_TASKS = {
     "task-results-prune": ("core.tasks.task_results_prune", 60 * 60),
     "disclosure-packages-expire": ("disclosure.tasks.disclosure_packages_expire", 60 * 60),
     "request-documents-delete": ("desk.tasks.request_documents_delete", 60 * 60),
+    "request-reminders-send": ("desk.tasks.request_reminders_send", 60 * 60),
+    "company-record-files-delete": ("desk.tasks.company_record_files_delete", 60 * 60),
 }
 # Notice campaigns hand this many emails a minute to the outbox, in a batch every CAMPAIGN_BATCH_SECONDS
 # (README, "Notice campaigns"): well below what the workers send, so that login links and receipts never

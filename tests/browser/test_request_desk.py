@@ -1,7 +1,8 @@
-"""In a real Chromium: a customer makes a 開示 request and gets its acknowledgment, staff answer it in the
-admin and the customer reads the answer and downloads the data; the staff desk lists overdue requests first,
-and a refusal needs its reason and a second person's approval. axe-core finds nothing on the customer pages
-at 375 and 1280 px."""
+"""In a real Chromium: a customer makes a 開示 request and gets its acknowledgment, staff answer each company's
+part and the answer in the admin (a draft, its preview, then the send step) and the customer reads the answer,
+which lists every company, and downloads the data; the staff desk lists overdue requests first, and a refusal
+needs its reason and a second person's approval. axe-core finds nothing on the customer pages at 375 and
+1280 px."""
 
 import datetime
 import hashlib
@@ -75,9 +76,22 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     staff_log_in(staff, live_server.url, "writer")
     staff.goto(f"{live_server.url}/admin/desk/customerrequest/")
     staff.get_by_role("link", name=request.number).click()
+    # Each joint user's own records: here, none held.
+    companies = request.company_tasks.count()
+    assert companies > 1
+    for _ in range(companies):
+        staff.get_by_label("この会社はお客さまの個人データを保有していません").first.check()
+        staff.get_by_role("button", name="この会社の回答を記録する").first.click()
+        assert "回答を記録しました" in staff.locator(".messagelist").inner_text()
     staff.get_by_label("お客さまへの回答").fill("保有個人データを開示します。第三者提供記録はありません。")
     staff.get_by_label("対応結果（完了にする場合）").select_option("done")
-    staff.get_by_role("button", name="回答を保存する").click()
+    staff.get_by_role("button", name="下書きを保存してプレビューする").click()
+    # The preview: nothing sent yet; the email and the page as the customer will get them.
+    assert "まだ送信していません" in staff.locator(".messagelist").inner_text()
+    assert not [m for m in mail.outbox if "ご回答" in m.subject]
+    assert "回答は次のページでご確認ください" in staff.locator(".desk-preview-email").inner_text()
+    staff.get_by_role("button", name="この回答をお客さまに送信する").click()
+    staff.wait_for_url("**/change/")
     assert "回答をお客さまに送信しました。" in staff.locator(".messagelist").inner_text()
     assert request.number in mail.outbox[-1].subject and "ご回答" in mail.outbox[-1].subject
 
@@ -85,6 +99,10 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     answer = page.locator("article.answer")
     assert "保有個人データを開示します。" in answer.inner_text() and "対応済み" in answer.inner_text()
     assert "完了（対応済み）" in page.locator(".request-facts").inner_text()
+    answers = page.get_by_role("region", name="各社が保有する記録についての回答").inner_text()
+    for task in request.company_tasks.select_related("company"):
+        assert task.company.legal_name in answers
+    assert answers.count("お客さまの個人データは保有していません。") == companies
     check(page)
     # The data itself: the package the request asked for, downloaded from the request's own page.
     package = DisclosurePackage.objects.get(policyholder=hanako, request_number=request.number)
@@ -145,23 +163,31 @@ def test_the_desk_lists_overdue_first_and_a_refusal_needs_a_reason_and_a_second_
     assert "回答期限を過ぎています" in writer.locator(".errornote").inner_text()
     writer.get_by_label("お客さまへの回答").fill("ご請求の一部に応じます。")
     writer.get_by_label("対応結果（完了にする場合）").select_option("partial")
-    writer.get_by_role("button", name="回答を保存する").click()
+    writer.get_by_role("button", name="下書きを保存してプレビューする").click()
     assert "個人情報保護法第36条" in writer.locator(".messagelist").inner_text()
     assert not Reply.objects.exists()
     writer.get_by_label("お客さまに示す理由（個人情報保護法第36条）").fill("保険業法により契約記録の保存義務があるため")
-    writer.get_by_role("button", name="回答を保存する").click()
+    writer.get_by_role("button", name="下書きを保存してプレビューする").click()
+    writer.wait_for_url("**/answer/*/")
+    # The refusal carries the complaint route, in the email and on the page.
+    assert "苦情の申出先" in writer.locator(".desk-preview-email").inner_text()
+    writer.get_by_role("button", name="この回答を承認に回す（まだ送信されません）").click()
+    writer.wait_for_url("**/change/")
     assert "承認待ち" in writer.locator(".messagelist").inner_text()
     reply = Reply.objects.get()
     assert reply.status == Reply.Status.AWAITING_APPROVAL
     sent_before = len(mail.outbox)
-    assert "別の担当者が承認する必要があります" in writer.locator("p.help").first.inner_text()
-    assert writer.get_by_role("button", name="承認してお客さまに送信する").count() == 0
+    assert writer.get_by_text("別の担当者が承認する必要があります").count() == 1
+    writer.goto(f"{live_server.url}/admin/desk/customerrequest/{overdue.pk}/answer/{reply.pk}/")
+    assert writer.get_by_role("button", name="この回答を承認してお客さまに送信する").count() == 0
 
     checker = page_at(1280)
     staff_log_in(checker, live_server.url, "checker")
     checker.goto(f"{live_server.url}/admin/desk/customerrequest/?deadline=approval")
     checker.get_by_role("link", name=overdue.number).click()
-    checker.get_by_role("button", name="承認してお客さまに送信する").click()
+    checker.get_by_role("link", name="お客さまに届く内容で回答をプレビューし、承認して送信する").click()
+    checker.get_by_role("button", name="この回答を承認してお客さまに送信する").click()
+    checker.wait_for_url("**/change/")
     assert "承認し、お客さまに送信しました" in checker.locator(".messagelist").inner_text()
     reply.refresh_from_db()
     overdue.refresh_from_db()

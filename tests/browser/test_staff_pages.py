@@ -3,7 +3,7 @@ dashboards pass axe-core at 375 and 1280 px, as the customer pages do."""
 
 import pytest
 
-from desk.services import request_submit
+from desk.services import reply_write, request_submit
 from tests import personas
 from tests.factories import PolicyholderFactory
 
@@ -19,11 +19,14 @@ def test_the_new_staff_pages_are_accessible(live_server, demo_content, page_at, 
     request = request_submit(
         policyholder=PolicyholderFactory(email="hanako@example.com"), kind="purpose", idempotency_key="k1"
     )
+    draft = reply_write(request=request, author=personas.support("writer"), body="利用目的は次のとおりです。",
+                        outcome="done")
     pages = {
         "desk": [
             "/admin/",
             "/admin/desk/customerrequest/",
             f"/admin/desk/customerrequest/{request.pk}/change/",
+            f"/admin/desk/customerrequest/{request.pk}/answer/{draft.pk}/",
             "/admin/desk/postalrequest/add/",
             "/admin/desk/requestfee/",
             "/admin/insights/optindashboard/",

@@ -14,8 +14,9 @@ from pypdf import PdfWriter
 
 from desk.documents import MAX_BYTES, documents_delete_expired
 from desk.models import CustomerRequest, RequestDocument
-from desk.services import reply_write
+from desk.services import reply_approve
 from tests import personas
+from tests.desk.conftest import answer
 
 from .conftest import AGENT_CONTACT, IDENTITY_FORM
 
@@ -138,7 +139,9 @@ def test_documents_are_deleted_some_days_after_the_request_closed(customer, sett
     customer.post("/my/requests/new/", agent_form())
     customer.post("/my/requests/new/", agent_form())
     closed, still_open = CustomerRequest.objects.order_by("id")
-    reply_write(request=closed, author=personas.support("writer"), body="開示します。", outcome="done")
+    reply = answer(request=closed, author=personas.support("writer"), body="開示いたしかねます。", outcome="declined",
+                   reason="代理権を確認できる書類がそろわなかったため")
+    reply_approve(reply=reply, approver=personas.support("checker"))
     closed.refresh_from_db()
     assert len(stored_files(settings)) == 4
 

@@ -9,8 +9,9 @@ from django.core import mail
 from django.test import Client
 
 from desk.models import CustomerRequest, Note, Reply
-from desk.services import reply_write, request_submit
+from desk.services import request_submit
 from tests import personas
+from tests.desk.conftest import answer
 
 from .conftest import IDENTITY
 
@@ -33,6 +34,19 @@ def submit(policyholder, on: datetime.datetime, kind="purpose", **extra):
 
 def change_url(request):
     return f"/admin/desk/customerrequest/{request.pk}/change/"
+
+
+def step_url(request, step):
+    return f"/admin/desk/customerrequest/{request.pk}/step/{step}/"
+
+
+def preview_url(request, reply):
+    return f"/admin/desk/customerrequest/{request.pk}/answer/{reply.pk}/"
+
+
+def shown_on(preview: str) -> str:
+    """The fingerprint the preview's send or approve button carries."""
+    return preview.split('name="shown" value="')[1].split('"')[0]
 
 
 def test_the_queue_lists_overdue_requests_first_and_marks_them(policyholder, writer):
@@ -63,8 +77,16 @@ def test_staff_assign_note_and_answer(policyholder, writer, checker):
     client.post(change_url(request), {"_desk_action": "note", "note-body": "電話で本人確認済み"})
     assert Note.objects.get().body == "電話で本人確認済み"
     sent_before = len(mail.outbox)
-    client.post(change_url(request), {"_desk_action": "reply", "reply-body": "利用目的は次のとおりです。",
-                                      "reply-outcome": "done", "reply-reason": ""})
+    response = client.post(step_url(request, "draft"), {"reply-body": "利用目的は次のとおりです。",
+                                                        "reply-outcome": "done", "reply-reason": ""})
+    draft = Reply.objects.get()
+    assert response.status_code == 302 and response["Location"] == preview_url(request, draft)
+    request.refresh_from_db()
+    assert request.is_open and len(mail.outbox) == sent_before  # a draft: nothing sent yet
+    preview = client.get(preview_url(request, draft)).content.decode()
+    assert "お客さまに送信する" in preview and "利用目的は次のとおりです。" in preview
+    response = client.post(preview_url(request, draft), {"_desk_action": "send", "shown": shown_on(preview)})
+    assert response.status_code == 302
     request.refresh_from_db()
     assert (request.status, request.outcome) == ("closed", "done")
     assert len(mail.outbox) == sent_before + 1  # the note emailed no one; the answer did
@@ -72,8 +94,8 @@ def test_staff_assign_note_and_answer(policyholder, writer, checker):
 
 def test_a_refusal_without_reason_is_refused_with_a_400_and_nothing_saved(policyholder, writer):
     request = submit(policyholder, NOW, kind="suspension", details="消去してほしい")
-    response = login(writer).post(change_url(request), {
-        "_desk_action": "reply", "reply-body": "対応いたしかねます。", "reply-outcome": "declined", "reply-reason": "",
+    response = login(writer).post(step_url(request, "draft"), {
+        "reply-body": "対応いたしかねます。", "reply-outcome": "declined", "reply-reason": "",
     })
     assert response.status_code == 400
     assert "個人情報保護法第36条" in response.content.decode()
@@ -83,21 +105,29 @@ def test_a_refusal_without_reason_is_refused_with_a_400_and_nothing_saved(policy
 
 def test_a_refusal_is_approved_by_a_second_person_not_its_writer(policyholder, writer, checker):
     request = submit(policyholder, NOW, kind="third_party_stop", details="提供を止めて")
-    login(writer).post(change_url(request), {
-        "_desk_action": "reply", "reply-body": "応じられません。", "reply-outcome": "declined",
+    login(writer).post(step_url(request, "draft"), {
+        "reply-body": "応じられません。", "reply-outcome": "declined",
         "reply-reason": "法令に基づく提供のため（個人情報保護法第27条第1項第1号）",
     })
     reply = Reply.objects.get()
+    preview = login(writer).get(preview_url(request, reply)).content.decode()
+    assert "承認に回す" in preview
+    login(writer).post(preview_url(request, reply), {"_desk_action": "send", "shown": shown_on(preview)})
+    reply.refresh_from_db()
     assert reply.status == Reply.Status.AWAITING_APPROVAL
     page = login(writer).get(change_url(request)).content.decode()
-    assert "別の担当者が承認する必要があります" in page and "承認してお客さまに送信する" not in page
-    response = login(writer).post(change_url(request), {"_desk_action": "approve", "reply": reply.pk})
+    assert "別の担当者が承認する必要があります" in page
+    preview = login(writer).get(preview_url(request, reply)).content.decode()
+    assert "承認してお客さまに送信する" not in preview
+    response = login(writer).post(preview_url(request, reply), {"_desk_action": "approve", "shown": "x"})
     assert response.status_code == 403
     reply.refresh_from_db()
     assert reply.status == Reply.Status.AWAITING_APPROVAL
 
-    assert "承認してお客さまに送信する" in login(checker).get(change_url(request)).content.decode()
-    response = login(checker).post(change_url(request), {"_desk_action": "approve", "reply": reply.pk})
+    preview = login(checker).get(preview_url(request, reply)).content.decode()
+    assert "承認してお客さまに送信する" in preview
+    response = login(checker).post(preview_url(request, reply), {"_desk_action": "approve",
+                                                                  "shown": shown_on(preview)})
     assert response.status_code == 302
     reply.refresh_from_db()
     request.refresh_from_db()
@@ -107,7 +137,7 @@ def test_a_refusal_is_approved_by_a_second_person_not_its_writer(policyholder, w
 
 def test_returning_needs_a_comment(policyholder, writer, checker):
     request = submit(policyholder, NOW)
-    reply = reply_write(request=request, author=writer, body="x", outcome="partial", reason="r")
+    reply = answer(request=request, author=writer, body="x", outcome="partial", reason="r")
     response = login(checker).post(change_url(request), {"_desk_action": "return", "reply": reply.pk,
                                                          "return-comment": ""})
     assert response.status_code == 400

@@ -8,14 +8,17 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from desk.agents import Agent
+from desk.identity_checks import identity_check_record
 from desk.models import CustomerRequest
 from desk.services import note_add, reply_write, request_disclosure_package, request_submit
 from disclosure.build import package_path
 from disclosure.models import DisclosurePackage
 from tests import personas
 from tests.conftest import run_due_jobs
+from tests.desk.conftest import answer
 
 from .conftest import IDENTITY, IDENTITY_FORM
 
@@ -58,6 +61,13 @@ def test_an_agents_request_waits_for_staff_to_check_the_documents(policyholder):
     staff.force_login(writer)
     url = f"/admin/desk/customerrequest/{request.pk}/change/"
     assert "開示資料を作成する" in staff.get(url).content.decode()
+    # Not before staff have recorded the identity check of the agent.
+    response = staff.post(url, {"_desk_action": "package"})
+    assert response.status_code == 400 and "本人確認を記録してください" in response.content.decode()
+    assert not DisclosurePackage.objects.exists()
+    identity_check_record(request=request, actor=writer, document="driving_licence")
+    identity_check_record(request=request, actor=writer, document="family_register",
+                          issued_on=timezone.localdate(request.received_at))
     assert staff.post(url, {"_desk_action": "package"}).status_code == 302
     package = DisclosurePackage.objects.get()
     assert (package.requested_by, package.request_number) == (writer, request.number)
@@ -79,11 +89,12 @@ def test_only_an_open_electronic_disclosure_gets_a_package(policyholder):
 def test_the_package_holds_the_requests_and_the_answers_sent_never_notes_or_unsent_answers(policyholder):
     writer = personas.support("writer")
     purpose = request_submit(policyholder=policyholder, kind="purpose", idempotency_key="p")
-    reply_write(request=purpose, author=writer, body="利用目的は次のとおりです。", outcome="done")
+    answer(request=purpose, author=writer, body="利用目的は次のとおりです。", outcome="done")
     note_add(request=purpose, author=writer, body="内部メモ：本人確認済み")
     suspension = request_submit(policyholder=policyholder, kind="suspension", details="消去してほしい",
                                 idempotency_key="s", **IDENTITY)
-    reply_write(request=suspension, author=writer, body="未承認の回答", outcome="declined", reason="未承認の理由")
+    answer(request=suspension, author=writer, body="未承認の回答", outcome="declined", reason="未承認の理由")
+    reply_write(request=suspension, author=writer, body="下書きの本文です。")
     request = request_submit(policyholder=policyholder, kind="disclosure", delivery="electronic",
                              idempotency_key="d", **IDENTITY)
     run_due_jobs()  # a worker's pass builds the package
@@ -97,4 +108,4 @@ def test_the_package_holds_the_requests_and_the_answers_sent_never_notes_or_unse
     assert "利用目的の通知（個人情報保護法第32条）" in requests_csv
     assert "利用目的は次のとおりです。" in answers_csv
     everything = " ".join(texts.values())
-    assert "内部メモ" not in everything and "未承認" not in everything
+    assert "内部メモ" not in everything and "未承認" not in everything and "下書きの本文" not in everything

@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 
 from desk.models import CustomerRequest
-from desk.services import note_add, reply_write, request_submit
+from desk.services import note_add, request_submit
 from tests.factories import PolicyholderFactory
 
-from .conftest import IDENTITY, IDENTITY_FORM, log_in
+from .conftest import IDENTITY, IDENTITY_FORM, answer, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +78,9 @@ def test_the_customer_sees_sent_answers_and_never_notes_or_unapproved_refusals(c
     writer, checker = personas.support("writer"), personas.support("checker")
     request = request_submit(policyholder=policyholder, kind="suspension", details="DM停止", idempotency_key="k",
                              **IDENTITY)
-    reply_write(request=request, author=writer, body="確認中です。しばらくお待ちください。")
+    answer(request=request, author=writer, body="確認中です。しばらくお待ちください。")
     note_add(request=request, author=writer, body="内部：本人確認済み")
-    reply_write(request=request, author=writer, body="一部対応します。", outcome="partial", reason="法令上の保存義務")
+    answer(request=request, author=writer, body="一部対応します。", outcome="partial", reason="法令上の保存義務")
     page = customer.get(request.get_absolute_url()).content.decode()
     assert "確認中です。" in page
     assert "内部：本人確認済み" not in page and "一部対応します。" not in page and "法令上の保存義務" not in page

@@ -1,5 +1,6 @@
-"""desk.services: a request gets a number, a due date and an acknowledgment queued with it; answers are
-emailed and close the request; a refusal needs its reason and a second person before anything is sent."""
+"""desk.services: a request gets a number, a due date and an acknowledgment queued with it; answers, once
+through the send step, are emailed and close the request; a refusal needs its reason and a second person
+before anything is sent."""
 
 import datetime
 import uuid
@@ -17,13 +18,13 @@ from desk.services import (
     note_add,
     reply_approve,
     reply_return,
-    reply_write,
     request_assign,
     request_submit,
 )
 from outbox.models import OutgoingEmail
 from tests import personas
 from tests.conftest import run_due_jobs
+from tests.desk.conftest import answer
 
 from .conftest import IDENTITY
 
@@ -83,7 +84,7 @@ def test_an_inquiry_is_answered_at_the_address_given(db):
 
 def test_an_answer_without_outcome_is_sent_and_leaves_the_request_open(policyholder, writer):
     request = submit(policyholder)
-    reply = reply_write(request=request, author=writer, body="確認のため、対象の契約を教えてください。")
+    reply = answer(request=request, author=writer, body="確認のため、対象の契約を教えてください。")
     request.refresh_from_db()
     assert reply.status == Reply.Status.SENT and request.status == CustomerRequest.Status.IN_PROGRESS
     assert mail.outbox[-1].to == [policyholder.email]
@@ -94,30 +95,30 @@ def test_an_answer_without_outcome_is_sent_and_leaves_the_request_open(policyhol
 
 def test_an_inquiry_answer_carries_the_answer_itself(writer):
     inquiry = inquiry_submit(name="山田 太郎", email="taro@example.net", message="質問です。", idempotency_key="n2")
-    reply_write(request=inquiry, author=writer, body="お答えします。", outcome="done")
+    answer(request=inquiry, author=writer, body="お答えします。", outcome="done")
     assert "お答えします。" in mail.outbox[-1].body and mail.outbox[-1].to == ["taro@example.net"]
 
 
 def test_done_closes_the_request(policyholder, writer):
     request = submit(policyholder)
-    reply_write(request=request, author=writer, body="利用目的は次のとおりです。", outcome="done")
+    answer(request=request, author=writer, body="利用目的は次のとおりです。", outcome="done")
     request.refresh_from_db()
     assert (request.status, request.outcome) == ("closed", "done") and request.closed_at is not None
     with pytest.raises(ValidationError):
-        reply_write(request=request, author=writer, body="追記")
+        answer(request=request, author=writer, body="追記")
 
 
 @pytest.mark.parametrize("outcome", ["partial", "declined"])
 def test_a_refusal_needs_the_reason(policyholder, writer, outcome):
     request = submit(policyholder, "suspension", details="DMを止めてほしい")
     with pytest.raises(ValidationError, match="36"):
-        reply_write(request=request, author=writer, body="対応いたしかねます。", outcome=outcome, reason="  ")
+        answer(request=request, author=writer, body="対応いたしかねます。", outcome=outcome, reason="  ")
     assert not Reply.objects.exists() and len(mail.outbox) == 1  # only the acknowledgment
 
 
 def test_a_refusal_waits_for_a_second_person_and_its_writer_cannot_approve_it(policyholder, writer, checker):
     request = submit(policyholder, "suspension", details="すべて消去してほしい")
-    reply = reply_write(
+    reply = answer(
         request=request, author=writer, body="一部のみ対応します。", outcome="partial",
         reason="保険業法により契約記録の保存が義務付けられているため",
     )
@@ -152,7 +153,7 @@ def test_the_database_refuses_a_refusal_sent_without_approval_or_approved_by_its
 
 def test_a_returned_refusal_is_never_sent(policyholder, writer, checker):
     request = submit(policyholder)
-    reply = reply_write(request=request, author=writer, body="対応しません。", outcome="declined", reason="理由")
+    reply = answer(request=request, author=writer, body="対応しません。", outcome="declined", reason="理由")
     with pytest.raises(ValidationError):
         reply_return(reply=reply, approver=checker, comment=" ")
     reply_return(reply=reply, approver=checker, comment="理由に根拠条文を加えてください。")
@@ -167,21 +168,21 @@ def test_a_returned_refusal_is_never_sent(policyholder, writer, checker):
 
 def test_only_one_closing_answer_awaits_approval_at_a_time(policyholder, writer):
     request = submit(policyholder)
-    reply_write(request=request, author=writer, body="a", outcome="declined", reason="r")
+    answer(request=request, author=writer, body="a", outcome="declined", reason="r")
     with pytest.raises(ValidationError):
-        reply_write(request=request, author=writer, body="b", outcome="done")
+        answer(request=request, author=writer, body="b", outcome="done")
 
 
 def test_staff_without_the_desk_role_can_do_nothing(policyholder, writer):
     request = submit(policyholder)
     outsider = personas.editor()
     with pytest.raises(PermissionDenied):
-        reply_write(request=request, author=outsider, body="x")
+        answer(request=request, author=outsider, body="x")
     with pytest.raises(PermissionDenied):
         note_add(request=request, author=outsider, body="x")
     with pytest.raises(ValidationError):
         request_assign(request=request, assignee=outsider, actor=writer)
-    reply = reply_write(request=request, author=writer, body="x", outcome="declined", reason="r")
+    reply = answer(request=request, author=writer, body="x", outcome="declined", reason="r")
     with pytest.raises(PermissionDenied):
         reply_approve(reply=reply, approver=outsider)
 
@@ -195,7 +196,7 @@ def test_the_queue_puts_overdue_first_then_the_nearest_due_date(policyholder, wr
     with time_machine.travel(datetime.datetime(2027, 1, 1, 3, tzinfo=datetime.UTC), tick=False):
         old = submit(policyholder)
         old_closed = submit(policyholder)
-        reply_write(request=old_closed, author=writer, body="done", outcome="done")
+        answer(request=old_closed, author=writer, body="done", outcome="done")
     with time_machine.travel(datetime.datetime(2027, 1, 10, 3, tzinfo=datetime.UTC), tick=False):
         middle = submit(policyholder)
     with time_machine.travel(datetime.datetime(2027, 1, 20, 3, tzinfo=datetime.UTC), tick=False):

@@ -16,6 +16,7 @@ def test_the_periods_are_the_policys_and_the_site_reads_them_as_settings():
         "NOTICE_MIN_ADVANCE_DAYS", "REQUEST_DUE_DAYS", "REQUEST_DOCUMENT_RETENTION_DAYS", "DISCLOSURE_DOWNLOAD_DAYS",
         "STAFF_SESSION_IDLE_SECONDS", "STAFF_SESSION_MAX_SECONDS", "REQUEST_SEAL_CERTIFICATE_MONTHS",
         "INBOUND_CHANGE_MAX_AGE_DAYS", "INBOUND_CHANGE_CLOCK_SKEW_SECONDS", "WEBHOOK_RETRY_SECONDS",
+        "REQUEST_REMINDER_DAYS",
     }
     for name in PERIODS:
         assert getattr(settings, name) == getattr(policy, name)
