@@ -21,7 +21,7 @@ def _value(model, name: str, value) -> str:
         return ""
     if model is None:
         return str(value)
-    field = next((f for f in model._meta.get_fields() if f.name == name), None)
+    field = _field(model, name)
     if field is not None and field.get_internal_type() == "JSONField" and isinstance(value, str):
         try:  # stored as JSON with \u escapes: shown with the Japanese as written
             return json.dumps(json.loads(value), ensure_ascii=False)
@@ -33,11 +33,34 @@ def _value(model, name: str, value) -> str:
     return display_value(model, name, value)
 
 
+def _field(model, name: str):
+    return next((f for f in model._meta.get_fields() if f.name == name), None) if model is not None else None
+
+
+def _is_reverse_relation(field) -> bool:
+    """The other side of a foreign key (a version's data items): auditlog writes it on create and delete as the
+    manager's name (「notices.DataItem.None」), which says nothing; the rows themselves have entries of their own."""
+    return field is not None and field.is_relation and field.auto_created and not field.concrete
+
+
+def _label(model, name: str) -> str:
+    if model is None:
+        return name
+    field = _field(model, name)
+    label = field_label(model, name)
+    # A foreign key without a name of its own is called by its model's name, which is translated.
+    if field is not None and field.is_relation and field.related_model is not None and label == name.replace("_", " "):
+        return str(field.related_model._meta.verbose_name)
+    return label
+
+
 def field_changes(entry: LogEntry) -> list[FieldChange]:
     model = entry.content_type.model_class()
     rows = []
     for name, change in sorted((entry.changes_dict or {}).items()):
-        label = field_label(model, name) if model is not None else name
+        if _is_reverse_relation(_field(model, name)):
+            continue
+        label = _label(model, name)
         if isinstance(change, dict) and change.get("type") == "m2m":
             objects = "、".join(str(item) for item in change.get("objects", []))
             if change.get("operation") == "add":

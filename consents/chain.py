@@ -87,6 +87,9 @@ def notice_record_hash(record) -> str:
         "previous": record.previous_hash,
         "key": record.key_id,
     }
+    # An answer's number is covered too; records without one (older answers, being told) hash as before.
+    if record.number:
+        fields["number"] = record.number
     return keyed_digest(record.key_id, fields)
 
 

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notices.models import Company
+from notices.fields import JointUserChoiceField
 
 from .documents import check_upload
 from .models import CustomerRequest, RequestDocument
@@ -14,11 +14,6 @@ DETAILS_LIMIT = 4000
 DETAILS_REQUIRED = {
     CustomerRequest.Kind.CORRECTION, CustomerRequest.Kind.SUSPENSION, CustomerRequest.Kind.THIRD_PARTY_STOP,
 }
-
-
-class CompanyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.legal_name
 
 
 class RequestForm(forms.Form):
@@ -39,9 +34,8 @@ class RequestForm(forms.Form):
         help_text=_("Only for a disclosure request (APPI Art. 33(1))."),
         error_messages={"invalid_choice": _("Choose how you would like to receive the disclosure.")},
     )
-    company = CompanyChoiceField(
+    company = JointUserChoiceField(
         label=_("Company concerned"),
-        queryset=Company.objects.order_by("display_order", "id"),
         required=False,
         empty_label=_("All group companies / not sure"),
         error_messages={"invalid_choice": _("Choose the company from the list.")},

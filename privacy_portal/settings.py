@@ -285,6 +285,7 @@ PERIODIC_TASKS = {
     "task-results-prune": ("core.tasks.task_results_prune", 60 * 60),
     "disclosure-packages-expire": ("disclosure.tasks.disclosure_packages_expire", 60 * 60),
     "request-documents-delete": ("desk.tasks.request_documents_delete", 60 * 60),
+    "campaign-newcomers-add": ("campaigns.tasks.campaign_newcomers_add", 10 * 60),
 }
 # Notice campaigns hand this many emails a minute to the outbox, in a batch every CAMPAIGN_BATCH_SECONDS
 # (README, "Notice campaigns"): well below what the workers send, so that login links and receipts never

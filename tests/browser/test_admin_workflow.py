@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from consents.services import reconsent_answer
+from consents.services import consent_answer_record
 from customers.login import SESSION_KEY
 from notices.models import Notice, NoticeVersion
 from notices.services import notice_version_create_draft, notice_version_freeze
@@ -126,7 +126,7 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
 
         # The ground is consent: the customer consents on their page before the day (consents/reconsent.py);
         # another customer of before the change does not answer.
-        reconsent_answer(policyholder=holder, version_id=draft.pk, consent=True)
+        consent_answer_record(policyholder=holder, version_id=draft.pk, consent=True)
         silent = PolicyholderFactory()
 
         # On the day, nobody does anything and the new version is in force, for the new joint user too, with the

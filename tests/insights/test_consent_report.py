@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from consents.services import reconsent_answer
+from consents.services import consent_answer_record
 from customers.models import Policy
 from notices.models import NoticeVersion
 from tests.personas import approver, editor, support
@@ -22,10 +22,10 @@ def asked(life, nonlife):
         company = life if n < 2 else nonlife
         Policy.objects.create(policyholder=holder, company=company, policy_number=f"P-{n}", product="医療保険")
     customer_since(days(30), customer_number="C000000009")  # joins after the date: not asked
-    reconsent_answer(policyholder=holders[0], version_id=version.pk, consent=True)
-    reconsent_answer(policyholder=holders[1], version_id=version.pk, consent=True)
-    reconsent_answer(policyholder=holders[1], version_id=version.pk, consent=False)  # changed their mind
-    reconsent_answer(policyholder=holders[2], version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=holders[0], version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=holders[1], version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=holders[1], version_id=version.pk, consent=False)  # changed their mind
+    consent_answer_record(policyholder=holders[2], version_id=version.pk, consent=True)
     return version
 
 

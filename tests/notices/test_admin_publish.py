@@ -82,7 +82,9 @@ def test_an_editor_cannot_open_or_post_the_publish_page(client, draft):
     assert client.get(publish_url(draft)).status_code == 403
     response = client.post(publish_url(draft), {})
     assert response.status_code == 403
-    assert "権限" in response.content.decode()
+    # Which rule refused, and who can do it.
+    page = response.content.decode()
+    assert "二者確認のルールにより" in page and "承認者" in page and "あなたの役割には公表の権限がありません" in page
     assert not NoticeVersion.objects.get(pk=draft.pk).is_published
 
 

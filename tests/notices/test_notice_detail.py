@@ -22,7 +22,7 @@ def second_version(demo_content):
 def test_it_shows_the_version_in_force_with_its_wareki_date(client, demo_content):
     response = client.get(URL)
     assert response.status_code == 200
-    assert "改定適用日：" in response.content.decode()
+    assert "改定適用日:" in response.content.decode()
     assert "2019年6月3日（令和元年6月3日）" in response.content.decode()
 
 
