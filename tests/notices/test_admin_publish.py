@@ -129,3 +129,17 @@ def test_an_unknown_ground_is_refused_with_a_400(client, draft):
     assert response.status_code == 400
     assert "正しく選択してください" in response.content.decode()
     assert not NoticeVersion.objects.get(pk=draft.pk).is_published
+
+
+def test_a_refusal_names_the_approvers_who_can_publish(client, draft):
+    personas.approver("sato")
+    client.force_login(personas.editor("editor2"))
+    page = client.get(publish_url(draft)).content.decode()
+    assert "この版を公表できる承認者：sato" in page
+
+
+def test_a_bare_refusal_in_the_admin_says_it_is_the_role(client):
+    client.force_login(personas.editor("editor2"))
+    response = client.get("/admin/auth/user/")
+    assert response.status_code == 403
+    assert "あなたの役割では、このページは開けません。" in response.content.decode()
