@@ -24,7 +24,9 @@ QUERIES = {
     "/notices/shotan-group-joint-use/": 4,
     "/notices/group-joint-use/versions/": 2,
     "/notices/group-joint-use/2019-06-03/": 4,
-    "/companies/": 4,  # the version in force, its joint users, those companies, the announced joiners
+    # the version in force, its joint users, those companies, the announced joiners, and who joined on consent (the
+    # joint-use versions and their joint users)
+    "/companies/": 6,
     "/faq/": 1,
     "/faq/?q=ペット": 1,
 }
