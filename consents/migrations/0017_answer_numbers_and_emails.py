@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('consents', '0016_models_to_customers_and_outbox'),
         ('customers', '0002_own_tables'),
-        ('notices', '0007_consent_count_not_asked_at_publication'),
+        ('notices', '0008_consent_count_not_asked_at_publication'),
         ('outbox', '0002_rows_are_jobs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

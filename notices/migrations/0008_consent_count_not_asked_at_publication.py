@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notices', '0006_normalize_draft_texts'),
+        ('notices', '0007_retained_data_pages'),
     ]
 
     operations = [
