@@ -111,6 +111,8 @@ def test_the_answer_page_offers_to_change_it_and_the_change_is_recorded(client, 
     page = customer.get(path).content.decode()
     assert "「同意しない」とのご回答を受け付けました。" in page and "確認のメールをお送りします。" in page
     assert 'value="consent">「同意する」に変更する</button>' in page and 'value="decline"' not in page
+    # The purpose of what the form records, beside its button (APPI Art. 21).
+    assert "ご回答は、日時とご利用の端末のIPアドレスとともに記録し" in page and 'href="/privacy/"' in page
     customer.post(path, {"answer": "consent"})
     page = customer.get(path).content.decode()
     assert "ご回答を「同意する」に変更しました。" in page
