@@ -2,9 +2,11 @@
 
 import dataclasses
 import json
+import re
 
 from auditlog.models import LogEntry
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.fieldvalues import display_value, field_label
 
@@ -31,6 +33,32 @@ def _value(model, name: str, value) -> str:
         # Stored as the related object's name when the change was made (AUDITLOG_USE_FK_STRING_REPRESENTATION).
         return str(value)
     return display_value(model, name, value)
+
+
+# Django's own permissions are stored with English names (「Can view change request」), and a group's or user's
+# permissions are recorded by those names when the roles are synced outside a request.
+PERMISSION_NAME = re.compile(r"^Can (add|change|delete|view) (.+)$")
+PERMISSION_ACTIONS = {
+    "add": gettext_lazy("add (a permission)"),
+    "change": gettext_lazy("change (a permission)"),
+    "delete": gettext_lazy("delete (a permission)"),
+    "view": gettext_lazy("view (a permission)"),
+}
+
+
+def _m2m_object(text: str) -> str:
+    """A related object as recorded (a permission is 「app | model | name」), each part in Japanese where the site
+    has a translation for it, as is otherwise."""
+    parts = []
+    for part in text.split(" | "):
+        match = PERMISSION_NAME.match(part)
+        if match:
+            parts.append(_("%(model)s: %(action)s") % {
+                "model": _(match[2]), "action": PERMISSION_ACTIONS[match[1]],
+            })
+        else:
+            parts.append(_(part) if part else part)
+    return " | ".join(parts)
 
 
 def _field(model, name: str):
@@ -62,7 +90,7 @@ def field_changes(entry: LogEntry) -> list[FieldChange]:
             continue
         label = _label(model, name)
         if isinstance(change, dict) and change.get("type") == "m2m":
-            objects = "、".join(str(item) for item in change.get("objects", []))
+            objects = "、".join(_m2m_object(str(item)) for item in change.get("objects", []))
             if change.get("operation") == "add":
                 rows.append(FieldChange(_("%(field)s (added)") % {"field": label}, "", objects))
             else:

@@ -30,3 +30,19 @@ def test_a_new_version_and_its_rows_read_in_japanese_with_readable_values(client
     client.force_login(root)
     page = client.get(f"/admin/auditlog/logentry/{entries[0].pk}/change/").content.decode()
     assert "DataItem.None" not in page and "data_items" not in page
+
+
+def test_a_roles_permissions_read_in_japanese():
+    from django.contrib.auth.models import Group, Permission
+    from django.utils import translation
+
+    group = Group.objects.create(name="試験用")
+    with translation.override("en"):  # the roles are synced outside a request, as in migrate
+        group.permissions.add(
+            Permission.objects.get(codename="view_noticeversion"),
+            Permission.objects.get(codename="publish_noticeversion"),
+        )
+    entry = LogEntry.objects.get_for_object(group).latest("id")
+    [row] = field_changes(entry)
+    assert "公表文の版の表示" in row.new and "公表文の版の公表" in row.new
+    assert not re.search(r"[A-Za-z]{3,}", row.new), row.new
