@@ -2,9 +2,11 @@
 
 import dataclasses
 import json
+import re
 
 from auditlog.models import LogEntry
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.fieldvalues import display_value, field_label
 
@@ -21,7 +23,7 @@ def _value(model, name: str, value) -> str:
         return ""
     if model is None:
         return str(value)
-    field = next((f for f in model._meta.get_fields() if f.name == name), None)
+    field = _field(model, name)
     if field is not None and field.get_internal_type() == "JSONField" and isinstance(value, str):
         try:  # stored as JSON with \u escapes: shown with the Japanese as written
             return json.dumps(json.loads(value), ensure_ascii=False)
@@ -33,13 +35,62 @@ def _value(model, name: str, value) -> str:
     return display_value(model, name, value)
 
 
+# Django's own permissions are stored with English names (「Can view change request」), and a group's or user's
+# permissions are recorded by those names when the roles are synced outside a request.
+PERMISSION_NAME = re.compile(r"^Can (add|change|delete|view) (.+)$")
+PERMISSION_ACTIONS = {
+    "add": gettext_lazy("add (a permission)"),
+    "change": gettext_lazy("change (a permission)"),
+    "delete": gettext_lazy("delete (a permission)"),
+    "view": gettext_lazy("view (a permission)"),
+}
+
+
+def _m2m_object(text: str) -> str:
+    """A related object as recorded (a permission is 「app | model | name」), each part in Japanese where the site
+    has a translation for it, as is otherwise."""
+    parts = []
+    for part in text.split(" | "):
+        match = PERMISSION_NAME.match(part)
+        if match:
+            parts.append(_("%(model)s: %(action)s") % {
+                "model": _(match[2]), "action": PERMISSION_ACTIONS[match[1]],
+            })
+        else:
+            parts.append(_(part) if part else part)
+    return " | ".join(parts)
+
+
+def _field(model, name: str):
+    return next((f for f in model._meta.get_fields() if f.name == name), None) if model is not None else None
+
+
+def _is_reverse_relation(field) -> bool:
+    """The other side of a foreign key (a version's data items): auditlog writes it on create and delete as the
+    manager's name (「notices.DataItem.None」), which says nothing; the rows themselves have entries of their own."""
+    return field is not None and field.is_relation and field.auto_created and not field.concrete
+
+
+def _label(model, name: str) -> str:
+    if model is None:
+        return name
+    field = _field(model, name)
+    label = field_label(model, name)
+    # A foreign key without a name of its own is called by its model's name, which is translated.
+    if field is not None and field.is_relation and field.related_model is not None and label == name.replace("_", " "):
+        return str(field.related_model._meta.verbose_name)
+    return label
+
+
 def field_changes(entry: LogEntry) -> list[FieldChange]:
     model = entry.content_type.model_class()
     rows = []
     for name, change in sorted((entry.changes_dict or {}).items()):
-        label = field_label(model, name) if model is not None else name
+        if _is_reverse_relation(_field(model, name)):
+            continue
+        label = _label(model, name)
         if isinstance(change, dict) and change.get("type") == "m2m":
-            objects = "、".join(str(item) for item in change.get("objects", []))
+            objects = "、".join(_m2m_object(str(item)) for item in change.get("objects", []))
             if change.get("operation") == "add":
                 rows.append(FieldChange(_("%(field)s (added)") % {"field": label}, "", objects))
             else:

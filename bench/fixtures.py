@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from api.models import ApiClient
 from consents.selectors import marketing_companies
-from consents.services import reconsent_answer
+from consents.services import consent_answer_record
 from core.memo import clear_process_memos
 from customers.login import SESSION_IDLE_SECONDS, SESSION_KEY
 from customers.models import Policyholder
@@ -128,7 +128,7 @@ def consent_request(answers: int):
     notice_version_freeze(version=version)
     clear_process_memos()
     for holder in Policyholder.objects.order_by("id")[:answers]:
-        reconsent_answer(policyholder=holder, version_id=version.pk, consent=holder.pk % 4 != 0)
+        consent_answer_record(policyholder=holder, version_id=version.pk, consent=holder.pk % 4 != 0)
     print(json.dumps({"consent_version": version.pk}))
 
 

@@ -7,17 +7,19 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from consents.emails import notice_change_summary
+from consents.emails import notice_change_email, notice_change_summary
 from core.admin import BadInputIs400Mixin, JobAdminMixin
-from core.errors import error_page
+from core.errors import error_page, staff_who_may
+from customers.models import Policyholder
 
 from .models import Campaign, PostalDownload
 from .postal import postal_file, postal_filename
-from .selectors import campaign_progress
+from .selectors import campaign_progress, recipients_forecast
 from .services import (
     START_PERMISSION,
     campaign_prepare,
@@ -28,6 +30,17 @@ from .services import (
     eligible_versions,
     postal_download_record,
 )
+
+SAMPLE_NAME = "見本 花子"
+SAMPLE_EMAIL = "sample@example.com"
+
+
+def start_refusal() -> str:
+    """Why a staff member without the permission cannot start a campaign, and who can."""
+    return _(
+        "Under the two-person rule an editor prepares a notice campaign and another person, an approver (承認者), "
+        "starts it. Your role does not include starting campaigns. Approvers who can start it: %(names)s."
+    ) % {"names": staff_who_may(START_PERMISSION)}
 
 
 class CampaignForm(forms.ModelForm):
@@ -124,12 +137,13 @@ class CampaignAdmin(JobAdminMixin, BadInputIs400Mixin, admin.ModelAdmin):
         }
 
     def get_urls(self):
-        def view(function, name, route=None):
-            return path(f"<path:object_id>/{route or name}/", self.admin_site.admin_view(require_POST(function)),
+        def view(function, name, route=None, methods=require_POST):
+            return path(f"<path:object_id>/{route or name}/", self.admin_site.admin_view(methods(function)),
                         name=f"campaigns_campaign_{name}")
 
         return [
-            view(self.start_view, "start"),
+            # GET: the email as it will be sent and whom it reaches; POST with the confirmation: start.
+            view(self.start_view, "start", methods=require_http_methods(["GET", "HEAD", "POST"])),
             view(self.stop_view, "stop"),
             view(self.resume_view, "resume"),
             view(self.postal_view, "postal", "postal/<str:encoding>"),
@@ -155,7 +169,37 @@ class CampaignAdmin(JobAdminMixin, BadInputIs400Mixin, admin.ModelAdmin):
         return redirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
 
     def start_view(self, request, object_id):
-        return self._act(request, object_id, campaign_start, _("The campaign was started."))
+        """The email exactly as it will be sent (for a sample customer) and the number of customers it reaches,
+        then the approver's confirmation: nothing starts on one click."""
+        campaign = self._campaign(request, object_id)
+        if not request.user.has_perm(START_PERMISSION):
+            raise PermissionDenied(start_refusal())
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            return self._act(request, object_id, campaign_start, _("The campaign was started."))
+        if not campaign.is_prepared:
+            if request.method == "POST":
+                return error_page(request, status=409, message=_("This campaign has started already."))
+            messages.info(request, _("This campaign has started already."))
+            return redirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+        status, error = 200, None
+        if request.method == "POST":
+            status, error = 400, _("Tick the box to confirm that you have read the email and start the campaign.")
+        # Not a customer of ours: a sample whose name shows where each customer's own name goes.
+        sample = Policyholder(name=SAMPLE_NAME, email=SAMPLE_EMAIL)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": campaign,
+            "campaign": campaign,
+            "title": _("Start the campaign"),
+            "summary": notice_change_summary(campaign.notice_version),
+            "message": notice_change_email(policyholder=sample, version=campaign.notice_version),
+            "sample": sample,
+            "forecast": recipients_forecast(campaign),
+            "two_person": campaign.prepared_by_id == request.user.pk,
+            "error": error,
+        }
+        return TemplateResponse(request, "campaigns/admin/campaign_start.html", context, status=status)
 
     def stop_view(self, request, object_id):
         return self._act(request, object_id, campaign_stop, _("The campaign was stopped."))

@@ -1,9 +1,11 @@
-"""What the admin shows of a campaign's progress, in one grouped query over its recipients."""
+"""What the admin shows of a campaign: its progress, in one grouped query over its recipients, and before it
+starts, whom it would reach."""
 
 import dataclasses
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
+from customers.models import Policyholder
 from outbox.models import OutgoingEmail
 
 from .models import Campaign, Recipient
@@ -53,3 +55,30 @@ def campaign_progress(campaign: Campaign) -> Progress:
         else:
             progress.queued += count
     return progress
+
+
+@dataclasses.dataclass(frozen=True)
+class Forecast:
+    """Whom starting the campaign now would reach, counted as the workers' selection will choose."""
+
+    by_email: int
+    by_post: int
+    unreachable: int
+
+    @property
+    def reached(self) -> int:
+        return self.by_email + self.by_post
+
+
+def recipients_forecast(campaign: Campaign) -> Forecast:
+    """The policyholders the campaign would reach if it started now, in one aggregate query: by email those with
+    an address (when email is chosen), by post those with a postal address (when post is chosen), the rest
+    unreachable."""
+    has_email = ~Q(email="")
+    has_post = ~Q(postal_code="") & ~Q(address1="")
+    email = has_email if campaign.by_email else Q(pk__in=[])
+    post = (has_post & ~email) if campaign.by_post else Q(pk__in=[])
+    counts = Policyholder.objects.aggregate(
+        by_email=Count("pk", filter=email), by_post=Count("pk", filter=post), total=Count("pk"),
+    )
+    return Forecast(counts["by_email"], counts["by_post"], counts["total"] - counts["by_email"] - counts["by_post"])

@@ -67,35 +67,42 @@ def campaign_work(campaign: Campaign) -> None:
         send_batch(campaign)
 
 
-def recipients_select(campaign: Campaign) -> int:
-    """Every policyholder as a recipient of the campaign, with the channel that reaches them, in one
-    INSERT … SELECT (a million rows without one of them passing through Python); the first batch is due at
-    once. Returns the number of recipients."""
-    with transaction.atomic():
-        lift_statement_timeout()
-        recipients, holders = Recipient._meta.db_table, Policyholder._meta.db_table
-        with connection.cursor() as cursor:
-            # WHERE TRUE: SQLite needs it to read ON CONFLICT after a SELECT.
-            cursor.execute(
-                f"""
-                INSERT INTO {recipients} (campaign_id, policyholder_id, channel, state)
-                SELECT %s, p.id,
-                       CASE WHEN %s AND p.email <> '' THEN 'email'
-                            WHEN %s AND p.postal_code <> '' AND p.address1 <> '' THEN 'post'
-                            ELSE 'none' END,
-                       'pending'
-                FROM {holders} p
-                WHERE TRUE
-                ON CONFLICT (campaign_id, policyholder_id) DO NOTHING
-                """,  # noqa: S608 - table names from the models, values as parameters
-                [campaign.pk, campaign.by_email, campaign.by_post],
-            )
-        counts = dict(
-            Recipient.objects.filter(campaign=campaign).values_list("channel").annotate(n=Count("id")).order_by()
+def _recipients_insert(campaign: Campaign) -> dict[str, int]:
+    """Every policyholder not yet a recipient of the campaign, added with the channel that reaches them, in one
+    INSERT … SELECT (a million rows without one of them passing through Python; running it again adds only
+    those who are new). Returns the campaign's recipients by channel, and sets its counts."""
+    lift_statement_timeout()
+    recipients, holders = Recipient._meta.db_table, Policyholder._meta.db_table
+    with connection.cursor() as cursor:
+        # WHERE TRUE: SQLite needs it to read ON CONFLICT after a SELECT.
+        cursor.execute(
+            f"""
+            INSERT INTO {recipients} (campaign_id, policyholder_id, channel, state)
+            SELECT %s, p.id,
+                   CASE WHEN %s AND p.email <> '' THEN 'email'
+                        WHEN %s AND p.postal_code <> '' AND p.address1 <> '' THEN 'post'
+                        ELSE 'none' END,
+                   'pending'
+            FROM {holders} p
+            WHERE TRUE
+            ON CONFLICT (campaign_id, policyholder_id) DO NOTHING
+            """,  # noqa: S608 - table names from the models, values as parameters
+            [campaign.pk, campaign.by_email, campaign.by_post],
         )
-        campaign.email_recipients = counts.get(Recipient.Channel.EMAIL, 0)
-        campaign.post_recipients = counts.get(Recipient.Channel.POST, 0)
-        campaign.unreachable = counts.get(Recipient.Channel.NONE, 0)
+    counts = dict(
+        Recipient.objects.filter(campaign=campaign).values_list("channel").annotate(n=Count("id")).order_by()
+    )
+    campaign.email_recipients = counts.get(Recipient.Channel.EMAIL, 0)
+    campaign.post_recipients = counts.get(Recipient.Channel.POST, 0)
+    campaign.unreachable = counts.get(Recipient.Channel.NONE, 0)
+    return counts
+
+
+def recipients_select(campaign: Campaign) -> int:
+    """Every policyholder as a recipient of the campaign, with the channel that reaches them; the first batch is
+    due at once. Returns the number of recipients."""
+    with transaction.atomic():
+        counts = _recipients_insert(campaign)
         campaign.recipients_selected_at = campaign.next_attempt_at = timezone.now()
         campaign.attempts = 0  # a step that ran starts the count of failures afresh
         campaign.save(update_fields=[
@@ -105,6 +112,51 @@ def recipients_select(campaign: Campaign) -> int:
     logger.info("Campaign %s: %s recipients selected (%s by email, %s by post, %s unreachable)", campaign.pk,
                 sum(counts.values()), campaign.email_recipients, campaign.post_recipients, campaign.unreachable)
     return sum(counts.values())
+
+
+# A started campaign whose version is still ahead takes in the policyholders who joined since.
+NEWCOMER_STATUSES = (Campaign.Status.SENDING, Campaign.Status.FINISHED, Campaign.Status.STOPPED, Campaign.Status.FAILED)
+
+
+def newcomers_add(*, campaign_id: int, today: datetime.date | None = None) -> int:
+    """Policyholders imported (or added in the admin) after the campaign's recipients were selected, added as
+    recipients while its version is still ahead: they too must be told before it takes effect, and asked where
+    consent is the ground. A finished campaign with new email recipients sends again; a stopped one keeps them
+    waiting until it is resumed; by post they join the next download of the postal list. Returns how many were
+    added."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().select_related("notice_version").get(pk=campaign_id)
+        version = campaign.notice_version
+        if (
+            campaign.status not in NEWCOMER_STATUSES or campaign.recipients_selected_at is None
+            or not version.is_published or version.effective_date <= today
+        ):
+            return 0
+        before = campaign.email_recipients + campaign.post_recipients + campaign.unreachable
+        added = sum(_recipients_insert(campaign).values()) - before
+        fields = ["email_recipients", "post_recipients", "unreachable"]
+        waiting = Recipient.objects.filter(
+            campaign=campaign, channel=Recipient.Channel.EMAIL, state=Recipient.State.PENDING
+        ).exists()
+        if campaign.status == Campaign.Status.FINISHED and waiting:
+            campaign.status, campaign.finished_at, campaign.next_attempt_at = (
+                Campaign.Status.SENDING, None, timezone.now()
+            )
+            fields += ["status", "finished_at", "next_attempt_at"]
+        campaign.save(update_fields=fields)
+    if added:
+        logger.info("Campaign %s: %s policyholders added since its start", campaign_id, added)
+    return added
+
+
+def newcomers_add_all(*, today: datetime.date | None = None) -> int:
+    """newcomers_add for every started campaign of a version still ahead."""
+    today = today or timezone.localdate()
+    ids = Campaign.objects.filter(
+        status__in=NEWCOMER_STATUSES, recipients_selected_at__isnull=False, notice_version__effective_date__gt=today,
+    ).values_list("pk", flat=True)
+    return sum(newcomers_add(campaign_id=pk, today=today) for pk in list(ids))
 
 
 def send_batch(campaign: Campaign) -> int:

@@ -244,14 +244,15 @@ class NoticeRecordAdmin(CustomerNumberColumn, ReadOnlyAdminMixin, admin.ModelAdm
     """Who was told of which notice version, how and when, and their answers: evidence, shown only."""
 
     list_display = [
-        "id", "created_at", "customer_number", "notice_version", "kind", "campaign_id", "source", "actor",
+        "id", "number", "created_at", "customer_number", "notice_version", "kind", "campaign_id", "source", "actor",
     ]
     list_filter = ["kind", "source", "notice_version", "created_at"]
-    search_fields = ["=policyholder__customer_number", "policyholder__name", "policyholder__kana"]
+    # An answer's 記録番号 is what a customer quotes (their email, their history).
+    search_fields = ["=number", "=policyholder__customer_number", "policyholder__name", "policyholder__kana"]
     list_select_related = ["policyholder", "notice_version__notice", "actor"]
     fields = [
-        "policyholder", "notice_version", "kind", "campaign_id", "created_at", "source", "actor", "ip_address",
-        "user_agent", "idempotency_key", "previous_hash", "hash", "key_id",
+        "policyholder", "notice_version", "kind", "number", "campaign_id", "created_at", "source", "actor",
+        "ip_address", "user_agent", "idempotency_key", "email", "previous_hash", "hash", "key_id",
     ]
     readonly_fields = fields
     actions = None

@@ -13,8 +13,10 @@ class ConsentsConfig(AppConfig):
         from outbox.kinds import email_kind_register
 
         from .emails import EMAIL_KINDS
+        from .history import consent_answers_section, history_section_register
 
         for kind in EMAIL_KINDS:
             email_kind_register(**kind)
+        history_section_register(consent_answers_section)
         # Channel names are memoized per process with the matrix axes (consents.selectors.matrix_axes).
         post_save.connect(memoized_data_changed, sender=self.get_model("Channel"), dispatch_uid="memos-channel-save")

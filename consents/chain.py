@@ -97,6 +97,11 @@ def notice_record_hash(record) -> str:
         "previous": record.previous_hash,
         "key": record.key_id,
     }
+    # An answer's number is covered too; records without one (older answers, being told, and the historical
+    # models of migrations written before numbers) hash as before.
+    number = getattr(record, "number", "")
+    if number:
+        fields["number"] = number
     return keyed_digest(record.key_id, fields)
 
 

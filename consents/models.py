@@ -234,6 +234,15 @@ class NoticeRecord(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    # An answer's number, as a receipt's (20261206-1A2B3C4D): what the customer's page, the email and the history
+    # give, and what a customer quotes to staff. Empty for being told of a version, and for answers recorded
+    # before answers had numbers.
+    number = models.CharField(_("record number"), max_length=20, blank=True, default="")
+    # The email that confirms an answer to the customer; none for the other records and without an address.
+    email = models.OneToOneField(
+        OutgoingEmail, verbose_name=_("email"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="notice_record",
+    )
     previous_hash = models.CharField(_("hash of the previous record"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
     key_id = models.CharField(_("hash key id"), max_length=20)
@@ -254,6 +263,10 @@ class NoticeRecord(models.Model):
                 fields=["policyholder", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="noticerecord_idempotency_key_unique",
+            ),
+            # An answer's number names one answer.
+            models.UniqueConstraint(
+                fields=["number"], condition=~models.Q(number=""), name="noticerecord_number_unique"
             ),
             # Always keyed: there are no records from before keyed hashes.
             models.CheckConstraint(condition=~models.Q(key_id=""), name="noticerecord_keyed"),

@@ -3,15 +3,16 @@ or data items on the customers' consent asks each customer who was a customer be
 answer (同意する／同意しない) is a chained NoticeRecord for that version.
 
 - Not answering is not consenting. Joint use with an added company rests on the consent of each customer
-  (the version's publication records how it was obtained and from how many), so until a customer consents,
-  that company is not a joint user of their data: the API answers allowed: false for it, the do-not-contact
-  export lists them, and their preference matrix leaves it out.
+  (the version's publication records how it is obtained; the answers are counted as customers give them), so
+  until a customer consents, that company is not a joint user of their data: the API answers allowed: false
+  for it, the do-not-contact export lists them, and their preference matrix leaves it out.
 - Customers who joined our records on or after the effective date were told of the version before their data
   was first shared (APPI Art. 27(5)(iii)); they are not asked and are treated as under any other joint user.
 - The answer can be changed at any time, before and after the effective date; the latest answer decides from
   the moment it is recorded. Declining after the effective date stops the added companies from then on (what
   was shared while the customer consented was shared lawfully and is not recalled). Answering the same again
-  records nothing new, and so does a form sent twice."""
+  records nothing new, and so does a form sent twice. Each answer has a 記録番号 and a confirmation email
+  (consents.services.consent_answer_record)."""
 
 import dataclasses
 import datetime

@@ -37,12 +37,15 @@ def notice_record_append(
     user_agent: str = "",
     idempotency_key: str = "",
     at=None,
+    number: str = "",
+    email=None,
 ) -> NoticeRecordResult:
     """Record that `policyholder` was told of `notice_version` (kind informed_email / informed_post) or
     answered it (consented / declined), at the end of their chain of notice records.
 
     Being told is recorded once per version and channel: a second call returns the first record. An answer
-    with an idempotency key seen before returns the first answer.
+    with an idempotency key seen before returns the first answer. `number` and `email` are an answer's record
+    number and the email that confirms it (consents.services.consent_answer_record).
     """
     if kind not in NoticeRecord.Kind.values:
         raise ValueError(kind)
@@ -79,6 +82,8 @@ def notice_record_append(
         ip_address=ip_address,
         user_agent=user_agent,
         idempotency_key=idempotency_key,
+        number=number,
+        email=email,
     )
     chain_append([record], digest=notice_record_hash)
     if kind in NoticeRecord.ANSWERS:

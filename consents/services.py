@@ -15,13 +15,16 @@ from outbox.sending import outgoing_email_queue
 
 from .chain import chain_append, chain_ip, event_hash, policyholder_lock
 from .changes import EVENT, changes_notify
-from .emails import RECEIPT
+from .emails import CONSENT_ANSWER, RECEIPT
 from .models import Capture, ConsentEvent, NoticeRecord, Preference, Receipt, Source
 from .reconsent import is_asked, latest_answers
 from .records import NoticeRecordResult, notice_record_append
 from .selectors import joint_use_version_in_force, matrix_axes
 
-__all__ = ["NoticeRecordResult", "PreferencesResult", "notice_record_append", "preferences_update", "reconsent_answer"]
+__all__ = [
+    "AnswerResult", "NoticeRecordResult", "PreferencesResult", "consent_answer_record", "notice_record_append",
+    "preferences_update",
+]
 
 
 @dataclass
@@ -256,21 +259,44 @@ def preferences_update(
 @dataclass(frozen=True)
 class AnswerResult:
     record: NoticeRecord
-    changed: bool  # False: the same answer was already the latest; nothing was written
+    changed: bool  # False: the same answer was already the latest (or the form was sent twice); nothing was written
+    previous: NoticeRecord | None = None  # the answer this one replaces; None for a first answer
+
+
+def _answer_number() -> str:
+    """A record number in the receipts' form, used by neither a receipt nor another answer: the customer quotes
+    one number to staff, whichever it is."""
+    while True:
+        number = _receipt_number()
+        taken = (
+            NoticeRecord.objects.filter(number=number).exists() or Receipt.objects.filter(number=number).exists()
+        )
+        if not taken:
+            return number
 
 
 @transaction.atomic
-def reconsent_answer(
-    *, policyholder: Policyholder, version_id: int, consent: bool, ip_address: str | None = None,
+def consent_answer_record(
+    *,
+    policyholder: Policyholder,
+    version_id: int,
+    consent: bool,
+    source: str = NoticeRecord.Source.PORTAL,
+    actor=None,
+    ip_address: str | None = None,
     user_agent: str = "",
+    idempotency_key: str = "",
 ) -> AnswerResult:
-    """Record the customer's answer to a consent question (consents/reconsent.py) as a chained NoticeRecord.
-    The policyholder row is locked, so two tabs answering at once are recorded one after the other; the same
-    answer as the latest records nothing."""
+    """Record a customer's answer to a consent question (consents/reconsent.py), first or changed, as a chained
+    NoticeRecord with a record number, and queue the email that confirms it (kind CONSENT_ANSWER) in the same
+    transaction: every answer the customer gives, or staff record for them (source STAFF, with `actor`), is
+    confirmed to them. The policyholder row is locked, so two tabs answering at once are recorded one after the
+    other; the same answer as the latest records nothing and sends nothing, and so does an idempotency key seen
+    before."""
     change = consent_grounds_on(today_in_tokyo()).change_of(version_id)
     if change is None:
         raise ValidationError(_("This change to the joint use does not ask for your consent (any more)."))
-    policyholder_lock(policyholder)
+    address = policyholder_lock(policyholder)
     if not is_asked(policyholder, change):
         raise ValidationError(_(
             "You became our customer after this change took effect, so it does not ask for your consent."
@@ -279,8 +305,14 @@ def reconsent_answer(
     latest = latest_answers(policyholder, [version_id]).get(version_id)
     if latest is not None and latest.kind == kind:
         return AnswerResult(latest, changed=False)
+    if idempotency_key:
+        repeated = NoticeRecord.objects.filter(policyholder=policyholder, idempotency_key=idempotency_key).first()
+        if repeated is not None:
+            return AnswerResult(repeated, changed=False)
+    email = outgoing_email_queue(kind=CONSENT_ANSWER, policyholder=policyholder) if address else None
     result = notice_record_append(
-        policyholder=policyholder, notice_version=change.version, kind=kind, source=NoticeRecord.Source.PORTAL,
-        ip_address=ip_address, user_agent=user_agent,
+        policyholder=policyholder, notice_version=change.version, kind=kind, source=source, actor=actor,
+        ip_address=ip_address, user_agent=user_agent, idempotency_key=idempotency_key, number=_answer_number(),
+        email=email,
     )
-    return AnswerResult(result.record, changed=not result.repeated)
+    return AnswerResult(result.record, changed=True, previous=latest)

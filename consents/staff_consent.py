@@ -3,8 +3,9 @@
 A 顧客対応 records the answer with its evidence (a recording id, a document id). 同意しない takes effect at once:
 refusing needs no second look. 同意する lets a company use the customer's data, so it takes effect only when a
 second member of staff confirms it (never the one who recorded it). The answer that takes effect goes into the
-customer's chain of notice records (consents.services.notice_record_append, source staff), so the API and the
-do-not-contact export follow it like an answer given on the portal.
+customer's chain of notice records through consents.services.consent_answer_record (source staff): it is
+numbered and emailed to the customer, and the API and the do-not-contact export follow it, like an answer given
+on the portal.
 """
 
 import datetime
@@ -21,8 +22,7 @@ from notices.selectors import consent_grounds_on
 from .chain import policyholder_lock
 from .models import Capture, NoticeRecord, StaffConsentAnswer
 from .reconsent import is_asked, latest_answers
-from .records import notice_record_append
-from .services import occurred_at_check
+from .services import consent_answer_record, occurred_at_check
 
 
 def _change_asked(policyholder: Policyholder, version_id: int):
@@ -52,8 +52,9 @@ def _apply(answer: StaffConsentAnswer, *, actor) -> None:
         # The latest interaction wins: the customer answered otherwise after they told staff.
         answer.status = StaffConsentAnswer.Status.SUPERSEDED
         return
-    answer.record = notice_record_append(
-        policyholder=answer.policyholder, notice_version=answer.notice_version, kind=kind,
+    # The same service as an answer on the portal: a record number, and the email that confirms it to the customer.
+    answer.record = consent_answer_record(
+        policyholder=answer.policyholder, version_id=answer.notice_version_id, consent=answer.consent,
         source=NoticeRecord.Source.STAFF, actor=actor, idempotency_key=f"staff-consent:{answer.pk}",
     ).record
     answer.status = StaffConsentAnswer.Status.APPLIED

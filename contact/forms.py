@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.forms import FullWidthTolerantEmailField
-from desk.forms import DETAILS_LIMIT, CompanyChoiceField
-from notices.models import Company
+from desk.forms import DETAILS_LIMIT
+from notices.fields import JointUserChoiceField
 
 
 class InquiryForm(forms.Form):
@@ -20,9 +20,8 @@ class InquiryForm(forms.Form):
             "invalid": _("Enter the email address in the form name@example.com."),
         },
     )
-    company = CompanyChoiceField(
+    company = JointUserChoiceField(
         label=_("Company"),
-        queryset=Company.objects.order_by("display_order", "id"),
         required=False,
         empty_label=_("All group companies / not sure"),
         error_messages={"invalid_choice": _("Choose the company from the list.")},

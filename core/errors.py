@@ -2,6 +2,7 @@
 
 import functools
 
+from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,20 @@ def error_page(request, *, status: int, message: str, title: str | None = None):
     }
     context = {"title": title or titles.get(status, _("An error occurred")), "message": message, "status": status}
     return render(request, "portal/error.html", context, status=status)
+
+
+def staff_who_may(permission: str, *, limit: int = 10) -> str:
+    """The active staff members whose role grants `permission` ("app_label.codename"), by name, for a refusal
+    that says who can do what was refused; superusers are left out (they are not a role)."""
+    users = (
+        # The model backend decides roles (groups); axes' backend, first in the list, grants nothing.
+        get_user_model().objects.with_perm(
+            permission, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+        )
+        .filter(is_active=True, is_staff=True).order_by("username")[:limit]
+    )
+    names = "、".join(user.get_full_name() or user.get_username() for user in users)
+    return names or _("nobody yet: a superuser gives the role in the admin (Users, groups)")
 
 
 def allow_methods(*methods):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Policyholder
+from notices.fields import JointUserChoiceField
 from notices.models import Company
 
 from .agents import Agent
@@ -30,6 +31,9 @@ DETAILS_REQUIRED = {
 
 
 class CompanyChoiceField(forms.ModelChoiceField):
+    """Any group company, by legal name: for staff entering a letter (a customer's own forms offer only the joint
+    users in force, notices.fields.JointUserChoiceField)."""
+
     def label_from_instance(self, obj):
         return obj.legal_name
 
@@ -52,9 +56,8 @@ class RequestForm(forms.Form):
         help_text=_("Only for a disclosure request (APPI Art. 33(1))."),
         error_messages={"invalid_choice": _("Choose how you would like to receive the disclosure.")},
     )
-    company = CompanyChoiceField(
+    company = JointUserChoiceField(
         label=_("Company concerned"),
-        queryset=Company.objects.order_by("display_order", "id"),
         required=False,
         empty_label=_("All group companies / not sure"),
         error_messages={"invalid_choice": _("Choose the company from the list.")},

@@ -4,6 +4,7 @@ from anyone, in one queue that 顧客対応 staff answer within REQUEST_DUE_DAYS
 import datetime
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -271,6 +272,7 @@ class CustomerRequest(models.Model):
         return self.name if self.answers_requester else self.policyholder.name
 
     @property
+    @admin.display(description=_("contact email address"))  # the desk's label for it, in Japanese
     def contact_email(self) -> str:
         return self.email if self.answers_requester else self.policyholder.email
 

@@ -136,6 +136,7 @@ def event_rows(policyholder):
 RECORD_FIELDS = [
     "id", "created_at", "kind", "notice_version__notice__title", "notice_version__notice__slug",
     "notice_version__effective_date", "source", "ip_address", "user_agent", "previous_hash", "hash", "key_id",
+    "number",
 ]
 
 
@@ -143,9 +144,10 @@ def notice_record_rows(policyholder):
     kinds, sources, urls = _labels(NoticeRecord.Kind), _labels(NoticeRecord.Source), {}
     records = NoticeRecord.objects.filter(policyholder=policyholder).order_by("id").values_list(*RECORD_FIELDS)
     for (pk, created_at, kind, notice, slug, effective_date, source, ip_address, user_agent, previous_hash, hash_,
-         key_id) in records.iterator(chunk_size=CHUNK):
+         key_id, number) in records.iterator(chunk_size=CHUNK):
         yield {
             "id": pk,
+            "number": number,
             "recorded_at": created_at,
             "kind": kinds.get(kind, kind),
             "notice": notice,
@@ -305,6 +307,8 @@ BUILT_IN = [
         ),
         columns=[
             Column("id", "記録ID", "記録の番号。"),
+            Column("number", "記録番号",
+                   "ご回答の記録番号（確認のメールと変更履歴に記載した番号）。お知らせの記録にはありません。"),
             Column("recorded_at", "記録日時", "お知らせした日時、またはご回答を受け付けた日時（日本時間）。"),
             Column("kind", "種類", "メールで通知、郵送で通知、同意する、または同意しない。"),
             Column("notice", "通知", "お知らせした（ご回答いただいた）通知。"),

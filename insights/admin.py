@@ -128,7 +128,8 @@ class ConsentReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         labels = {"consented": _("Consented"), "declined": _("Declined"), None: _("Not answered")}
         rows = (
             [holder.customer_number, holder.name, labels[holder.answer],
-             timezone.localtime(holder.answered_at).isoformat() if holder.answered_at else "", holder.record_id or ""]
+             timezone.localtime(holder.answered_at).isoformat() if holder.answered_at else "",
+             holder.record_number or holder.record_id or ""]
             for holder in asked_customers(change, answer=answer).iterator(chunk_size=2000)
         )
         header = [_("Customer number"), _("Name"), _("Answer"), _("Answered at"), _("Record number")]

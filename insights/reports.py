@@ -63,7 +63,7 @@ def asked_customers(change: ConsentChange, *, answer: str = ""):
     holders = (
         Policyholder.objects.filter(created_at__lt=change.starts_at)
         .annotate(answer=Subquery(latest.values("kind")[:1]), answered_at=Subquery(latest.values("created_at")[:1]),
-                  record_id=Subquery(latest.values("pk")[:1]))
+                  record_id=Subquery(latest.values("pk")[:1]), record_number=Subquery(latest.values("number")[:1]))
         .order_by("customer_number")
     )
     if answer == "unanswered":

@@ -176,11 +176,20 @@ class NoticeVersion(models.Model):
     )
     publication_ground_note = models.TextField(_("note on the ground"), blank=True)
     consent_method = models.TextField(
-        _("how consent was obtained"), blank=True, help_text=_("Required when the ground is consent.")
+        _("how consent is obtained"), blank=True,
+        help_text=_(
+            "Required when the ground is consent. Once the version is published, the portal asks each customer of "
+            "before its effective date on their page; write that, and any other way consent is obtained."
+        ),
     )
+    # Not asked at publication: the portal asks customers only once the version is published, so the report of
+    # answers counts them as they answer. Kept for the versions published before, whose page still shows it.
     consent_count = models.PositiveIntegerField(
-        _("number of customers who consented"), null=True, blank=True,
-        help_text=_("Required when the ground is consent."),
+        _("number of customers who consented before publication"), null=True, blank=True,
+        help_text=_(
+            "Leave empty for the portal's request for consent: the answers are counted as customers give them "
+            "(Reports, answers to consent requests)."
+        ),
     )
     predecessor_company = models.ForeignKey(
         Company, verbose_name=_("predecessor company"), on_delete=models.PROTECT, null=True, blank=True,
@@ -297,6 +306,18 @@ class NoticeVersion(models.Model):
             and set(update_fields) <= self.WITHDRAWAL_FIELDS
             and NoticeVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
         )
+
+    @property
+    def published_on(self) -> datetime.date | None:
+        """公表日: the day (Asia/Tokyo) the version was published here, the evidence that a change was announced
+        before it took effect; None for a draft."""
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+    @property
+    def published_after_effect(self) -> bool:
+        """Put on the site after its effective date: history loaded later (the demo's versions, a migration),
+        whose own day of publication is not recorded here."""
+        return self.published_on is not None and self.published_on > self.effective_date
 
     @property
     def is_published(self) -> bool:

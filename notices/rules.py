@@ -172,15 +172,15 @@ def _ground_failures(
                     "version changes more than that (other joint users or the data items). Choose consent as the "
                     "ground, or split the change."
                 ) % {"law": cite}))
-    elif ground == NoticeVersion.Ground.CONSENT:
-        if not version.consent_method.strip():
-            failures.append(RuleFailure(3, _(
-                "With consent as the ground, record how the consent was obtained."
-            )))
-        if not version.consent_count:
-            failures.append(RuleFailure(3, _(
-                "With consent as the ground, record from how many customers consent was obtained."
-            )))
+    elif ground == NoticeVersion.Ground.CONSENT and not version.consent_method.strip():
+        # How consent is obtained, not from how many: the portal asks each customer once the version is published
+        # (consents/reconsent.py), so the only true count at publication is none yet. The answers are counted as
+        # customers give them (the admin's 同意のお願いへの回答状況), and until a customer consents the added
+        # companies receive nothing about them.
+        failures.append(RuleFailure(3, _(
+            "With consent as the ground, record how consent is obtained (for example, the portal asks each customer "
+            "on their page once the version is published)."
+        )))
     return failures
 
 

@@ -19,7 +19,10 @@ from .compare import comparison_context
 from .models import Notice, NoticeVersion
 from .printing import PdfUnavailable, comparison_pdf, html_pdf
 from .selectors import (
+    ConsentChange,
     announced_joint_users,
+    consent_change_of,
+    consent_grounds_on,
     joint_users_in_force,
     retained_data_company_pages,
     retained_data_group_version,
@@ -44,8 +47,19 @@ class AsOfForm(forms.Form):
             ) from None
 
 
+def consent_wording(change: ConsentChange | None) -> dict | None:
+    """What an announcement says of a change on the customers' consent: the companies it adds (as the version
+    names them) and whether it adds data items; None when the change does not rest on consent."""
+    if change is None:
+        return None
+    added = set(change.added_company_ids)
+    names = [user["legal_name"] for user in change.version.content["joint_users"] if user["company_id"] in added]
+    return {"names": names, "items": change.data_items_changed}
+
+
 def _announcement(notice: Notice, published: list[NoticeVersion], *, today: datetime.date) -> dict | None:
-    """The next published version that is not in force yet, and the one it will replace.
+    """The next published version that is not in force yet, the one it will replace, and what consent means
+    for it when its ground is the customers' consent.
 
     `published` is the notice's published versions, oldest first (one query serves the whole page).
     """
@@ -53,7 +67,8 @@ def _announcement(notice: Notice, published: list[NoticeVersion], *, today: date
     if upcoming is None:
         return None
     previous = next((v for v in reversed(published) if v.effective_date < upcoming.effective_date), None)
-    return {"notice": notice, "version": upcoming, "previous": previous}
+    consent = consent_wording(consent_grounds_on(today).change_of(upcoming.pk))
+    return {"notice": notice, "version": upcoming, "previous": previous, "consent": consent}
 
 
 def _published_oldest_first(notice: Notice) -> list[NoticeVersion]:
@@ -197,7 +212,20 @@ def _comparison(request, slug: str, old: datetime.date, new: datetime.date):
     # Each side from its frozen snapshot: what customers were shown, whatever changed since.
     context = {"notice": notice, "old_version": old_version, "new_version": new_version}
     context.update(comparison_context(new_version.content, old_version.content))
+    context["consent"] = _consent_of_comparison(old_version, new_version)
     return context, None
+
+
+def _consent_of_comparison(old_version: NoticeVersion, new_version: NoticeVersion) -> dict | None:
+    """For the 新旧対照表 of a version against the one it replaced, the wording of its consent ground."""
+    if not new_version.notice.is_joint_use or new_version.publication_ground != NoticeVersion.Ground.CONSENT:
+        return None
+    change = consent_change_of(new_version)
+    if change is None or change.previous.pk != old_version.pk:
+        return None
+    if not (change.added_company_ids or change.data_items_changed):
+        return None
+    return consent_wording(change)
 
 
 @public_page
@@ -241,8 +269,14 @@ class CompanyListView(ListView):
         return joint_users_in_force()
 
     def get_context_data(self, **kwargs):
+        grounds = consent_grounds_on(today_in_tokyo())
+        # Joint users (in force or announced) whose joining rests on each customer's consent.
+        on_consent = set(grounds.decided_by_version) | {
+            pk for change in grounds.changes if not change.in_force for pk in change.added_company_ids
+        }
         return super().get_context_data(
-            announced=announced_joint_users(), retained_data_pages=retained_data_company_pages(), **kwargs
+            announced=announced_joint_users(), retained_data_pages=retained_data_company_pages(),
+            on_consent=on_consent, **kwargs
         )
 
 

@@ -294,6 +294,7 @@ PERIODIC_TASKS = {
     "request-documents-delete": ("desk.tasks.request_documents_delete", 60 * 60),
     "request-reminders-send": ("desk.tasks.request_reminders_send", 60 * 60),
     "company-record-files-delete": ("desk.tasks.company_record_files_delete", 60 * 60),
+    "campaign-newcomers-add": ("campaigns.tasks.campaign_newcomers_add", 10 * 60),
 }
 # Notice campaigns hand this many emails a minute to the outbox, in a batch every CAMPAIGN_BATCH_SECONDS
 # (README, "Notice campaigns"): well below what the workers send, so that login links and receipts never

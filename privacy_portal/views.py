@@ -70,7 +70,15 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return error_page(request, status=403, message=_("You do not have permission to open this page."))
+    # A refusal that says why (the two-person rule, a role) is shown as written: staff must learn which rule
+    # refused and who can do it. A bare refusal in the admin is a role's.
+    reason = str(exception) if exception is not None else ""
+    if not reason and getattr(request.resolver_match, "namespace", "") == "admin":
+        reason = _(
+            "Your role does not allow this page. What each role (編集者, 承認者, 顧客対応) may do is set in the "
+            "portal; a superuser gives staff their role in the admin (Users). Ask a superuser if your work needs it."
+        )
+    return error_page(request, status=403, message=reason or _("You do not have permission to open this page."))
 
 
 def page_not_found(request, exception=None):

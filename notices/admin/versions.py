@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.admin import BadInputIs400Mixin
 from core.dates import today_in_tokyo, wareki
+from core.errors import staff_who_may
 
 from ..compare import comparison_context
 from ..models import DataItem, JointUser, NoticeVersion, Purpose, Section
@@ -245,7 +246,11 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
         fails as it stands, and the form. The form carries the fingerprint of the content shown."""
         version = self._version_or_404(request, object_id)
         if not self.has_publish_permission(request):
-            raise PermissionDenied(_("Only an approver can publish a notice version."))
+            raise PermissionDenied(_(
+                "Under the two-person rule an editor drafts a notice version and another person, an approver (承認者) "
+                "who did not edit it last, checks it and publishes it. Your role does not include publishing. "
+                "Approvers who can publish it: %(names)s."
+            ) % {"names": staff_who_may(PUBLISH_PERMISSION)})
         if not version.is_draft:
             messages.info(request, _("This version is not a draft: there is nothing to publish."))
             return redirect(reverse("admin:notices_noticeversion_change", args=[version.pk]))
@@ -310,7 +315,10 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
         """Withdraw an announced version before its effective date, with a reason."""
         version = self._version_or_404(request, object_id)
         if not self.has_publish_permission(request):
-            raise PermissionDenied(_("Only an approver can withdraw a notice version."))
+            raise PermissionDenied(_(
+                "Only an approver (承認者) can withdraw an announced notice version, with a reason. Your role does not "
+                "include it. Approvers: %(names)s."
+            ) % {"names": staff_who_may(PUBLISH_PERMISSION)})
         status, error = 200, None
         form = WithdrawForm(request.POST if request.method == "POST" else None)
         if request.method == "POST":

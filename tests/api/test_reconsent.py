@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.selectors import cursor_issue
 from consents.models import Channel
-from consents.services import reconsent_answer
+from consents.services import consent_answer_record
 from notices.models import NoticeVersion
 from tests.api.conftest import change
 from tests.factories import ApiClientFactory
@@ -31,8 +31,8 @@ def customers(joiner):
     declined = customer_since(days(-400), customer_number="C000000002")
     silent = customer_since(days(-400), customer_number="C000000003")
     newer = customer_since(days(-3), customer_number="C000000004")
-    reconsent_answer(policyholder=consented, version_id=version.pk, consent=True)
-    reconsent_answer(policyholder=declined, version_id=version.pk, consent=False)
+    consent_answer_record(policyholder=consented, version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=declined, version_id=version.pk, consent=False)
     return {"version": version, "consented": consented, "declined": declined, "silent": silent, "newer": newer}
 
 
@@ -75,8 +75,8 @@ def test_a_customers_own_choice_still_applies_once_they_consented(send, customer
 
 
 def test_a_changed_answer_counts_from_then_on(send, customers, joiner):
-    reconsent_answer(policyholder=customers["declined"], version_id=customers["version"].pk, consent=True)
-    reconsent_answer(policyholder=customers["consented"], version_id=customers["version"].pk, consent=False)
+    consent_answer_record(policyholder=customers["declined"], version_id=customers["version"].pk, consent=True)
+    consent_answer_record(policyholder=customers["consented"], version_id=customers["version"].pk, consent=False)
     assert check(send, customers["declined"], joiner) == (True, "default")
     assert check(send, customers["consented"], joiner) == (False, "declined_joint_use")
 
@@ -110,8 +110,8 @@ def test_the_do_not_contact_export_lists_those_who_did_not_consent(send, custome
 def test_an_incremental_export_reports_changed_answers(send, customers, joiner, monkeypatch):
     monkeypatch.setattr("api.selectors.CURSOR_GRACE", datetime.timedelta(0))
     _rows, cursor = export(send, joiner)
-    reconsent_answer(policyholder=customers["declined"], version_id=customers["version"].pk, consent=True)
-    reconsent_answer(policyholder=customers["consented"], version_id=customers["version"].pk, consent=False)
+    consent_answer_record(policyholder=customers["declined"], version_id=customers["version"].pk, consent=True)
+    consent_answer_record(policyholder=customers["consented"], version_id=customers["version"].pk, consent=False)
     rows, _cursor = export(send, joiner, since=cursor)
     assert rows == {"C000000002": True, "C000000001": False}
 
@@ -127,7 +127,7 @@ def test_a_cursor_from_before_the_version_took_effect_asks_for_a_full_export(sen
 def test_an_announced_version_changes_nothing_before_its_date(send, joiner, life):
     version = consent_version(effective_date=days(30), add=[joiner])
     customer = customer_since(days(-400), customer_number="C000000009")
-    reconsent_answer(policyholder=customer, version_id=version.pk, consent=False)
+    consent_answer_record(policyholder=customer, version_id=version.pk, consent=False)
     assert check(send, customer, joiner) == (False, "not_joint_user")
     assert check(send, customer, life) == (True, "default")
 

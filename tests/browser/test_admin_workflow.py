@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from consents.services import reconsent_answer
+from consents.services import consent_answer_record
 from customers.login import SESSION_KEY
 from notices.models import Notice, NoticeVersion
 from notices.services import notice_version_create_draft, notice_version_freeze
@@ -80,8 +80,8 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
         editor_page.locator("select[name='joint_users-4-company']").select_option(label=NEWCOMER)
         editor_page.locator("input[name='joint_users-4-order']").fill("5")
         editor_page.locator("#id_publication_ground").select_option("consent")
-        editor_page.locator("#id_consent_method").fill("書面による同意（2026年10月〜12月に全契約者へ送付）")
-        editor_page.locator("#id_consent_count").fill("18250")
+        # How consent is obtained, and no count: the portal asks the customers once the version is published.
+        editor_page.locator("#id_consent_method").fill("公表後、マイページで対象のお客さまに同意の有無をお伺いします。")
         editor_page.get_by_role("button", name="保存", exact=True).click()
         draft = NoticeVersion.objects.get(notice=notice, status=NoticeVersion.Status.DRAFT)
         assert draft.effective_date == datetime.date(2027, 4, 1)
@@ -92,6 +92,9 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
         assert editor_page.get_by_role("link", name="公表する").count() == 0
         refused = editor_page.goto(f"{live_server.url}/admin/notices/noticeversion/{draft.pk}/publish/")
         assert refused.status == 403
+        # The refusal names the rule and who can publish.
+        refusal = editor_page.locator("main").inner_text()
+        assert "二者確認のルールにより" in refusal and "この版を公表できる承認者：approver" in refusal
 
         # 承認者: sees the content and the 新旧対照表, then publishes with the sign-off and the ground's note.
         approver_page = page_at(1280)
@@ -106,10 +109,13 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
         assert "広告" in " ".join(compare.locator("ins").all_inner_texts())
         approver_page.locator("#id_legal_signoff_note").fill("法務部 佐藤 2027-01-14 確認済み")
         approver_page.locator("#id_publication_ground_note").fill("全契約者から書面で同意を取得（同意書は法務部保管）")
+        ground_heading = approver_page.get_by_role("heading", name="下書きに記録された変更の根拠")
+        ground = approver_page.locator("section", has=ground_heading)
+        assert "公表時には入力しません" in ground.inner_text()
         approver_page.get_by_role("button", name="公表する").click()
         assert "公表しました。" in approver_page.locator(".messagelist").inner_text()
         draft.refresh_from_db()
-        assert draft.is_published
+        assert draft.is_published and draft.consent_count is None
         # Announced, not in force: the API, the matrix and /companies/ are as they were.
         assert what_customers_and_systems_see(live_server.url, newcomer, vendor, holder) == nothing_new
 
@@ -126,7 +132,7 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
 
         # The ground is consent: the customer consents on their page before the day (consents/reconsent.py);
         # another customer of before the change does not answer.
-        reconsent_answer(policyholder=holder, version_id=draft.pk, consent=True)
+        consent_answer_record(policyholder=holder, version_id=draft.pk, consent=True)
         silent = PolicyholderFactory()
 
         # On the day, nobody does anything and the new version is in force, for the new joint user too, with the

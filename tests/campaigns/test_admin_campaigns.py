@@ -12,6 +12,7 @@ from tests.conftest import run_due_jobs
 from tests.factories import PolicyholderFactory
 
 ADD = "/admin/campaigns/campaign/add/"
+START = {"confirm": "yes"}
 
 
 def change_url(campaign):
@@ -52,7 +53,7 @@ def test_an_approver_starts_it_and_sees_the_progress(client, editor, approver, a
     client.force_login(approver)
     page = client.get(change_url(campaign)).content.decode()
     assert "お知らせを開始する" in page and "共同して利用する者の範囲" in page
-    response = client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/")
+    response = client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/", START)
     assert response.status_code == 302
     run_due_jobs()  # the workers select the recipients, hand the batch to the outbox and send it
     assert len(mail.outbox) == 3
@@ -66,18 +67,24 @@ def test_whoever_prepared_it_cannot_start_it(client, announced, editor):
     both.groups.add(*personas.approver("approver2").groups.all())
     campaign = campaign_prepare(user=both, notice_version=announced, by_email=True, by_post=True)
     client.force_login(both)
-    response = client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/")
+    page = client.get(f"/admin/campaigns/campaign/{campaign.pk}/start/").content.decode()
+    assert "二者確認" in page and 'name="confirm"' not in page
+    response = client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/", START)
     assert response.status_code == 409
     assert "別の人が開始する必要があります（二人体制のルール）" in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.PREPARED
 
 
-def test_an_editor_cannot_start_it(client, editor, announced):
+def test_an_editor_cannot_start_it(client, editor, approver, announced):
     other = personas.editor("editor2")
     campaign = campaign_prepare(user=other, notice_version=announced, by_email=True, by_post=True)
     client.force_login(editor)
-    assert client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/").status_code == 403
+    for response in (client.get(f"/admin/campaigns/campaign/{campaign.pk}/start/"),
+                     client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/", START)):
+        assert response.status_code == 403
+        # Which rule refused, and who can do it.
+        assert "二者確認のルールにより" in response.content.decode() and "approver" in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.PREPARED
 
@@ -85,15 +92,15 @@ def test_an_editor_cannot_start_it(client, editor, announced):
 def test_starting_twice_is_refused(client, editor, approver, announced):
     campaign = campaign_prepare(user=editor, notice_version=announced, by_email=True, by_post=True)
     client.force_login(approver)
-    client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/")
-    response = client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/")
+    client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/", START)
+    response = client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/", START)
     assert response.status_code == 409 and "すでに開始されています" in response.content.decode()
 
 
 def test_a_started_campaign_cannot_be_changed_or_deleted(client, editor, approver, announced):
     campaign = campaign_prepare(user=editor, notice_version=announced, by_email=True, by_post=True)
     client.force_login(approver)
-    client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/")
+    client.post(f"/admin/campaigns/campaign/{campaign.pk}/start/", START)
     client.force_login(editor)
     client.post(change_url(campaign), {"by_email": "on"})
     campaign.refresh_from_db()
@@ -113,6 +120,35 @@ def test_the_database_refuses_a_start_by_the_preparer(editor, announced):
 def test_a_get_on_the_start_address_changes_nothing(client, editor, approver, announced):
     campaign = campaign_prepare(user=editor, notice_version=announced, by_email=True, by_post=True)
     client.force_login(approver)
-    assert client.get(f"/admin/campaigns/campaign/{campaign.pk}/start/").status_code == 405
+    assert client.get(f"/admin/campaigns/campaign/{campaign.pk}/start/").status_code == 200
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.PREPARED
+
+
+def test_the_start_page_shows_the_email_as_sent_and_the_count_and_needs_a_confirmation(
+    client, editor, approver, announced
+):
+    PolicyholderFactory.create_batch(2)
+    PolicyholderFactory(email="", postal_code="100-0001", address1="東京都千代田区千代田1-1")
+    PolicyholderFactory(email="")
+    campaign = campaign_prepare(user=editor, notice_version=announced, by_email=True, by_post=True)
+    client.force_login(approver)
+    url = f"/admin/campaigns/campaign/{campaign.pk}/start/"
+    page = client.get(url).content.decode()
+    assert "メール：2名" in page and "郵送リスト：1名" in page and "選んだ方法の宛先がないお客さま：1名" in page
+    assert "開始する（3名にお知らせ）" in page
+    # The subject and body the outbox will send, for a sample customer.
+    from consents.emails import notice_change_email
+    from customers.models import Policyholder
+
+    message = notice_change_email(policyholder=Policyholder(name="見本 花子", email="x@example.com"), version=announced)
+    assert f'<dd class="start-email-subject">{message.subject}</dd>' in page
+    assert "見本 花子 様" in page and "■ 同意のお願い" in page
+    # Without the confirmation nothing starts.
+    response = client.post(url)
+    assert response.status_code == 400 and "チェックを入れてから開始してください" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PREPARED
+    assert client.post(url, START).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENDING

@@ -3,9 +3,10 @@ import datetime
 import pytest
 
 from consents.models import NoticeRecord
-from consents.services import notice_record_append
+from consents.services import consent_answer_record, notice_record_append
 from tests import personas
 from tests.factories import PolicyholderFactory, published_version
+from tests.reconsent import consent_version, customer_since, days, new_company
 
 CHANGELIST = "/admin/consents/noticerecord/"
 
@@ -36,3 +37,14 @@ def test_every_role_finds_a_customers_records_by_customer_number(client, record,
     response = client.get(CHANGELIST, {"q": "C123456789"})
     assert response.status_code == 200
     assert "C123456789" in response.text and "同意しない" in response.text
+
+
+def test_staff_find_an_answer_by_the_record_number_the_customer_quotes(client, demo_content):
+    version = consent_version(effective_date=days(40), add=[new_company(legal_name="楽天カード株式会社")])
+    holder = customer_since(days(-400), customer_number="C987654321")
+    other = customer_since(days(-400), customer_number="C111111111")
+    record = consent_answer_record(policyholder=holder, version_id=version.pk, consent=False).record
+    consent_answer_record(policyholder=other, version_id=version.pk, consent=True)
+    client.force_login(personas.support())
+    page = client.get(CHANGELIST, {"q": record.number}).text
+    assert "C987654321" in page and "C111111111" not in page and record.number in page

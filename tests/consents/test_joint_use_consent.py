@@ -57,10 +57,11 @@ def test_an_answer_is_recorded_once_and_confirmed_in_japanese(asked, version):
     assert "「同意する」とのご回答を受け付けました。" in html
     assert "受け付けたご回答" in html and "令和" in html
     record = NoticeRecord.objects.get(kind="consented")
-    assert record.notice_version == version and f'<dd class="receipt-number">{record.pk}</dd>' in html
+    assert re.fullmatch(r"\d{8}-[0-9A-F]{8}", record.number)
+    assert record.notice_version == version and f'<dd class="receipt-number">{record.number}</dd>' in html
     # Again: nothing new is recorded, and the customer is told.
     asked.post(path, {"answer": "consent"})
-    assert "すでに同じご回答をいただいていたため" in asked.get(path).content.decode()
+    assert "すでに「同意する」とご回答いただいていたため、変更はありません。" in asked.get(path).content.decode()
     assert answers(asked) == ["consented"]
 
 
@@ -69,7 +70,8 @@ def test_the_answer_can_be_changed_and_the_latest_counts(asked, version):
     asked.post(path, {"answer": "consent"})
     asked.post(path, {"answer": "decline"})
     assert sorted(answers(asked)) == ["consented", "declined"]
-    assert "現在のご回答：同意しない" in asked.get("/my/").content.decode()
+    my = asked.get("/my/").content.decode()
+    assert '<dd class="joint-use-answer">同意しない</dd>' in my and 'name="answer"' not in my
     records = NoticeRecord.objects.order_by("id")
     assert records[1].previous_hash == records[0].hash and {r.source for r in records} == {"portal"}
     call_command("verify_consent_chain", verbosity=0)  # raises if a chain does not verify

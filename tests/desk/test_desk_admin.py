@@ -165,3 +165,9 @@ def test_requests_cannot_be_added_or_deleted_in_the_admin(policyholder, writer):
     assert login(writer).get("/admin/desk/customerrequest/add/").status_code == 403
     assert login(writer).post(f"/admin/desk/customerrequest/{request.pk}/delete/", {"post": "yes"}).status_code == 403
     assert CustomerRequest.objects.filter(pk=request.pk).exists()
+
+
+def test_the_request_page_names_its_fields_in_japanese(policyholder, writer):
+    request = submit(policyholder, NOW)
+    page = login(writer).get(change_url(request)).content.decode()
+    assert "連絡先メールアドレス" in page and "Contact email" not in page

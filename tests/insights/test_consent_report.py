@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from consents.services import reconsent_answer
+from consents.models import NoticeRecord
+from consents.services import consent_answer_record
 from customers.models import Policy
 from notices.models import NoticeVersion
 from tests.personas import approver, editor, support
@@ -22,10 +23,10 @@ def asked(life, nonlife):
         company = life if n < 2 else nonlife
         Policy.objects.create(policyholder=holder, company=company, policy_number=f"P-{n}", product="医療保険")
     customer_since(days(30), customer_number="C000000009")  # joins after the date: not asked
-    reconsent_answer(policyholder=holders[0], version_id=version.pk, consent=True)
-    reconsent_answer(policyholder=holders[1], version_id=version.pk, consent=True)
-    reconsent_answer(policyholder=holders[1], version_id=version.pk, consent=False)  # changed their mind
-    reconsent_answer(policyholder=holders[2], version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=holders[0], version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=holders[1], version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=holders[1], version_id=version.pk, consent=False)  # changed their mind
+    consent_answer_record(policyholder=holders[2], version_id=version.pk, consent=True)
     return version
 
 
@@ -64,6 +65,8 @@ def test_the_csv_is_the_list_for_excel(client, asked):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ["お客さま番号", "氏名", "ご回答", "回答日時", "記録番号"]
     assert [row[:3] for row in rows[1:]] == [["C000000002", "'=お客さま2", "同意しない"]]
+    # The 記録番号 the customer was given (their email, their history), not an internal id.
+    assert rows[1][4] == NoticeRecord.objects.filter(policyholder__customer_number="C000000002").latest("id").number
     everyone = b"".join(client.get(path(asked, "csv/")).streaming_content).decode()
     assert len(everyone.strip().splitlines()) == 5
 

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from consents.models import Source
-from consents.services import preferences_update, reconsent_answer
+from consents.services import consent_answer_record, preferences_update
 from insights.dashboard import dashboard_compute
 from tests.personas import approver, editor, staff, support
 from tests.reconsent import consent_version, customer_since, days, new_company
@@ -76,8 +76,8 @@ def test_it_shows_the_answers_to_each_consent_request(client, life):
     joiner = new_company(legal_name="楽天カード株式会社")
     version = consent_version(effective_date=days(20), add=[joiner])
     holders = [customer_since(days(-400)) for _ in range(4)]
-    reconsent_answer(policyholder=holders[0], version_id=version.pk, consent=True)
-    reconsent_answer(policyholder=holders[1], version_id=version.pk, consent=False)
+    consent_answer_record(policyholder=holders[0], version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=holders[1], version_id=version.pk, consent=False)
     client.force_login(editor())
     html = client.get(ADMIN).content.decode()
     row = html[html.index(f'/admin/insights/consentreport/{version.pk}/'):]
@@ -105,8 +105,8 @@ def test_now_leaves_out_those_who_did_not_consent_to_a_company_added_on_consent(
     version = consent_version(effective_date=days(-10), add=[joiner])
     consented, declined, silent = (customer_since(days(-400)) for _ in range(3))
     customer_since(days(-2))  # joined after the change: not asked
-    reconsent_answer(policyholder=consented, version_id=version.pk, consent=True)
-    reconsent_answer(policyholder=declined, version_id=version.pk, consent=False)
+    consent_answer_record(policyholder=consented, version_id=version.pk, consent=True)
+    consent_answer_record(policyholder=declined, version_id=version.pk, consent=False)
     stop(consented, joiner, "email", True)
     stop(declined, joiner, "email", True)
     client.force_login(support())

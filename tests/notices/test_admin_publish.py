@@ -82,7 +82,9 @@ def test_an_editor_cannot_open_or_post_the_publish_page(client, draft):
     assert client.get(publish_url(draft)).status_code == 403
     response = client.post(publish_url(draft), {})
     assert response.status_code == 403
-    assert "権限" in response.content.decode()
+    # Which rule refused, and who can do it.
+    page = response.content.decode()
+    assert "二者確認のルールにより" in page and "承認者" in page and "あなたの役割には公表の権限がありません" in page
     assert not NoticeVersion.objects.get(pk=draft.pk).is_published
 
 
@@ -127,3 +129,17 @@ def test_an_unknown_ground_is_refused_with_a_400(client, draft):
     assert response.status_code == 400
     assert "正しく選択してください" in response.content.decode()
     assert not NoticeVersion.objects.get(pk=draft.pk).is_published
+
+
+def test_a_refusal_names_the_approvers_who_can_publish(client, draft):
+    personas.approver("sato")
+    client.force_login(personas.editor("editor2"))
+    page = client.get(publish_url(draft)).content.decode()
+    assert "この版を公表できる承認者：sato" in page
+
+
+def test_a_bare_refusal_in_the_admin_says_it_is_the_role(client):
+    client.force_login(personas.editor("editor2"))
+    response = client.get("/admin/auth/user/")
+    assert response.status_code == 403
+    assert "あなたの役割では、このページは開けません。" in response.content.decode()

@@ -193,7 +193,10 @@ def test_an_approver_withdraws_in_the_admin_with_a_reason(client, group_notice, 
     announced = _announce_newcomer(group_notice, newcomer, effective_date=datetime.date(2027, 3, 1))
     client.force_login(personas.approver("approver2"))
     url = f"/admin/notices/noticeversion/{announced.pk}/withdraw/"
-    assert client.post(url, {"reason": ""}).status_code == 400
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    assert "下記の項目を確認し、修正してください。" in refused.content.decode()
+    assert "Please correct" not in refused.content.decode()
     response = client.post(url, {"reason": "法務部の指摘により撤回"})
     assert response.status_code == 302
     announced.refresh_from_db()

@@ -25,8 +25,8 @@ QUERIES = {
     "/notices/group-joint-use/versions/": 2,
     "/notices/group-joint-use/2019-06-03/": 4,
     # The version in force, its joint users, those companies, the announced joiners, the companies' pages of items
-    # on retained personal data.
-    "/companies/": 5,
+    # on retained personal data, and who joined on consent (the joint-use versions and their joint users).
+    "/companies/": 7,
     "/privacy/": 5,  # the group's page, its version in force, its published versions, the companies' pages, its FAQ
     "/notices/retained-data-life/": 4,
     "/privacy/request-form/": 3,  # the group's page, its version in force, the companies' pages

@@ -58,6 +58,8 @@ def test_a_consent_takes_effect_only_when_a_second_person_confirms_it(version, a
     staff_consent_confirm(answer=answer, actor=second)
     answer.refresh_from_db()
     assert answer.status == "applied" and answer.record.kind == "consented" and answer.record.actor == second
+    # Numbered and confirmed to the customer by email, as an answer given on the portal is.
+    assert answer.record.number and answer.record.email is not None
     assert ask(holder) is True
     call_command("verify_consent_chain")
 

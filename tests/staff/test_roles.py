@@ -140,7 +140,7 @@ def test_customer_support_can_neither_publish_nor_start_a_campaign(client, draft
     client.force_login(personas.support())
     assert client.get(publish_url(draft)).status_code == 403
     assert client.post(publish_url(draft), {"reviewed_fingerprint": "0" * 64}).status_code == 403
-    assert client.post(start_url(campaign)).status_code == 403
+    assert client.post(start_url(campaign), {"confirm": "yes"}).status_code == 403
     assert NoticeVersion.objects.get(pk=draft.pk).status == NoticeVersion.Status.DRAFT
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.PREPARED
 
@@ -150,7 +150,7 @@ def test_an_editor_cannot_approve_a_change_publish_or_start_a_campaign(client, d
     assert 'name="fingerprint"' not in client.get(review_url(proposal)).content.decode()
     assert client.post(review_url(proposal), {"decision": "approve", "fingerprint": "0" * 64}).status_code == 403
     assert client.get(publish_url(draft)).status_code == 403
-    assert client.post(start_url(campaign)).status_code == 403
+    assert client.post(start_url(campaign), {"confirm": "yes"}).status_code == 403
     assert ChangeRequest.objects.get(pk=proposal.pk).is_pending
     assert NoticeVersion.objects.get(pk=draft.pk).status == NoticeVersion.Status.DRAFT
     assert Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.PREPARED
@@ -160,7 +160,7 @@ def test_an_approver_approves_a_change_publishes_and_starts_a_campaign(client, d
     client.force_login(personas.approver())
     assert decide(client, proposal).status_code == 302
     assert publish_after_review(client, draft).status_code == 302
-    assert client.post(start_url(campaign)).status_code == 302
+    assert client.post(start_url(campaign), {"confirm": "yes"}).status_code == 302
     assert not ChangeRequest.objects.get(pk=proposal.pk).is_pending
     assert NoticeVersion.objects.get(pk=draft.pk).is_published
     assert Campaign.objects.get(pk=campaign.pk).status != Campaign.Status.PREPARED
