@@ -23,7 +23,8 @@ def test_search_finds_question_text(client, demo_content):
 
 def test_search_folds_full_width_letters(client, demo_content):
     FaqEntryFactory(question="DMは止められますか?", answer="止められます。")
-    assert "DMは止められますか?" in client.get("/faq/", {"q": "ＤＭ"}).content.decode()
+    html = client.get("/faq/", {"q": "ＤＭ"}).content.decode()
+    assert "<mark>DM</mark>は止められますか?" in html
 
 
 def test_no_match_says_so(client, demo_content):
