@@ -209,7 +209,7 @@ BUILT_IN = [
         key="profile", order=10, title="お客さま情報", rows=profile_rows,
         description="当ポータルに登録されているお客さまご本人の情報です（1行）。",
         columns=[
-            Column("customer_number", "顧客番号", "グループ共通のお客さま番号。"),
+            Column("customer_number", "お客さま番号", "グループ共通のお客さま番号。"),
             Column("name", "氏名", "ご登録の氏名。"),
             Column("kana", "氏名（カナ）", "ご登録の氏名のフリガナ。"),
             Column("email", "メールアドレス", "ログインとお知らせのメールに使うアドレス。"),
@@ -234,14 +234,16 @@ BUILT_IN = [
         key="preferences", order=30, title="ご案内の配信設定", rows=preference_rows,
         description=(
             "会社と配信方法の組合せごとの、現在の設定です。お客さまが設定していない組合せは、"
-            "配信方法ごとの既定値が適用されています（メールは特定電子メール法によりお客さまの同意がある場合のみ）。"
+            "配信方法ごとの初期設定が適用されています（メールは特定電子メール法によりお客さまの同意がある場合のみ）。"
         ),
         columns=[
             Column("company", "会社", "ご案内を送る会社。"),
             Column("channel", "配信方法", "ご案内の方法（Web広告、ダイレクトメール、メールマガジン、お電話）。"),
             Column("allowed", "設定", "現在の設定（受け取る／受け取らない）。", labels=RECEIVE),
-            Column("chosen", "設定の種類", "お客さまが設定した値か、既定値か。", labels=("お客さまの設定", "既定値")),
-            Column("updated_at", "設定日時", "お客さまの設定が最後に変わった日時（既定値の場合は空欄）。"),
+            Column(
+                "chosen", "設定の種類", "お客さまが設定した値か、初期設定か。", labels=("お客さまの設定", "初期設定")
+            ),
+            Column("updated_at", "設定日時", "お客さまの設定が最後に変わった日時（初期設定の場合は空欄）。"),
             Column("event_id", "変更履歴ID", "この設定を決めた変更（consent_events.csv のイベントID）。"),
             Column(
                 "current", "現在のご案内対象",

@@ -37,7 +37,7 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     page.get_by_role("link", name="ご請求・お問合せ").first.click()
     page.wait_for_url("**/my/requests/")
     check(page)
-    page.get_by_role("link", name="新しくご請求する").click()
+    page.get_by_role("link", name="新しく請求する").click()
     page.wait_for_url("**/my/requests/new/")
     check(page)
     # Sent without a kind: refused in Japanese, and the refusal page is accessible too.
@@ -56,7 +56,7 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     (acknowledgment,) = [m for m in mail.outbox if request.number in m.subject and "受け付けました" in m.subject]
     assert acknowledgment.to == ["hanako@example.com"] and request.number in acknowledgment.subject
     assert "開示の方法：電磁的記録（ダウンロード）" in acknowledgment.body
-    assert "まだ回答していません" in page.content()
+    assert "ただいま回答を準備しております" in page.content()
 
     staff = page_at(1280)
     staff_log_in(staff, live_server.url, "writer")
@@ -65,7 +65,7 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     staff.get_by_label("お客さまへの回答").fill("保有個人データを開示します。第三者提供記録はありません。")
     staff.get_by_label("対応結果（完了にする場合）").select_option("done")
     staff.get_by_role("button", name="回答を保存する").click()
-    assert "回答をお客さまに送信しました。" in staff.locator(".messagelist").inner_text()
+    assert "回答を確定しました。お客さまにはメールで送信します。" in staff.locator(".messagelist").inner_text()
     assert request.number in mail.outbox[-1].subject and "ご回答" in mail.outbox[-1].subject
 
     page.reload()
@@ -149,7 +149,7 @@ def test_the_desk_lists_overdue_first_and_a_refusal_needs_a_reason_and_a_second_
     checker.goto(f"{live_server.url}/admin/desk/customerrequest/?deadline=approval")
     checker.get_by_role("link", name=overdue.number).click()
     checker.get_by_role("button", name="承認してお客さまに送信する").click()
-    assert "承認し、お客さまに送信しました" in checker.locator(".messagelist").inner_text()
+    assert "回答を承認しました。お客さまにはメールで送信します。" in checker.locator(".messagelist").inner_text()
     reply.refresh_from_db()
     overdue.refresh_from_db()
     assert reply.status == Reply.Status.SENT and reply.approved_by.username == "checker"
