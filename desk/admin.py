@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -114,7 +114,7 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
         for document in obj.documents.all():
             if document.deleted_at:
                 items.append(format_html("<li>{}（{} {}）</li>", document.get_kind_display(), _("deleted on"),
-                                         timezone.localtime(document.deleted_at).date().isoformat()))
+                                         formats.date_format(timezone.localtime(document.deleted_at).date())))
             else:
                 url = reverse("admin:desk_customerrequest_document", args=[obj.pk, document.pk])
                 items.append(format_html('<li><a href="{}">{}</a>（{}、{} KB）</li>', url,
@@ -133,8 +133,10 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("answer due by"), ordering="due_date")
     def due(self, obj):
         if obj.is_overdue():
-            return format_html('<strong class="overdue">{} {}</strong>', _("Overdue:"), obj.due_date.isoformat())
-        return obj.due_date.isoformat()
+            # The admin's one date style (2026年12月20日), as Django shows every other date in its lists.
+            due = formats.date_format(obj.due_date)
+            return format_html('<strong class="overdue">{} {}</strong>', _("Overdue:"), due)
+        return formats.date_format(obj.due_date)
 
     def save_model(self, request, obj, form, change):
         if "assignee" in form.changed_data:

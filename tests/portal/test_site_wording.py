@@ -161,3 +161,15 @@ def test_the_published_texts_still_read_word_for_word(client, demo_content):
     for section in demo.SHOTAN_VERSION["sections"]:
         assert section["heading"] in notice
     assert "「改定適用日：" not in notice  # the site's own label is full-width, the published text untouched
+
+
+def test_the_admins_lists_write_dates_in_one_style(client, demo_site):
+    """The desk's list wrote its due dates 2026-12-20 beside Django's 2026年12月6日."""
+    request_submit(policyholder=demo_site, kind="purpose", idempotency_key="d" * 32, details="利用目的を知りたい")
+    client.force_login(personas.support())
+    page = client.get("/admin/desk/customerrequest/").content.decode()
+    parser = TextChunks()
+    parser.feed(page)
+    text = "".join(parser.chunks)
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), re.findall(r".{20}\d{4}-\d{2}-\d{2}.{5}", text)
