@@ -33,7 +33,7 @@ def test_an_empty_result_offers_preferences_the_request_procedure_and_the_inquir
     assert shown(html) == [] and "該当する質問はありません。" in html
     way_on = html[html.index('class="faq-way-on"'):]
     assert 'href="/my/preferences/">ダイレクトメール・メール・お電話でのご案内を止めたい：配信設定</a>' in way_on
-    assert "ご請求の手続き</a>" in way_on
+    assert 'href="/privacy/">個人データの開示・訂正・利用停止などをご希望の方：ご請求の手続き</a>' in way_on
     assert 'href="/contact/">そのほかのご質問：お問合せ窓口</a>' in way_on
 
 
