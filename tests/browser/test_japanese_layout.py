@@ -18,6 +18,8 @@ PUBLIC_PAGES = [
     "/notices/group-joint-use/versions/",
     "/notices/group-joint-use/2019-06-03/",
     "/companies/",
+    "/privacy/",
+    "/privacy/request-form/",
     "/faq/",
     "/faq/?q=DM 止める",
     "/faq/?q=存在しない言葉",
