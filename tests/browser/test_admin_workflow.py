@@ -117,11 +117,12 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
         public = page_at(375)
         public.goto(f"{live_server.url}/notices/group-joint-use/")
         announcement = public.locator(".announcement")
-        assert "2027年4月1日から改定後の内容を適用します" in announcement.inner_text()
+        assert "2027年4月1日（令和9年4月1日）から改定後の内容を適用します" in announcement.inner_text()
         assert public.get_by_text(NEW_PURPOSE).count() == 0
         assert_accessible(public)
         public.goto(f"{live_server.url}/")
-        assert "2027年4月1日から改定後の内容を適用します" in public.locator(".announcement").inner_text()
+        announced = "2027年4月1日（令和9年4月1日）から改定後の内容を適用します"
+        assert announced in public.locator(".announcement").inner_text()
         assert_accessible(public)
 
         # The ground is consent: the customer consents on their page before the day (consents/reconsent.py);
