@@ -2,6 +2,7 @@
 word like スーパー医療保険, no line starting with ー, and every standalone link or button at least 44 px tall
 (WCAG 2.5.5)."""
 
+import datetime
 import re
 
 import pytest
@@ -10,7 +11,9 @@ from django.core.management import call_command
 from customers.models import Policyholder
 from desk.services import request_submit
 from disclosure.services import disclosure_package_request
+from tests import personas
 from tests.conftest import run_due_jobs
+from tests.factories import announced_group_version
 
 from .test_preference_center import log_in
 
@@ -139,7 +142,9 @@ def test_the_customers_pages_keep_words_and_numbers_whole_and_targets_large(live
     request = request_submit(policyholder=hanako, kind="purpose", idempotency_key="a" * 32, details="利用目的")
     disclosure_package_request(hanako)
     run_due_jobs()
-    for path in [*MY_PAGES, f"/my/requests/{request.number}/"]:
+    announced = announced_group_version(editor=personas.editor(), effective_date=datetime.date(2030, 4, 1))
+    for path in [*MY_PAGES, f"/my/requests/{request.number}/", f"/my/joint-use/{announced.pk}/",
+                 "/notices/group-joint-use/compare/2019-06-03/2030-04-01/", "/"]:
         page.goto(live_server.url + path)
         problems += check(page, path)
     assert problems == [], "\n".join(problems)

@@ -68,6 +68,9 @@ class TextChunks(HTMLParser):
 
     def handle_data(self, data):
         if not self.skip and data.strip():
+            if self.chunks and data[0] in ":?()":
+                # Where a tag ends and the text goes on with a colon (「<strong>改定理由</strong>:」): read as one.
+                self.chunks.append(self.chunks[-1][-12:] + data[:1])
             self.chunks.append(data)
 
 
