@@ -17,20 +17,27 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+# `make run PORT=8001` serves on another port (the emails' links follow); `make run DEBUG_PAGES=true` shows
+# Django's debug pages instead of the site's own Japanese 404 and 500.
+PORT ?= 8000
+DEBUG_PAGES ?= false
+RUN_ENV := DEBUG_PAGES=$(DEBUG_PAGES) SITE_URL=http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo_content
-	$(BIN)/python manage.py load_demo_policyholders
+	$(RUN_ENV) $(BIN)/python manage.py load_demo_content
+	$(RUN_ENV) $(BIN)/python manage.py load_demo_policyholders
 	@echo ""
-	@echo "  Site:  http://127.0.0.1:8000/"
-	@echo "  Admin: http://127.0.0.1:8000/admin/  (user: admin / password: demo-password-2019)"
+	@echo "  Site:  http://127.0.0.1:$(PORT)/"
+	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/  (user: admin / password: demo-password-2019)"
 	@echo "         also editor (編集者) and approver (承認者), same password: one drafts, the other publishes"
-	@echo "  Customer: http://127.0.0.1:8000/login/  (hanako@example.com; the login link is printed below)"
+	@echo "         and support, support2 (顧客対応), same password: one refuses a request, the other approves the refusal"
+	@echo "  API:   http://127.0.0.1:$(PORT)/api/v1/  (Authorization: Bearer <the demo API client's token, above>)"
+	@echo "  Customer: http://127.0.0.1:$(PORT)/login/  (hanako@example.com; the login link is printed below)"
 	@echo ""
 	@# The task worker sends the emails (printed here too); it stops when runserver does (Ctrl+C).
-	DEBUG=true $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
+	$(RUN_ENV) $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # On two processes (pytest-xdist), each with its own test database, ports, directories and Redis key
 # prefixes. Arguments follow: `make test PYTEST_ARGS=-n0` runs it in one process, `PYTEST_ARGS="-m slow"`

@@ -13,7 +13,7 @@ from core.spreadsheet import BOM, csv_lines
 
 from .models import Campaign, PostalDownload, Recipient
 
-HEADER = ["郵便番号", "住所1", "住所2", "氏名", "敬称", "顧客番号", "改定日", "備考"]
+HEADER = ["郵便番号", "住所1", "住所2", "氏名", "敬称", "お客さま番号", "改定日", "備考"]
 GETA = "〓"
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -121,7 +121,7 @@ class PolicyholderAdmin(admin.ModelAdmin):
             "<li>{} {} {}／{}：{} → {}（{}）</li>",
             (
                 (
-                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
+                    formats.date_format(timezone.localtime(e.created_at), "DATETIME_FORMAT"),
                     e.receipt.number,
                     e.company.short_name,
                     e.channel.name,

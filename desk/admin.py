@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -127,7 +127,7 @@ class CustomerRequestAdmin(RequestStepsMixin, BadInputIs400Mixin, admin.ModelAdm
         for document in obj.documents.all():
             if document.deleted_at:
                 items.append(format_html("<li>{}（{} {}）</li>", document.get_kind_display(), _("deleted on"),
-                                         timezone.localtime(document.deleted_at).date().isoformat()))
+                                         formats.date_format(timezone.localtime(document.deleted_at).date())))
             else:
                 url = reverse("admin:desk_customerrequest_document", args=[obj.pk, document.pk])
                 items.append(format_html('<li><a href="{}">{}</a>（{}、{} KB）</li>', url,
@@ -156,16 +156,17 @@ class CustomerRequestAdmin(RequestStepsMixin, BadInputIs400Mixin, admin.ModelAdm
     def due(self, obj):
         """Coloured by the days left, and said in words too (colour alone is not enough): paused, overdue,
         due within REQUEST_REMINDER_DAYS, or later."""
+        # The admin's one date style (2026年12月20日), as Django shows every other date in its lists.
+        due = formats.date_format(obj.due_date)
         if obj.paused_now:
-            return format_html('<span class="due due-paused">{} {}</span>', _("Paused:"), obj.due_date.isoformat())
+            return format_html('<span class="due due-paused">{} {}</span>', _("Paused:"), due)
         if obj.is_overdue():
-            return format_html('<strong class="due overdue">{} {}</strong>', _("Overdue:"), obj.due_date.isoformat())
+            return format_html('<strong class="due overdue">{} {}</strong>', _("Overdue:"), due)
         if not obj.is_open:
-            return obj.due_date.isoformat()
+            return due
         left = obj.days_left()
         css = "due-soon" if left <= settings.REQUEST_REMINDER_DAYS else "due-later"
-        return format_html('<span class="due {}">{} {}</span>', css, obj.due_date.isoformat(),
-                           _("(%(days)s days left)") % {"days": left})
+        return format_html('<span class="due {}">{} {}</span>', css, due, _("(%(days)s days left)") % {"days": left})
 
     def save_model(self, request, obj, form, change):
         if "assignee" in form.changed_data:

@@ -1,6 +1,3 @@
-import unicodedata
-
-import jaconv
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,21 +8,6 @@ from notices.models import Notice
 class FaqEntryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
-
-    def search(self, query: str) -> list["FaqEntry"]:
-        """Entries whose number (Q4), question or answer contains every space-separated word of `query`, compared
-        folded (see `fold`). The FAQ is a few dozen entries: read them all and compare in Python, which every
-        database does the same way."""
-        words = fold(query).split()
-        return [
-            entry for entry in self
-            if all(word in fold(f"Q{entry.number} {entry.question} {entry.answer}") for word in words)
-        ]
-
-
-def fold(text: str) -> str:
-    """Text as the FAQ search compares it: full and half width alike (NFKC), katakana as hiragana, any case."""
-    return jaconv.kata2hira(unicodedata.normalize("NFKC", text)).casefold()
 
 
 class FaqEntry(models.Model):

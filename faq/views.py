@@ -6,8 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import error_page
 from core.pagecache import public_page
+from notices.templatetags.portal import render_markdown
 
+from .documents import documents_named
 from .models import FaqEntry
+from .search import highlight_html, highlight_text, search
 
 MAX_QUERY_LENGTH = 100
 
@@ -34,13 +37,28 @@ class FaqSearchForm(forms.Form):
         return " ".join(query.split())
 
 
+def _shown(entry: FaqEntry, terms) -> dict:
+    """An entry as the page shows it: its matches marked, and where the documents it names are."""
+    return {
+        "entry": entry,
+        "question": highlight_text(entry.question, terms),
+        "answer": highlight_html(render_markdown(entry.answer), terms),
+        "documents": documents_named(f"{entry.question}\n{entry.answer}"),
+    }
+
+
 @public_page
 def faq_list(request):
     form = FaqSearchForm(request.GET)
     if not form.is_valid():
         return error_page(request, status=400, message=" ".join(form.errors["q"]))
     query = form.cleaned_data["q"]
-    entries = FaqEntry.objects.published()
+    entries = FaqEntry.objects.published().select_related("notice")
+    context = {"form": form, "query": query, "partial": False}
     if query:
-        entries = entries.search(query)
-    return render(request, "faq/faq_list.html", {"form": form, "entries": entries, "query": query})
+        result = search(entries, query)
+        context["entries"] = [_shown(found.entry, found.terms) for found in result.found]
+        context["partial"] = bool(result.found) and not result.every_term_found
+    else:
+        context["entries"] = [_shown(entry, []) for entry in entries]
+    return render(request, "faq/faq_list.html", context)

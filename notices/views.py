@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
-from core.dates import today_in_tokyo
+from core.dates import today_in_tokyo, wareki
 from core.errors import error_page
 from core.pagecache import public_page
 
@@ -36,14 +37,20 @@ class AsOfForm(forms.Form):
         value = self.cleaned_data["as_of"]
         if not value:
             return None
-        try:
-            # fromisoformat alone would take 20190603 and full-width digits; the URL form is YYYY-MM-DD.
-            if not (value.isascii() and len(value) == 10):
-                raise ValueError(value)
-            return datetime.date.fromisoformat(value)
-        except ValueError:
+        # fromisoformat alone would take 20190603 and full-width digits; the URL form is YYYY-MM-DD.
+        shape = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value) if value.isascii() else None
+        if shape is None:
             raise forms.ValidationError(
                 gettext_lazy("Give the date as YYYY-MM-DD, for example 2019-06-03."), code="invalid"
+            )
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            # The form is right; the day is not in the calendar (2027-02-30): say so, not that the form is wrong.
+            year, month, day = (int(part) for part in shape.groups())
+            raise forms.ValidationError(
+                gettext_lazy("There is no such day as %(year)s-%(month)s-%(day)s. Give a date in the calendar."),
+                code="no_such_day", params={"year": year, "month": month, "day": day},
             ) from None
 
 
@@ -87,6 +94,8 @@ def _render_version(request, notice: Notice, version: NoticeVersion, *, as_of: d
         "version": version,
         "content": version.content,
         "as_of": as_of,
+        # A day to come is worded for the future: a version published later may still replace this one.
+        "as_of_is_future": as_of is not None and as_of > today,
         "is_in_force_today": is_in_force_today,
         "faq_entries": notice.faq_entries.published() if version.is_published else [],
         "previous_version": next((v for v in reversed(published) if v.effective_date < version.effective_date), None),
@@ -106,7 +115,7 @@ def notice_detail(request, slug: str):
     version = notice.versions.in_force(on=as_of or today_in_tokyo()).first()
     if version is None:
         if as_of:
-            message = _("No version of this notice was in force on %(date)s.") % {"date": as_of.isoformat()}
+            message = _("No version of this notice was in force on %(date)s.") % {"date": wareki(as_of)}
         else:
             message = _("No version of this notice is in force yet.")
         return error_page(request, status=404, message=message, title=notice.title)

@@ -36,7 +36,7 @@ DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef
 
 env = environ.Env(
     DJANGO_ENV=(str, "development"),
-    DEBUG=(bool, False),
+    DEBUG_PAGES=(bool, False),
     SECRET_KEY=(str, DEV_SECRET_KEY),
     SECRET_KEY_FALLBACKS=(list, []),
     ALLOWED_HOSTS=(list, []),
@@ -71,7 +71,9 @@ env = environ.Env(
 )
 
 PRODUCTION = env("DJANGO_ENV") == "production"
-DEBUG = env("DEBUG") and not PRODUCTION
+# Django's debug pages (a traceback, the URL list) instead of the site's own Japanese 404 and 500: for a developer
+# who asks for them, never in production. `make run` shows the site's own pages unless DEBUG_PAGES=true.
+DEBUG = env("DEBUG_PAGES") and not PRODUCTION
 SECRET_KEY = env("SECRET_KEY")
 # Previous keys, still accepted when reading what they signed (sessions, unsubscribe links, export
 # cursors, password-reset tokens) but never used to sign: see README, "Rotating the secret key".
@@ -262,6 +264,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside production a stylesheet edited under `make run` is served as it now is (Django's DEBUG is off there).
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -97,7 +97,7 @@ def test_the_token_is_not_stored_in_clear(vendor):
 def test_an_unknown_customer_gets_404(call, life):
     response = ask(call, "ZZ9999999", life.pk)
     assert response.status_code == 404
-    assert response.json()["detail"] == "この顧客番号のお客さまは見つかりません。"
+    assert response.json()["detail"] == "このお客さま番号のお客さまは見つかりません。"
 
 
 @pytest.mark.parametrize(

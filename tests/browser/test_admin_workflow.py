@@ -123,11 +123,12 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
         public = page_at(375)
         public.goto(f"{live_server.url}/notices/group-joint-use/")
         announcement = public.locator(".announcement")
-        assert "2027年4月1日から改定後の内容を適用します" in announcement.inner_text()
+        assert "2027年4月1日（令和9年4月1日）から改定後の内容を適用します" in announcement.inner_text()
         assert public.get_by_text(NEW_PURPOSE).count() == 0
         assert_accessible(public)
         public.goto(f"{live_server.url}/")
-        assert "2027年4月1日から改定後の内容を適用します" in public.locator(".announcement").inner_text()
+        announced = "2027年4月1日（令和9年4月1日）から改定後の内容を適用します"
+        assert announced in public.locator(".announcement").inner_text()
         assert_accessible(public)
 
         # The ground is consent: the customer consents on their page before the day (consents/reconsent.py);
@@ -148,7 +149,7 @@ def test_an_editor_drafts_an_approver_publishes_and_it_takes_effect_on_its_day(
         day.goto(f"{live_server.url}/notices/group-joint-use/")
         assert day.locator("ol.purposes li").nth(3).inner_text() == NEW_PURPOSE
         assert day.locator(".announcement").count() == 0
-        day.get_by_role("link", name="2019年6月3日適用の版との新旧対照表").click()
+        day.get_by_role("link", name="2019年6月3日（令和元年6月3日）適用の版との新旧対照表").click()
         assert day.get_by_role("heading", level=1).inner_text() == "新旧対照表"
         row = day.locator("table.compare tbody tr").filter(
             has=day.locator(".compare-heading", has_text="共同利用の利用目的")

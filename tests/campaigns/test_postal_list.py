@@ -15,7 +15,7 @@ from tests.factories import PolicyholderFactory
 
 # The postal list's notice records are written by a task; the campaign's work is rows the workers run.
 pytestmark = pytest.mark.usefixtures("database_tasks")
-HEADER = ["郵便番号", "住所1", "住所2", "氏名", "敬称", "顧客番号", "改定日", "備考"]
+HEADER = ["郵便番号", "住所1", "住所2", "氏名", "敬称", "お客さま番号", "改定日", "備考"]
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ def test_it_shows_the_number_and_what_changed(customer, policyholder, life):
     html = response.content.decode()
     assert response.status_code == 200
     assert f"受付番号：<strong>{receipt.number}</strong>" in html
-    assert "<td>DM（ダイレクトメール）</td>" in html and "<td>受け取らない</td>" in html
+    assert '<td data-label="案内方法">DM（ダイレクトメール）</td>' in html
+    assert '<td data-label="変更後">受け取らない</td>' in html
     assert "2019年6月3日（令和元年6月3日）" in html
 
 

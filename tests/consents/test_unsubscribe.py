@@ -65,7 +65,7 @@ def test_one_click_records_one_event_however_often_it_is_repeated(subscriber, li
     # The receipt names the change and the way it was made.
     assert len(mail.outbox) == 1
     assert event.receipt.number in responses[0].content.decode()
-    assert "確認のメールをお送りしました" in responses[0].content.decode()
+    assert "確認のメールをお送りします" in responses[0].content.decode()
     assert "ワンクリック配信停止" in mail.outbox[0].body
 
 

@@ -117,7 +117,7 @@ def test_an_unsubscribe_link_that_can_no_longer_be_used_links_the_windows(client
 
 def test_the_login_page_links_the_windows_for_a_missing_address(client, db):
     html = client.get("/login/").content.decode()
-    assert '変更した場合は、<a href="/contact/">ご契約の保険会社</a>にお問い合わせください。' in html
+    assert '変更した場合は、<a href="/contact/">ご契約の保険会社</a>にお問合せください。' in html
 
 
 def test_the_demo_notice_links_the_windows_and_reads_as_the_source(client, demo_content):

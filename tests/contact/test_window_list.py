@@ -69,7 +69,7 @@ def test_a_web_form_is_linked_when_the_company_has_one(client, demo_content):
 
 def test_it_links_the_preference_center_and_the_faq(client, demo_content):
     html = page(client)
-    assert '<a href="/my/">配信設定ページ</a>' in html
+    assert '<a href="/my/">マイページの配信設定</a>' in html
     assert '<a href="/faq/">よくある質問</a>' in html
 
 

@@ -69,23 +69,23 @@ def test_a_dry_run_saves_nothing(demo_content, tmp_path, capsys):
     ("row", "expected"),
     [
         ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@example.com,1980-13-01,楽天生命,L-203,医療保険",
-         "4行目 生年月日（birth_date）: 日付は YYYY-MM-DD の形式で指定してください"),
+         "4行目 生年月日（birth_date）：日付は YYYY-MM-DD の形式で指定してください"),
         ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@@example,1980-01-01,楽天生命,L-203,医療保険",
-         "4行目 メールアドレス（email）: メールアドレスの形式が正しくありません"),
+         "4行目 メールアドレス（email）：メールアドレスの形式が正しくありません"),
         ("C000000201,山田 次郎,ヤマダ ジロウ,jiro@example.com,1980-01-01,楽天生命,L-203,医療保険",
-         "4行目 お客さま番号（customer_number）: お客さま番号 C000000201 が2行目にもあり"),
+         "4行目 お客さま番号（customer_number）：お客さま番号 C000000201 が2行目にもあり"),
         ("c-1,鈴木 一郎,スズキ イチロウ,ichiro@example.com,1980-01-01,楽天生命,L-203,医療保険",
          "4行目 お客さま番号（customer_number）"),
         ("C000000203,鈴木 一郎,すずき いちろう,ichiro@example.com,1980-01-01,楽天生命,L-203,医療保険",
-         "4行目 氏名（カナ）（kana）: カタカナ"),
+         "4行目 氏名（カナ）（kana）：カタカナ"),
         ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@example.com,1980-01-01,存在しない保険,L-203,医療保険",
-         "4行目 会社（company）: この商号または略称のグループ会社はありません"),
+         "4行目 会社（company）：この商号または略称のグループ会社はありません"),
         ("C000000203,鈴木 一郎,スズキ イチロウ,taro@example.com,1980-01-01,楽天生命,L-203,医療保険",
-         "4行目 メールアドレス（email）: このメールアドレスは、お客さま番号 C000000201 にも"),
+         "4行目 メールアドレス（email）：このメールアドレスは、お客さま番号 C000000201 にも"),
         ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@example.com,1980-01-01,楽天生命,L-201,医療保険",
-         "4行目 証券番号（policy_number）: この契約は2行目にもあります"),
+         "4行目 証券番号（policy_number）：この契約は2行目にもあります"),
         ("C000000203,鈴木 一郎,スズキ イチロウ,ichiro@example.com",
-         "5行目: 列の数が8列ではありません"),
+         "5行目：列の数が8列ではありません"),
     ],
 )
 def test_one_bad_row_loads_no_row(demo_content, tmp_path, capsys, row, expected):
@@ -105,7 +105,7 @@ def test_a_broken_encoding_is_refused(demo_content, tmp_path, capsys):
 def test_a_wrong_header_is_refused(demo_content, tmp_path, capsys):
     path = tmp_path / "wrong.csv"
     path.write_text("顧客番号,氏名\nC000000201,山田 太郎\n", encoding="utf-8")
-    assert "1行目: 見出し行は次のとおりにしてください" in refused(path, capsys)
+    assert "1行目：見出し行は次のとおりにしてください" in refused(path, capsys)
 
 
 def test_an_email_of_another_registered_customer_is_refused(demo_content, tmp_path, capsys):
@@ -131,7 +131,7 @@ def test_it_refuses_an_email_longer_than_the_column(demo_content, tmp_path, caps
     assert 254 < len(email) <= 320
     row = f"C000000203,鈴木 一郎,スズキ イチロウ,{email},1980-01-01,楽天生命,L-203,医療保険"
     stderr = refused(write(tmp_path, [*GOOD, row]), capsys)
-    assert "5行目 メールアドレス（email）: メールアドレスは254文字以内で指定してください" in stderr
+    assert "5行目 メールアドレス（email）：メールアドレスは254文字以内で指定してください" in stderr
     assert not Policyholder.objects.exists()
 
 
@@ -139,7 +139,7 @@ def test_it_refuses_a_header_that_repeats_a_column(demo_content, tmp_path, capsy
     path = tmp_path / "repeated.csv"
     header = "customer_number,name,kana,email,birth_date,company,policy_number,product,name\n"
     path.write_text(header + GOOD[0] + ",山田 次郎\n", encoding="utf-8")
-    assert "1行目: 見出し行は次のとおりにしてください" in refused(path, capsys)
+    assert "1行目：見出し行は次のとおりにしてください" in refused(path, capsys)
     assert not Policyholder.objects.exists()
 
 
@@ -151,7 +151,7 @@ def test_it_reports_a_database_error_as_a_message_with_status_1(demo_content, tm
 
     monkeypatch.setattr("customers.importing._apply", refuse)
     stderr = refused(write(tmp_path, GOOD), capsys)
-    assert "1行目: データベースが取込みを拒否しました: value too long" in stderr
+    assert "1行目：データベースが取込みを拒否しました：value too long" in stderr
 
 
 def rows_for(count: int, start: int = 300) -> list[str]:
@@ -185,7 +185,7 @@ def test_it_checks_and_writes_rows_in_set_based_queries(demo_content, tmp_path):
 def test_a_reimport_still_sees_an_email_of_another_customer_whatever_its_case(demo_content, tmp_path, capsys):
     run(write(tmp_path, rows_for(3)))
     clash = "C000000999,別人 太郎,ベツジン タロウ,YU301@Example.COM,1980-01-02,楽天生命,L-999,医療保険"
-    assert "2行目 メールアドレス（email）: このメールアドレスは、登録済みの別のお客さまのものです" in refused(
+    assert "2行目 メールアドレス（email）：このメールアドレスは、登録済みの別のお客さまのものです" in refused(
         write(tmp_path, [clash]), capsys
     )
 
@@ -195,8 +195,8 @@ def test_the_limits_are_the_model_fields(demo_content, tmp_path, capsys, monkeyp
     monkeypatch.setattr(Policy._meta.get_field("product"), "max_length", 5)
     row = "C000000203,鈴木 一郎之助之進之丞,スズキ,ichiro@example.com,1980-01-01,楽天生命,L-203,医療保険特約付き"
     stderr = refused(write(tmp_path, [*GOOD, row]), capsys)
-    assert "5行目 氏名（name）: 10文字以内で指定してください" in stderr
-    assert "5行目 商品（product）: 商品名を5文字以内で指定してください" in stderr
+    assert "5行目 氏名（name）：10文字以内で指定してください" in stderr
+    assert "5行目 商品（product）：商品名を5文字以内で指定してください" in stderr
 
 
 def write_bytes(tmp_path, lines: list[bytes]):

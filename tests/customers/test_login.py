@@ -54,7 +54,7 @@ def test_it_emails_a_japanese_link_valid_for_15_minutes(policyholder):
     message = mail.outbox[0]
     assert "ログイン用リンク" in message.subject
     assert "楽天 花子 様" in message.body
-    assert "2026年4月1日 10:15 まで（15分間）" in message.body
+    assert "2026年4月1日（令和8年4月1日） 10:15 まで（15分間）" in message.body
     assert emailed_link(message).startswith("/login/link/")
 
 
@@ -157,7 +157,7 @@ def test_a_mail_outage_gives_the_same_answer_and_the_link_follows(database_tasks
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         clock.shift(30)
         run_queued_tasks()
-        assert "2026年4月1日 10:15 まで" in mail.outbox[0].body  # 15 minutes from when it was sent
+        assert "2026年4月1日（令和8年4月1日） 10:15 まで" in mail.outbox[0].body  # 15 minutes from when it was sent
     assert LoginToken.objects.count() == 1 and len(mail.outbox) == 1
 
 

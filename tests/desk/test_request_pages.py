@@ -35,7 +35,7 @@ def test_a_customer_makes_a_disclosure_request_on_paper(customer, policyholder):
     assert (request.kind, request.delivery, request.policyholder) == ("disclosure", "paper", policyholder)
     detail = customer.get(response["Location"]).content.decode()
     assert request.number in detail and "書面（郵送）" in detail and "受付済み" in detail
-    assert "まだ回答していません" in detail
+    assert "ただいま回答を準備しております" in detail
     assert request.number in mail.outbox[-1].subject
     listing = customer.get("/my/requests/").content.decode()
     assert request.number in listing

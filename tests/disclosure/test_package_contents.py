@@ -121,7 +121,7 @@ def test_preferences_show_every_cell_set_or_default(policyholder, life):
     assert [(r["会社"], r["配信方法"], r["設定"]) for r in chosen] == expected
     assert chosen[0]["変更履歴ID"] == str(Preference.objects.get().last_event_id)
     email_cells = [row for row in rows if row["配信方法"] == "メールマガジン"]
-    assert email_cells and all(r["設定"] == "受け取らない" and r["設定の種類"] == "既定値" for r in email_cells)
+    assert email_cells and all(r["設定"] == "受け取らない" and r["設定の種類"] == "初期設定" for r in email_cells)
     assert len(rows) == len({(r["会社"], r["配信方法"]) for r in rows}) > 4
 
 

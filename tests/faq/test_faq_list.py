@@ -23,7 +23,8 @@ def test_search_finds_question_text(client, demo_content):
 
 def test_search_folds_full_width_letters(client, demo_content):
     FaqEntryFactory(question="DMは止められますか?", answer="止められます。")
-    assert "DMは止められますか?" in client.get("/faq/", {"q": "ＤＭ"}).content.decode()
+    html = client.get("/faq/", {"q": "ＤＭ"}).content.decode()
+    assert "<mark>DM</mark>は止められますか?" in html
 
 
 def test_no_match_says_so(client, demo_content):
@@ -73,7 +74,7 @@ def test_search_finds_an_entry_by_its_number(client, demo_content, query):
 def test_a_search_for_kaiji_finds_how_to_make_a_request_and_links_the_page(client, demo_content):
     html = client.get("/faq/", {"q": "開示"}).content.decode()
     assert 'id="q8"' in html
-    assert "自分の個人情報の開示や訂正、利用停止を請求するにはどうすればよいですか？" in html
+    assert "自分の個人情報の<mark>開示</mark>や訂正、利用停止を請求するにはどうすればよいですか？" in html
     assert "「開示」を含む質問は1件です。" in html
     answer = html[html.index('id="q8"'):]
     assert '<a href="/privacy/"' in answer

@@ -10,7 +10,7 @@ from notices.models import Notice
 from tests.factories import published_version
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
-ANNOUNCEMENT = "2027年4月1日から改定後の内容を適用します"
+ANNOUNCEMENT = "2027年4月1日（令和9年4月1日）から改定後の内容を適用します"
 COMPARE_URL = "/notices/group-joint-use/compare/2019-06-03/2027-04-01/"
 
 

@@ -80,7 +80,7 @@ def test_both_columns_show_links_as_their_text(client, section_6_revised):
 def test_the_versions_list_links_each_version_to_its_table(client, section_6_revised):
     html = client.get(f"/notices/{SHOTAN}/versions/").content.decode()
     assert f'href="{COMPARE}"' in html
-    assert "2019年6月3日適用の版との新旧対照表" in html
+    assert "2019年6月3日（令和元年6月3日）適用の版との新旧対照表" in html
     assert html.count(f"/notices/{SHOTAN}/compare/") == 1  # the first version has no predecessor
 
 

@@ -70,7 +70,7 @@ def test_it_is_a_public_page_without_cookies(client, revision):
 def test_each_version_page_links_to_its_comparison(client, revision):
     html = client.get("/notices/group-joint-use/2027-04-01/").content.decode()
     assert 'href="/notices/group-joint-use/compare/2019-06-03/2027-04-01/"' in html
-    assert "2019年6月3日適用の版との新旧対照表" in html
+    assert "2019年6月3日（令和元年6月3日）適用の版との新旧対照表" in html
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,10 @@ def source_lines() -> list[str]:
     for line in SOURCE.read_text(encoding="utf-8").splitlines():
         if line.strip():
             # Numbered list items render as <ol> items: the number is the list's, not the text's.
-            lines.append(LIST_MARKER.sub("", line) if line.startswith("  ") else line)
+            line = LIST_MARKER.sub("", line) if line.startswith("  ") else line
+            # 「改定適用日:」 is shown by the site's own label, which writes its colon full-width like the rest of the
+            # site's text; the date after it is the version's.
+            lines.append(line.replace("改定適用日:", "改定適用日：", 1) if line.startswith("改定適用日:") else line)
     return lines
 
 

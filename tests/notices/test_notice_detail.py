@@ -22,14 +22,30 @@ def second_version(demo_content):
 def test_it_shows_the_version_in_force_with_its_wareki_date(client, demo_content):
     response = client.get(URL)
     assert response.status_code == 200
-    assert "改定適用日:" in response.content.decode()
+    assert "改定適用日：" in response.content.decode()
     assert "2019年6月3日（令和元年6月3日）" in response.content.decode()
 
 
 def test_it_says_no_version_was_in_force_the_day_before(client, demo_content):
     response = client.get(URL, {"as_of": "2019-06-02"})
     assert response.status_code == 404
-    assert "2019-06-02に適用されていた版はありません。" in response.content.decode()
+    assert "2019年6月2日（令和元年6月2日）に適用されていた版はありません。" in response.content.decode()
+
+
+def test_a_day_not_in_the_calendar_is_blamed_on_the_day_not_the_form(client, demo_content):
+    response = client.get(URL, {"as_of": "2027-02-30"})
+    assert response.status_code == 400
+    assert "2027年2月30日という日付はありません。" in response.content.decode()
+    assert "形式" not in response.content.decode()
+    wrong_form = client.get(URL, {"as_of": "2027/02/28"})
+    assert wrong_form.status_code == 400 and "年-月-日の形式（例：2019-06-03）" in wrong_form.content.decode()
+
+
+def test_a_day_to_come_is_worded_for_the_future(client, demo_content):
+    html = client.get(URL, {"as_of": "2099-01-01"}).content.decode()
+    said = "2099年1月1日（令和81年1月1日）に適用される予定の版（本日時点で公表されているもの）を表示しています。"
+    assert said in html
+    assert "時点で適用されていた版" not in html
 
 
 def test_it_shows_the_2019_version_on_its_effective_date(client, demo_content):
@@ -54,12 +70,19 @@ def test_it_uses_the_tokyo_calendar_day_not_utc(client, second_version):
         assert "2027年版の利用目的" not in client.get(URL).content.decode()
 
 
-@pytest.mark.parametrize("as_of", ["2019-13-45", "abc", "2019-6-3", "0000-00-00", "２０１９-０６-０３"])
+@pytest.mark.parametrize("as_of", ["abc", "2019-6-3", "２０１９-０６-０３"])
 def test_it_refuses_a_bad_date_in_japanese(client, demo_content, as_of):
     response = client.get(URL, {"as_of": as_of})
     assert response.status_code == 400
     assert "2019-06-03" in response.content.decode()
     assert "年-月-日の形式" in response.content.decode()
+
+
+@pytest.mark.parametrize(("as_of", "said"), [("2019-13-45", "2019年13月45日"), ("0000-00-00", "0年0月0日")])
+def test_a_date_of_the_right_form_that_is_no_day_is_refused_for_the_day(client, demo_content, as_of, said):
+    response = client.get(URL, {"as_of": as_of})
+    assert response.status_code == 400
+    assert f"{said}という日付はありません。" in response.content.decode()
 
 
 def test_it_answers_404_in_japanese_for_an_unknown_slug(client, db):

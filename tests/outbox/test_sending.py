@@ -63,7 +63,7 @@ def test_a_save_queues_its_receipt_email_and_a_workers_pass_sends_it_once(custom
     assert run_due_jobs() == 0
     assert [m.to for m in sent()] == [[policyholder.email]]
     assert receipt.number in sent()[0].subject
-    assert "受付経路：配信設定ページ" in sent()[0].body
+    assert "受付経路：マイページ" in sent()[0].body
     email.refresh_from_db()
     assert (email.status, email.attempts, email.next_attempt_at) == ("sent", 1, None) and email.sent_at is not None
 

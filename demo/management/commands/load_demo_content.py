@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
+from api.models import ApiClient, token_hash
+from consents.selectors import marketing_companies
 from contact.models import ContactWindow
 from demo import content as demo
 from demo import retained_data
@@ -14,8 +16,12 @@ from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, 
 from notices.services import notice_version_freeze
 
 DEMO_PASSWORD = "demo-password-2019"
-# Demo staff for the two-person publishing rule: (username, a role of staff/roles.py).
-DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者")]
+# Demo staff, (username, a role of staff/roles.py): an editor and an approver for the two-person publishing
+# rule, two customer-support staff for the desk's second person.
+DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者"), ("support", "顧客対応"), ("support2", "顧客対応")]
+# The demo API client's token is fixed, so that the README can name it: a demo value, never in production.
+DEMO_API_CLIENT = "デモのDM発送システム"
+DEMO_API_TOKEN = "pp_de000001_demo-api-token-for-make-run-never-in-prod00"
 # Demo fees of requests by post (手数料, APPI Art. 38), by company short name: (yen, how paid) for a
 # notification of the purposes of use and for a disclosure alike; online requests are free. Demo values.
 DEMO_POSTAL_FEES = {
@@ -186,7 +192,17 @@ class Command(BaseCommand):
             if user is None:
                 user = User.objects.create_user(username, f"{username}@example.com", DEMO_PASSWORD, is_staff=True)
                 user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+        self.load_api_client()
         if verbosity:
             self.stdout.write(f"Demo admin: user admin, password {DEMO_PASSWORD}")
             for username, group_name in DEMO_STAFF:
                 self.stdout.write(f"Demo {group_name}: user {username}, password {DEMO_PASSWORD}")
+            self.stdout.write(f"Demo API client ({DEMO_API_CLIENT}): Authorization: Bearer {DEMO_API_TOKEN}")
+
+    def load_api_client(self) -> None:
+        if ApiClient.objects.filter(name=DEMO_API_CLIENT).exists():
+            return
+        client = ApiClient.objects.create(
+            name=DEMO_API_CLIENT, token_prefix=DEMO_API_TOKEN[3:11], token_hash=token_hash(DEMO_API_TOKEN)
+        )
+        client.companies.set(marketing_companies())
