@@ -278,6 +278,8 @@ JOB_RETRY_SECONDS = env("JOB_RETRY_SECONDS")
 # Where a customer page sends a visitor who is not logged in, and where a login brings the customer.
 CUSTOMER_LOGIN_URL = "customers:login"
 CUSTOMER_HOME_URL = "consents:my"
+# Where a page that could not confirm a save sends the customer to look (their history of changes).
+CHANGE_HISTORY_URL = "consents:history"
 # Jobs the workers run on a schedule: name -> (task, every so many seconds). Each run is claimed in
 # the shared cache, so with several workers each job still runs once a period.
 PERIODIC_TASKS = {
