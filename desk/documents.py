@@ -3,11 +3,14 @@ name and the browser's Content-Type are ignored), kept in a private directory ou
 (REQUEST_DOCUMENT_DIR: on several app servers, one volume they all mount), read back only by the admin
 view that checks the permission, and deleted REQUEST_DOCUMENT_RETENTION_DAYS after the request closed."""
 
+import contextvars
 import datetime
+import functools
 import hashlib
 import io
 import logging
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +27,12 @@ from .models import RequestDocument
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
+# A file in REQUEST_DOCUMENT_DIR that no row names and is this old is left over from a request whose
+# transaction failed (a commit whose answer was lost, a process killed between the write and the commit).
+ORPHAN_AGE = datetime.timedelta(hours=1)
+
+# The names written by the service call in progress (documents_removed_unless_committed).
+_written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("request_documents_written", default=None)
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
@@ -73,12 +82,69 @@ def check_upload(upload) -> tuple[bytes, str]:
 
 def document_store(data: bytes, content_type: str) -> tuple[str, str]:
     """Write the bytes under a random name; (that name, their SHA-256)."""
-    name = f"{secrets.token_hex(16)}.{EXTENSIONS[content_type]}"
-    return storage().save(name, ContentFile(data)), hashlib.sha256(data).hexdigest()
+    name = storage().save(f"{secrets.token_hex(16)}.{EXTENSIONS[content_type]}", ContentFile(data))
+    written = _written.get()
+    if written is not None:
+        written.append(name)
+    return name, hashlib.sha256(data).hexdigest()
 
 
 def document_discard(name: str) -> None:
     storage().delete(name)
+
+
+def documents_removed_unless_committed(service):
+    """Decorates a transactional service (above its @transaction.atomic) that writes documents: when the
+    service fails, its COMMIT included, the files it wrote that no committed row names are deleted at once.
+
+    A COMMIT that fails may still have committed (its answer was lost), so the rows are looked up first;
+    if the database cannot say, the files are left to documents_sweep_orphans."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        written: list[str] = []
+        token = _written.set(written)
+        try:
+            return service(*args, **kwargs)
+        except BaseException:
+            _discard_unnamed(written)
+            raise
+        finally:
+            _written.reset(token)
+
+    return wrapper
+
+
+def _discard_unnamed(names: list[str]) -> None:
+    if not names:
+        return
+    try:
+        named = set(RequestDocument.objects.filter(stored_name__in=names).values_list("stored_name", flat=True))
+    except Exception as error:  # the database is gone, or the caller's transaction is broken
+        logger.warning("Left %s documents of a failed request to the sweep: %s", len(names), type(error).__name__)
+        return
+    for name in names:
+        if name not in named:
+            document_discard(name)
+
+
+def documents_sweep_orphans(*, now: datetime.datetime | None = None) -> int:
+    """Delete files in REQUEST_DOCUMENT_DIR that no row names and that are older than ORPHAN_AGE (younger
+    ones may belong to a request whose transaction has not committed yet). Returns how many went."""
+    directory = Path(settings.REQUEST_DOCUMENT_DIR)
+    if not directory.is_dir():
+        return 0
+    cutoff = (now or timezone.now()).timestamp() - ORPHAN_AGE.total_seconds()
+    old = {path.name: path for path in directory.iterdir() if path.is_file() and path.stat().st_mtime < cutoff}
+    named = set(RequestDocument.objects.filter(stored_name__in=old).values_list("stored_name", flat=True))
+    deleted = 0
+    for name, path in old.items():
+        if name not in named:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    if deleted:
+        logger.warning("Deleted %s files in the document directory that no request names", deleted)
+    return deleted
 
 
 def documents_delete_expired(*, now: datetime.datetime | None = None) -> int:

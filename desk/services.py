@@ -20,7 +20,7 @@ from disclosure.services import disclosure_package_request
 from notices.models import Company
 from outbox.sending import outgoing_email_queue
 
-from .documents import document_discard, document_store
+from .documents import document_discard, document_store, documents_removed_unless_committed
 from .emails import REQUEST_ANSWER, REQUEST_RECEIVED
 from .models import CustomerRequest, Note, Reply, RequestDocument
 
@@ -68,6 +68,7 @@ def _email(row, field: str, kind: str, policyholder: Policyholder | None) -> Non
     row.save(update_fields=[field])
 
 
+@documents_removed_unless_committed
 @transaction.atomic
 def request_submit(
     *,
