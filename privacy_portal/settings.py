@@ -57,6 +57,7 @@ env = environ.Env(
     DATABASE_LOCK_TIMEOUT=(int, 5),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
     JOB_RETRY_SECONDS=(int, 30),
+    WORKER_LOST_AFTER=(int, 120),
     DISCLOSURE_DIR=(str, str(BASE_DIR / "var" / "disclosures")),
     DISCLOSURE_PDF_MAX_ROWS=(int, 300),
     CAMPAIGN_EMAILS_PER_MINUTE=(int, 600),
@@ -275,6 +276,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEU
 # this many seconds, doubling each time up to an hour; after core.jobs.MAX_ATTEMPTS tries it waits in the
 # admin for staff to retry it.
 JOB_RETRY_SECONDS = env("JOB_RETRY_SECONDS")
+# A worker that has not said it is alive (in CACHE_URL) for this many seconds is gone: a task it left
+# running is marked failed by the other workers (core/jobs.py, tasks_of_lost_workers_fail).
+WORKER_LOST_AFTER = env("WORKER_LOST_AFTER")
 # Where a customer page sends a visitor who is not logged in, and where a login brings the customer.
 CUSTOMER_LOGIN_URL = "customers:login"
 CUSTOMER_HOME_URL = "consents:my"
