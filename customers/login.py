@@ -24,7 +24,7 @@ from .models import LoginToken, Policyholder, email_key
 logger = logging.getLogger(__name__)
 
 LINK_VALID_FOR = datetime.timedelta(minutes=15)
-SESSION_KEY = "consents_policyholder_id"
+SESSION_KEY = settings.CUSTOMER_SESSION_KEY
 # The customer page a login link brings the customer back to (set by the page that sent them to log in),
 # and a mark that something they sent was kept for after the login (the login page says so).
 RETURN_AFTER_LOGIN = "consents_after_login"

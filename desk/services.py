@@ -20,7 +20,7 @@ from disclosure.services import disclosure_package_request
 from notices.models import Company
 from outbox.sending import outgoing_email_queue
 
-from .documents import document_discard, document_store, documents_removed_unless_committed
+from .documents import document_discard, document_store, documents_quota_check, documents_removed_unless_committed
 from .emails import REQUEST_ANSWER, REQUEST_RECEIVED
 from .models import CustomerRequest, Note, Reply, RequestDocument
 
@@ -135,6 +135,9 @@ def request_submit(
 
 
 def _documents_attach(request: CustomerRequest, documents: dict[str, tuple[bytes, str]], stored: list[str]) -> None:
+    if documents:
+        sizes = [len(data) for data, _type in documents.values()]
+        documents_quota_check(policyholder=request.policyholder, adding=sizes)
     for kind, (data, content_type) in sorted(documents.items()):
         name, digest = document_store(data, content_type)
         stored.append(name)

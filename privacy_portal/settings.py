@@ -152,6 +152,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads request.POST (CSRF does): a refused body is never parsed or written to disk.
+    "core.bodylimit.BodySizeLimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,6 +168,16 @@ MIDDLEWARE = [
     # Last, as axes asks: it turns a login refused by its lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# What a client may send (core/bodylimit.py, a 413 before the body is read): a visitor who is not logged in
+# (the inquiry form: 4,000 characters are some 36 KB once encoded), a logged-in customer or staff member,
+# and on the pages that take an agent's two documents of desk.documents.MAX_BYTES each.
+ANONYMOUS_BODY_MAX_BYTES = 64 * 1024
+SIGNED_IN_BODY_MAX_BYTES = 1024 * 1024
+DOCUMENT_BODY_MAX_BYTES = 21 * 1024 * 1024
+DOCUMENT_UPLOAD_PATHS = ("/my/requests/new/", "/admin/desk/")
+# Django's own cap on a body's form fields (files aside), below its 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = SIGNED_IN_BODY_MAX_BYTES
 
 ROOT_URLCONF = "privacy_portal.urls"
 
@@ -282,6 +294,8 @@ WORKER_LOST_AFTER = env("WORKER_LOST_AFTER")
 # Where a customer page sends a visitor who is not logged in, and where a login brings the customer.
 CUSTOMER_LOGIN_URL = "customers:login"
 CUSTOMER_HOME_URL = "consents:my"
+# The session key that holds a logged-in customer's policyholder id.
+CUSTOMER_SESSION_KEY = "consents_policyholder_id"
 # Where a page that could not confirm a save sends the customer to look (their history of changes).
 CHANGE_HISTORY_URL = "consents:history"
 # Jobs the workers run on a schedule: name -> (task, every so many seconds). Each run is claimed in
