@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .errors import error_page
+from .ratelimit import hits_recorded, hits_take_back
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +126,12 @@ class OutageMiddleware:
 
     def __call__(self, request):
         request.writes = RequestWrites()
-        with request.writes.tracking():
-            return self.get_response(request)
+        with request.writes.tracking(), hits_recorded() as hits:
+            response = self.get_response(request)
+        if response.status_code == 503 and hits:
+            # Not served: the rate limits count only requests that were.
+            hits_take_back(hits)
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, OUTAGE_ERRORS):
