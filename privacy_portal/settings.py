@@ -335,6 +335,10 @@ DASHBOARD_CACHE_SECONDS = env("DASHBOARD_CACHE_SECONDS")
 # servers and workers, one volume they all mount); each file is deleted REQUEST_DOCUMENT_RETENTION_DAYS
 # (policy.py) after its request closed (desk.tasks.request_documents_delete).
 REQUEST_DOCUMENT_DIR = Path(env("REQUEST_DOCUMENT_DIR"))
+# The settings naming directories of customer data that only the site's user may open: made 0700 whenever a
+# process starts
+# (core/apps.py), whatever mode they were created with.
+PRIVATE_DIRECTORIES = ("REQUEST_DOCUMENT_DIR", "DISCLOSURE_DIR")
 
 # Calls per minute that one API client may make; 0 turns the limit off. Counted in the shared cache.
 API_RATE_LIMIT = env("API_RATE_LIMIT")
@@ -440,6 +444,7 @@ LOGGING = {
         "path_to_route": {"()": "core.logging.PathToRouteFilter"},
         "mask_tokens": {"()": "core.logging.MaskTokensFilter"},
         "mask_client": {"()": "core.logging.MaskClientFilter"},
+        "as_warning": {"()": "core.logging.AsWarningFilter"},
     },
     "handlers": {
         "console": {
@@ -452,6 +457,8 @@ LOGGING = {
     "loggers": {
         # On the logger too, so that Django's own handlers (its DEBUG console, mail_admins) get it masked.
         "django.request": {"filters": ["path_to_route", "mask_tokens"]},
+        # A Host not in ALLOWED_HOSTS: a 400 for a scanner, not an error for the operator.
+        "django.security.DisallowedHost": {"filters": ["as_warning"]},
         # gunicorn's own lines (gunicorn.conf.py): the same console, without a client's address or query string.
         "gunicorn.error": {"handlers": ["console"], "filters": ["mask_client"], "propagate": False},
         # WeasyPrint (the 新旧対照表 PDF) logs each step of every document at INFO.
