@@ -170,3 +170,32 @@ def test_a_message_keeps_its_line_breaks_but_no_other_control_character(client):
         refused = client.post("/contact/form/", second | {"message": "警告\x07です"})
     assert ok.status_code == 200 and refused.status_code == 400
     assert "制御文字が含まれています" in refused.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits
+def test_an_inquiry_whose_commit_lost_its_answer_is_not_reported_as_lost(client):
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    commit, calls = connection.commit, []
+
+    def commit_then_fail():
+        commit()
+        if not calls:
+            calls.append(1)
+            raise OperationalError("server closed the connection unexpectedly")
+
+    client.raise_request_exception = False
+    data = shown_form(client)
+    with later(10), mock.patch.object(connection, "commit", side_effect=commit_then_fail):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 503
+    assert "保存されたか確認できませんでした" in response.content.decode()
+    assert "保存されていません" not in response.content.decode()
+    inquiry = CustomerRequest.objects.get()  # it was committed, with its acknowledgment
+    assert inquiry.acknowledgment is not None
+    with later(20):
+        again = client.post("/contact/form/", data)
+    assert again.status_code == 200 and inquiry.number in again.content.decode()
+    assert CustomerRequest.objects.count() == 1
