@@ -17,8 +17,9 @@ from .errors import error_page
 def body_limit(request, *, signed_in: bool) -> int:
     if not signed_in:
         return settings.ANONYMOUS_BODY_MAX_BYTES
-    if request.path_info.startswith(settings.DOCUMENT_UPLOAD_PATHS):
-        return settings.DOCUMENT_BODY_MAX_BYTES
+    for prefix, limit in settings.DOCUMENT_UPLOAD_PATHS.items():
+        if request.path_info.startswith(prefix):
+            return limit
     return settings.SIGNED_IN_BODY_MAX_BYTES
 
 

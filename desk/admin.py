@@ -22,6 +22,7 @@ from disclosure.models import DisclosurePackage
 
 from . import services
 from .documents import storage
+from .fees import Fee
 from .forms import NoteForm, ReplyForm, ReturnForm
 from .models import CustomerRequest, Note, Reply, RequestDocument
 
@@ -49,13 +50,17 @@ class OverdueFilter(admin.SimpleListFilter):
 class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
     list_display = ["number", "kind", "customer", "received_at", "due", "status", "outcome", "assignee"]
     list_display_links = ["number"]
-    list_filter = [OverdueFilter, "status", "kind", "assignee"]
+    list_filter = [OverdueFilter, "status", "kind", "route", "identity_method", "assignee"]
     search_fields = ["=number", "=policyholder__customer_number", "policyholder__name", "name", "email"]
     list_select_related = ["policyholder", "assignee"]
     show_full_result_count = False
     fields = [
         "number", "kind", "customer", "contact_email", "company", "delivery", "details", "agent_name",
         "agent_relationship", "documents", "received_at", "due", "status", "outcome", "closed_at", "assignee",
+        # How it came in (desk/intake_admin.py): route, who wrote, the identity check, the agent's contact, the fee.
+        "route", "requester", "entered_by", "postal_code", "postal_address", "phone", "identity_method",
+        "identity_reference", "identity_checked_at", "agent_relation", "agent_postal_code", "agent_address",
+        "agent_phone", "agent_email", "fee",
     ]
     readonly_fields = [f for f in fields if f != "assignee"]
     change_form_template = "admin/desk/customerrequest/change_form.html"
@@ -124,8 +129,17 @@ class CustomerRequestAdmin(BadInputIs400Mixin, admin.ModelAdmin):
             return "-"
         return format_html("<ul>{}</ul>", format_html("{}" * len(items), *items))
 
+    @admin.display(description=gettext_lazy("fee (yen)"))
+    def fee(self, obj):
+        if not obj.fee_payment:
+            return "-"
+        return Fee(obj.fee_amount, obj.fee_payment).display
+
     @admin.display(description=gettext_lazy("customer"))
     def customer(self, obj):
+        if obj.route == CustomerRequest.Route.POSTAL:
+            who = str(obj.policyholder) if obj.policyholder_id else obj.name
+            return _("%(name)s (by post: %(requester)s)") % {"name": who, "requester": obj.get_requester_display()}
         if obj.policyholder_id:
             return str(obj.policyholder)
         return _("%(name)s (not logged in)") % {"name": obj.name}
@@ -243,3 +257,7 @@ class NoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["request", "created_at", "author"]
     search_fields = ["=request__number"]
     list_select_related = ["request", "author"]
+
+
+# The fee table and the entry of postal requests, in a module of their own.
+from . import intake_admin  # noqa: E402, F401

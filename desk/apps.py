@@ -7,6 +7,9 @@ class DeskConfig(AppConfig):
     verbose_name = _("Requests and inquiries")
 
     def ready(self):
+        # Not at the top: auditlog's registry loads its models, which needs the app registry ready.
+        from auditlog.registry import auditlog
+
         from consents.history import history_section_register
         from disclosure.sections import register_section
         from outbox.kinds import email_kind_register
@@ -18,3 +21,5 @@ class DeskConfig(AppConfig):
         history_section_register(selectors.history_section)
         for section in package.SECTIONS:
             register_section(section)
+        # Who changed a fee customers are shown, when, from what to what.
+        auditlog.register(self.get_model("RequestFee"), exclude_fields=["updated_at"])

@@ -52,9 +52,9 @@ PDF_MAX_OBJECTS = 200_000
 # Markup that makes a file a web page too, if a browser or a viewer were led to read it as one.
 MARKUP = re.compile(rb"<\s*(?:script|html|!doctype|body|iframe|svg|object|embed|meta)\b", re.IGNORECASE)
 # A per-customer cap on the documents kept (the requests' retention keeps them until 30 days after each
-# request closes): five agents' requests' worth.
+# request closes): two agents' requests of three full-size documents, or many of ordinary scans.
 QUOTA_COUNT = 10
-QUOTA_BYTES = 50 * 1024 * 1024
+QUOTA_BYTES = 60 * 1024 * 1024
 
 
 def storage() -> FileSystemStorage:

@@ -35,6 +35,15 @@ class CustomerRequestQuerySet(models.QuerySet):
         ).order_by("-open_rank", "-overdue_rank", "due_date", "received_at", "id")
 
 
+class FeePayment(models.TextChoices):
+    """How a request's fee is paid (RequestFee, CustomerRequest.fee_payment)."""
+
+    FREE = "free", _("No fee")
+    POSTAL_ORDER = "postal_order", _("Fixed-amount postal money order")
+    REVENUE_STAMP = "revenue_stamp", _("Revenue stamps")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+
+
 class CustomerRequest(models.Model):
     class Kind(models.TextChoices):
         PURPOSE = "purpose", _("Notification of the purposes of use (APPI Art. 32)")
@@ -57,6 +66,20 @@ class CustomerRequest(models.Model):
     class AgentRole(models.TextChoices):
         LEGAL = "legal", _("Legal representative (a parent with parental authority, a guardian)")
         DELEGATED = "delegated", _("Agent appointed by the customer (power of attorney)")
+
+    class Route(models.TextChoices):
+        ONLINE = "online", _("Online (the customer logged in)")
+        POSTAL = "postal", _("By post (entered by staff)")
+
+    class Requester(models.TextChoices):
+        SELF = "self", _("The customer")
+        AGENT = "agent", _("An agent of the customer")
+        HEIR = "heir", _("An heir of the customer")
+        OTHER = "other", _("Someone who is not a policyholder")
+
+    class IdentityMethod(models.TextChoices):
+        POLICY_MATCH = "policy_match", _("Policy number and date of birth matched a policy on record")
+        POSTAL_DOCUMENTS = "postal_documents", _("By post: copies of identity documents enclosed, checked by staff")
 
     class Outcome(models.TextChoices):
         DONE = "done", _("Done as requested")
@@ -97,6 +120,32 @@ class CustomerRequest(models.Model):
         OutgoingEmail, verbose_name=_("acknowledgment email"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="desk_request",
     )
+    # How the request reached the desk and who made it (desk/intake.py).
+    route = models.CharField(_("received"), max_length=20, choices=Route.choices, default=Route.ONLINE)
+    requester = models.CharField(_("made by"), max_length=20, choices=Requester.choices, default=Requester.SELF)
+    # The requester's own postal contact: a postal request may come from someone without an email address.
+    postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    # How the requester was identified before the request was accepted (desk/identity.py), and against what:
+    # the company and policy number matched, never the date of birth.
+    identity_method = models.CharField(_("identity confirmed by"), max_length=20, choices=IdentityMethod.choices,
+                                       blank=True)
+    identity_reference = models.CharField(_("identity matched against"), max_length=300, blank=True)
+    identity_checked_at = models.DateTimeField(_("identity confirmed at"), null=True, blank=True)
+    # The agent's own relation to the customer and contact details.
+    agent_relation = models.CharField(_("agent's relation to the customer"), max_length=100, blank=True)
+    agent_postal_code = models.CharField(_("agent's postal code"), max_length=8, blank=True)
+    agent_address = models.CharField(_("agent's address"), max_length=300, blank=True)
+    agent_phone = models.CharField(_("agent's phone number"), max_length=20, blank=True)
+    agent_email = models.EmailField(_("agent's email address"), blank=True)
+    # The fee as the fee table stood when the request was made (desk/fees.py); receipt is recorded by staff.
+    fee_amount = models.PositiveIntegerField(_("fee (yen)"), default=0)
+    fee_payment = models.CharField(_("how the fee is paid"), max_length=20, choices=FeePayment.choices, blank=True)
 
     objects = CustomerRequestQuerySet.as_manager()
 
@@ -107,8 +156,25 @@ class CustomerRequest(models.Model):
         constraints = [
             # Someone to answer: the policyholder, or the address given on the form.
             models.CheckConstraint(
-                condition=models.Q(policyholder__isnull=False) | ~models.Q(email=""),
+                condition=models.Q(policyholder__isnull=False) | ~models.Q(email="") | ~models.Q(postal_address=""),
                 name="deskrequest_policyholder_or_address",
+            ),
+            # A confirmed identity says against what and when.
+            models.CheckConstraint(
+                condition=models.Q(identity_method="", identity_checked_at__isnull=True)
+                | (~models.Q(identity_method="") & models.Q(identity_checked_at__isnull=False)),
+                name="deskrequest_identity_method_has_time",
+            ),
+            # A fee to pay says how it is paid.
+            models.CheckConstraint(
+                condition=models.Q(fee_amount=0) | ~models.Q(fee_payment__in=["", "free"]),
+                name="deskrequest_fee_has_payment",
+            ),
+            # Staff enter the requests that came by post, and only those.
+            models.CheckConstraint(
+                condition=models.Q(route="online", entered_by__isnull=True)
+                | models.Q(route="postal", entered_by__isnull=False),
+                name="deskrequest_postal_entered_by_staff",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind="disclosure", delivery__in=["electronic", "paper"])
@@ -152,12 +218,17 @@ class CustomerRequest(models.Model):
         return self.is_open and self.due_date < (today or today_in_tokyo())
 
     @property
+    def answers_requester(self) -> bool:
+        # An heir writes about a customer who can no longer be answered: the heir is.
+        return not self.policyholder_id or self.requester == self.Requester.HEIR
+
+    @property
     def contact_name(self) -> str:
-        return self.policyholder.name if self.policyholder_id else self.name
+        return self.name if self.answers_requester else self.policyholder.name
 
     @property
     def contact_email(self) -> str:
-        return self.policyholder.email if self.policyholder_id else self.email
+        return self.email if self.answers_requester else self.policyholder.email
 
 
 class Reply(models.Model):
@@ -254,6 +325,8 @@ class RequestDocument(models.Model):
     class Kind(models.TextChoices):
         AUTHORITY = "authority", _("Proof of the agent's authority")
         IDENTITY = "identity", _("The agent's identity document")
+        SEAL_CERTIFICATE = "seal_certificate", _("The customer's seal registration certificate")
+        POSTAL_FORM = "postal_form", _("The request form received by post (scan)")
 
     request = models.ForeignKey(CustomerRequest, verbose_name=_("request"), on_delete=models.CASCADE,
                                 related_name="documents")
@@ -265,6 +338,8 @@ class RequestDocument(models.Model):
     # The name in the private storage; the customer's file name is not kept (it may hold personal data).
     stored_name = models.CharField(_("stored file"), max_length=100, unique=True)
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    # The day a seal registration certificate was issued: one older than three months is refused.
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     class Meta:
@@ -282,3 +357,53 @@ class RequestDocument(models.Model):
     def __str__(self):
         return f"{self.request.number} {self.get_kind_display()}"
 
+
+
+class RequestFee(models.Model):
+    """What a company charges for a kind of request (手数料, APPI Art. 38), online or by post, and how it is
+    paid. Only a notification of the purposes of use and a disclosure may carry a fee (Art. 38(1)); a kind
+    or company with no row costs nothing. Shown on the request form before the customer sends it, and
+    copied onto the request when it is made (CustomerRequest.fee_amount), so a later change never alters
+    what a customer was told."""
+
+    Payment = FeePayment
+
+    FEE_KINDS = (CustomerRequest.Kind.PURPOSE, CustomerRequest.Kind.DISCLOSURE)
+
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind of request"), max_length=20,
+                            choices=[(kind.value, kind.label) for kind in FEE_KINDS])
+    route = models.CharField(_("how the request is made"), max_length=20, choices=CustomerRequest.Route.choices)
+    amount = models.PositiveIntegerField(_("fee (yen)"))
+    payment = models.CharField(_("how the fee is paid"), max_length=20, choices=Payment.choices)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("request fee")
+        verbose_name_plural = _("request fees")
+        ordering = ["company__display_order", "company_id", "kind", "route"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "kind", "route"], name="deskfee_one_per_company_kind_route"),
+            models.CheckConstraint(condition=models.Q(kind__in=["purpose", "disclosure"]),
+                                   name="deskfee_only_purpose_or_disclosure"),
+            # No fee is paid no way; a fee is paid some way.
+            models.CheckConstraint(
+                condition=models.Q(amount=0, payment="free") | (models.Q(amount__gt=0) & ~models.Q(payment="free")),
+                name="deskfee_payment_matches_amount",
+            ),
+            # A fee must be reasonable (Art. 38(2)); more than this is a typing error.
+            models.CheckConstraint(condition=models.Q(amount__lte=10000), name="deskfee_amount_at_most_10000"),
+        ]
+
+    def __str__(self):
+        return f"{self.company.short_name} {self.get_kind_display()} {self.get_route_display()}"
+
+
+class PostalRequest(CustomerRequest):
+    """A request that came by post (an heir, an agent, someone who is not a policyholder, or a policyholder
+    who wrote), entered by staff in the admin with the scanned form: then an ordinary request in the queue."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("request received by post")
+        verbose_name_plural = _("requests received by post")

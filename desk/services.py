@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.models import Source
-from consents.selectors import matrix_axes
 from consents.services import preferences_update
 from customers.models import Policyholder
 from disclosure.models import DisclosurePackage
@@ -20,8 +19,12 @@ from disclosure.services import disclosure_package_request
 from notices.models import Company
 from outbox.sending import outgoing_email_queue
 
+from .agents import Agent, agent_check
 from .documents import document_discard, document_store, documents_quota_check, documents_removed_unless_committed
 from .emails import REQUEST_ANSWER, REQUEST_RECEIVED
+from .fees import fee_for
+from .identity import IDENTITY_KINDS, identity_confirm, identity_reference
+from .marketing import Cell, marketing_stop_plan
 from .models import CustomerRequest, Note, Reply, RequestDocument
 
 ANSWER_PERMISSION = "desk.answer_customerrequest"
@@ -57,7 +60,10 @@ def _create(**fields) -> CustomerRequest:
 
 
 def _acknowledge(request: CustomerRequest) -> None:
-    """Queued last, so that it tells what the request's transaction did (a marketing stop is answered)."""
+    """Queued last, so that it tells what the request's transaction did (a marketing stop is answered).
+    A request that came by post is acknowledged by post, by staff."""
+    if request.route == CustomerRequest.Route.POSTAL:
+        return
     _email(request, "acknowledgment", REQUEST_RECEIVED, request.policyholder)
 
 
@@ -83,12 +89,24 @@ def request_submit(
     agent_name: str = "",
     agent_relationship: str = "",
     documents: dict[str, tuple[bytes, str]] | None = None,
+    policy_number: str = "",
+    birth_date: datetime.date | None = None,
+    agent: Agent | None = None,
+    seal_issued_on: datetime.date | None = None,
+    marketing_cells: set[Cell] | None = None,
 ) -> CustomerRequest:
     """A logged-in policyholder's request (APPI Art. 32-35, or stopping marketing). A repeated form
-    (same key) returns the request it made. A marketing stop is applied at once and answered.
+    (same key) returns the request it made.
 
-    A request made by an agent names the agent and their role and carries both documents
-    ({RequestDocument.Kind: (bytes, type read from the bytes)}, checked by desk.documents.check_upload)."""
+    開示, 訂正等, 利用停止等 and 第三者提供の停止 need the customer's policy number and date of birth, matching
+    one of their policies (desk.identity). A marketing stop names the cells to stop ({(company id, channel
+    code)}, desk.marketing) and is applied at once and answered. The fee of the kind and company is copied
+    from the fee table (desk.fees).
+
+    A request made by an agent names the agent, their role, relation and contact (`agent`; `agent_name` and
+    `agent_relationship` alone are the older form of it) and carries the documents their role needs
+    ({RequestDocument.Kind: (bytes, type read from the bytes)}, checked by desk.documents.check_upload; the
+    seal certificate's issue date in `seal_issued_on`)."""
     if kind not in CUSTOMER_KINDS:
         raise ValidationError(_("Choose the kind of request from the list."), code="kind")
     if kind == CustomerRequest.Kind.DISCLOSURE and delivery not in CustomerRequest.Delivery.values:
@@ -96,36 +114,46 @@ def request_submit(
     if kind != CustomerRequest.Kind.DISCLOSURE:
         delivery = ""
     documents = documents or {}
-    agent_name = agent_name.strip()
-    if agent_name and (agent_relationship not in CustomerRequest.AgentRole.values
-                       or set(documents) != set(RequestDocument.Kind.values)):
-        raise ValidationError(_("A request by an agent needs the agent's role and both documents."), code="agent")
-    if not agent_name and documents:
-        raise ValidationError(_("Documents are only for a request by an agent: enter the agent's name."),
-                              code="agent")
+    agent = agent_check(agent or Agent(name=agent_name, role=agent_relationship), documents,
+                        seal_issued_on=seal_issued_on)
     _check_key(idempotency_key)
     key = f"{policyholder.pk}:{idempotency_key}"
     policyholder = Policyholder.objects.select_for_update().get(pk=policyholder.pk)
     existing = CustomerRequest.objects.filter(idempotency_key=key, policyholder=policyholder).first()
     if existing is not None:
         return existing
+    identity = {}
+    if kind in IDENTITY_KINDS:
+        policy = identity_confirm(policyholder=policyholder, policy_number=policy_number, birth_date=birth_date)
+        identity = {
+            "identity_method": CustomerRequest.IdentityMethod.POLICY_MATCH,
+            "identity_reference": identity_reference(policy), "identity_checked_at": timezone.now(),
+        }
+    plan = []
+    if kind == CustomerRequest.Kind.MARKETING_STOP:
+        plan = marketing_stop_plan(policyholder, set(marketing_cells or ()))
+        details = "\n".join(change.line() for change in plan)
+    fee = fee_for(kind=kind, company=company, route=CustomerRequest.Route.ONLINE)
     # Files are written before the transaction commits; whatever fails in it removes them again, so a
     # refused request leaves nothing on disk.
     stored: list[str] = []
     try:
         request = _create(
             kind=kind, policyholder=policyholder, details=details.strip(), delivery=delivery, company=company,
-            idempotency_key=key, agent_name=agent_name, agent_relationship=agent_relationship if agent_name else "",
+            idempotency_key=key, fee_amount=fee.amount, fee_payment=fee.payment, **agent.fields(), **identity,
         )
-        _documents_attach(request, documents, stored)
+        if documents:
+            documents_quota_check(policyholder=policyholder, adding=[len(data) for data, _type in documents.values()])
+        _documents_attach(request, documents, stored, seal_issued_on=seal_issued_on)
         electronic = kind == CustomerRequest.Kind.DISCLOSURE and delivery == CustomerRequest.Delivery.ELECTRONIC
-        if electronic and not agent_name:
+        if electronic and not agent.name and not fee.amount:
             # The package holds only what the portal holds about the logged-in customer and only they can
             # download it: nothing for staff to decide, so it is prepared at once (Art. 33(2): without
-            # delay). An agent's request waits for staff to check the documents (request_disclosure_package).
+            # delay). An agent's request waits for staff to check the documents, and one with a fee for
+            # its receipt (request_disclosure_package).
             disclosure_package_request(policyholder, request_number=request.number)
         if kind == CustomerRequest.Kind.MARKETING_STOP:
-            _marketing_stop(request, ip_address=ip_address, user_agent=user_agent)
+            _marketing_stop(request, plan, ip_address=ip_address, user_agent=user_agent)
         _acknowledge(request)
     except BaseException:
         for name in stored:
@@ -134,26 +162,24 @@ def request_submit(
     return request
 
 
-def _documents_attach(request: CustomerRequest, documents: dict[str, tuple[bytes, str]], stored: list[str]) -> None:
-    if documents:
-        sizes = [len(data) for data, _type in documents.values()]
-        documents_quota_check(policyholder=request.policyholder, adding=sizes)
+def _documents_attach(request: CustomerRequest, documents: dict[str, tuple[bytes, str]], stored: list[str], *,
+                      seal_issued_on: datetime.date | None = None) -> None:
     for kind, (data, content_type) in sorted(documents.items()):
         name, digest = document_store(data, content_type)
         stored.append(name)
         RequestDocument.objects.create(
             request=request, kind=kind, content_type=content_type, size=len(data), sha256=digest,
-            stored_name=name, uploaded_at=request.received_at,
+            stored_name=name, uploaded_at=timezone.now(),
+            issued_on=seal_issued_on if kind == RequestDocument.Kind.SEAL_CERTIFICATE else None,
         )
 
 
-def _marketing_stop(request: CustomerRequest, *, ip_address, user_agent) -> None:
-    """Every company that markets under the joint use, by every channel, set to 'do not receive' through
-    the preference service, under the request's number; the request is answered and closed."""
-    companies, channels = matrix_axes()
+def _marketing_stop(request: CustomerRequest, plan, *, ip_address, user_agent) -> None:
+    """The cells the customer chose and confirmed (desk.marketing), and only those, set to 'do not receive'
+    through the preference service, under the request's number; the request is answered and closed."""
     result = preferences_update(
         policyholder=request.policyholder,
-        changes={(company.pk, channel.code): False for company in companies for channel in channels},
+        changes={(change.company.pk, change.channel.code): False for change in plan},
         source=Source.REQUEST,
         idempotency_key=f"request-{request.number}",
         reason=request.number,
@@ -161,13 +187,13 @@ def _marketing_stop(request: CustomerRequest, *, ip_address, user_agent) -> None
         user_agent=user_agent,
     )
     now = timezone.now()
+    changed = [change.line() for change in plan if change.changes]
     if result.receipt is not None:
         body = _(
-            "We have stopped marketing from every group company by every channel under the joint use. "
-            "The change was recorded with receipt number %(receipt)s."
-        ) % {"receipt": result.receipt.number}
+            "We have stopped the marketing you chose. The change was recorded with receipt number %(receipt)s."
+        ) % {"receipt": result.receipt.number} + "\n" + "\n".join(changed)
     else:
-        body = _("Marketing from every group company by every channel under the joint use was already stopped.")
+        body = _("The marketing you chose was already stopped; nothing was changed.")
     Reply.objects.create(
         request=request, author=None, body=body, outcome=CustomerRequest.Outcome.DONE,
         status=Reply.Status.SENT, created_at=now, sent_at=now,

@@ -1,5 +1,7 @@
 """The customer's requests (/my/requests/)."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,12 +13,16 @@ from django.views.generic import DetailView, ListView
 
 from consents.resume import return_after_login
 from core.clientaddress import client_ip
-from core.errors import allow_methods
+from core.errors import allow_methods, error_page
 from core.ratelimit import RateLimit, too_many_requests
 from customers.login import policyholder_required
 from disclosure.models import DisclosurePackage
 
-from .forms import RequestForm
+from .fees import Fee, fee_table
+from .forms import FORM_KINDS, SERVER_FIELDS, MarketingStopForm, RequestForm
+from .guide import kind_guide
+from .identity import IDENTITY_KINDS, IDENTITY_LIMIT
+from .marketing import cells_sign, cells_unsign, marketing_choices, marketing_stop_plan
 from .models import CustomerRequest, Reply
 from .selectors import customer_requests
 from .services import request_submit
@@ -40,34 +46,57 @@ class RequestListView(ListView):
 request_list = RequestListView.as_view()
 
 
+def _forged(request):
+    """A posted field only the desk may set (a fee, an identity result, a customer): refused before anything."""
+    if SERVER_FIELDS & set(request.POST):
+        return error_page(request, status=400, message=_(
+            "The fee and the result of the identity check are set by us, not sent with the form. Open the "
+            "page again and send the request without them."
+        ))
+    return None
+
+
 @return_after_login
 @policyholder_required
 @allow_methods("GET", "HEAD", "POST")
 def request_new(request):
     if request.method != "POST":
+        if request.GET.get("kind") == CustomerRequest.Kind.MARKETING_STOP:
+            return redirect("desk:marketing_stop")
         return _request_form(request, RequestForm(initial={"kind": request.GET.get("kind")}))
+    if (forged := _forged(request)) is not None:
+        return forged
     if REQUEST_LIMIT.exceeded(str(request.policyholder.pk)):
         return too_many_requests(request, retry_after=REQUEST_LIMIT.window,
                                  message=_("There were too many requests. Wait an hour and try again."))
     form = RequestForm(request.POST, request.FILES)
     if not form.is_valid():
         return _request_form(request, form, status=400)
+    kind = form.cleaned_data["kind"]
+    if kind in IDENTITY_KINDS and IDENTITY_LIMIT.exceeded(str(request.policyholder.pk)):
+        return too_many_requests(request, retry_after=IDENTITY_LIMIT.window, message=_(
+            "The policy number and date of birth were entered too many times. Wait an hour and try again, or "
+            "contact us."
+        ))
     try:
         customer_request = request_submit(
             policyholder=request.policyholder,
             idempotency_key=form.cleaned_data["idempotency_key"],
-            kind=form.cleaned_data["kind"],
+            kind=kind,
             delivery=form.cleaned_data["delivery"],
             company=form.cleaned_data["company"],
             details=form.cleaned_data["details"],
-            agent_name=form.cleaned_data["agent_name"],
-            agent_relationship=form.cleaned_data["agent_relationship"],
+            agent=form.agent(),
             documents=form.documents(),
+            seal_issued_on=form.cleaned_data["seal_issued_on"],
+            policy_number=form.cleaned_data["policy_number"],
+            birth_date=form.cleaned_data["birth_date"],
             ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
     except ValidationError as error:
-        form.add_error(None, error)
+        field = "policy_number" if getattr(error, "code", None) == "identity" else None
+        form.add_error(field, error)
         return _request_form(request, form, status=400)
     messages.success(
         request, _("Your request has been received. Request number: %(number)s") % {"number": customer_request.number}
@@ -76,8 +105,62 @@ def request_new(request):
 
 
 def _request_form(request, form, *, status=200):
-    return render(request, "desk/request_form.html", {"form": form, "due_days": settings.REQUEST_DUE_DAYS},
-                  status=status)
+    guide = kind_guide()
+    companies = list(form.fields["company"].queryset)
+    return render(request, "desk/request_form.html", {
+        "form": form, "due_days": settings.REQUEST_DUE_DAYS,
+        "kind_choices": list(zip(form["kind"], [guide[kind] for kind in FORM_KINDS], strict=True)),
+        "identity_kinds": sorted(IDENTITY_KINDS), "fees": fee_table(route=CustomerRequest.Route.ONLINE,
+                                                                     companies=companies),
+        "seal_months": settings.REQUEST_SEAL_CERTIFICATE_MONTHS,
+    }, status=status)
+
+
+@return_after_login
+@policyholder_required
+@allow_methods("GET", "HEAD", "POST")
+def marketing_stop(request):
+    """ご案内の停止: choose (GET), see each change (POST), confirm (POST with the signed confirmation)."""
+    companies, channels = marketing_choices(request.policyholder)
+    if request.method != "POST":
+        form = MarketingStopForm(companies=companies, channels=channels)
+        return _stop_page(request, form)
+    if (forged := _forged(request)) is not None:
+        return forged
+    if "confirmation" in request.POST:
+        if REQUEST_LIMIT.exceeded(str(request.policyholder.pk)):
+            return too_many_requests(request, retry_after=REQUEST_LIMIT.window,
+                                     message=_("There were too many requests. Wait an hour and try again."))
+        form = MarketingStopForm(companies=companies, channels=channels)
+        try:
+            cells, key = cells_unsign(request.policyholder, request.POST["confirmation"])
+            customer_request = request_submit(
+                policyholder=request.policyholder, kind=CustomerRequest.Kind.MARKETING_STOP, idempotency_key=key,
+                marketing_cells=cells, ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except ValidationError as error:
+            return _stop_page(request, form, status=400, error=" ".join(error.messages))
+        messages.success(request, _("Your request has been received. Request number: %(number)s")
+                         % {"number": customer_request.number})
+        return redirect(customer_request)
+    form = MarketingStopForm(request.POST, companies=companies, channels=channels)
+    if not form.is_valid():
+        return _stop_page(request, form, status=400)
+    try:
+        plan = marketing_stop_plan(request.policyholder, form.cells())
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _stop_page(request, form, status=400)
+    changes = [change for change in plan if change.changes]
+    return render(request, "desk/marketing_stop_confirm.html", {
+        "changes": changes, "unchanged": len(plan) - len(changes),
+        "confirmation": cells_sign(request.policyholder, form.cells(), uuid.uuid4().hex) if changes else "",
+    })
+
+
+def _stop_page(request, form, *, status=200, error=""):
+    return render(request, "desk/marketing_stop.html", {"form": form, "error": error}, status=status)
 
 
 @method_decorator([*customer_page, allow_methods("GET", "HEAD")], name="dispatch")
@@ -96,8 +179,10 @@ class RequestDetailView(DetailView):
         packages = DisclosurePackage.objects.filter(
             policyholder=self.request.policyholder, request_number=self.object.number
         ).order_by("-requested_at", "-id")
+        fee = Fee(self.object.fee_amount, self.object.fee_payment)
         return super().get_context_data(
-            replies=replies, documents=self.object.documents.count(), packages=packages, now=timezone.now(), **kwargs
+            fee=fee, replies=replies, documents=self.object.documents.count(), packages=packages, now=timezone.now(),
+            **kwargs,
         )
 
 

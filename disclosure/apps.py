@@ -11,9 +11,10 @@ class DisclosureConfig(AppConfig):
 
         from . import packages  # noqa: F401 - registers queued packages as jobs of the workers
         from .contents import BUILT_IN
+        from .coverage import SECTIONS as COVERAGE
         from .emails import EMAIL_KIND
         from .sections import register_section
 
         email_kind_register(**EMAIL_KIND)
-        for section in BUILT_IN:
+        for section in BUILT_IN + COVERAGE:
             register_section(section)

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from core.spreadsheet import csv_lines
 from notices import printing
 
+from .coverage import SCOPE, company_record_rows
 from .models import DisclosurePackage
 from .sections import Section, cell, registered_sections
 
@@ -37,6 +38,10 @@ README = "README.txt"
 JSON = "data.json"
 HTML = "report.html"
 PDF = "report.pdf"
+
+# What the package is: the portal's own records (coverage.py says what it does not hold, and where that is).
+TITLE = "プライバシーポータルの記録の開示"
+NO_RECORDS = "記録はありません。"
 
 
 @dataclass
@@ -83,20 +88,43 @@ def _json_row(section: Section, row: dict) -> str:
     return json.dumps({c.key: cell(row.get(c.key), c, style="json") for c in section.columns}, ensure_ascii=False)
 
 
-def _html_row(section: Section, row: dict) -> str:
-    cells = "".join(f"<td>{escape(str(cell(row.get(c.key), c, style='html')))}</td>" for c in section.columns)
+def _html_row(columns, row: dict) -> str:
+    cells = "".join(f"<td>{escape(str(cell(row.get(c.key), c, style='html')))}</td>" for c in columns)
     return f"<tr>{cells}</tr>\n"
+
+
+def _html_table_head(section: Section) -> str:
+    head = "".join(f'<th scope="col">{escape(c.title)}</th>' for c in section.report_columns)
+    # No scrolling box around it: its cells break anywhere, so the table fits any window as it is.
+    return f'<table class="records" id="t-{section.key}"><thead><tr>{head}</tr></thead><tbody>\n'
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string: quotes, backslashes, angle brackets and controls escaped, so that no title can
+    end the string or the style element."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '\\"<>' or ord(ch) < 0x20 else ch for ch in text)
+    return f'"{escaped}"'
+
+
+def card_labels(sections: list[Section]) -> str:
+    """The CSS that labels each cell of a record shown as a card on a phone with its column's title: written
+    once per column in the report's head rather than once per cell, so that a long history costs nothing more."""
+    rules = []
+    for section in sections:
+        for index, column in enumerate(section.report_columns, start=1):
+            label = _css_string(column.title + "：")
+            rules.append(f"#t-{section.key} td:nth-child({index})::before {{ content: {label}; }}")
+    return "\n".join(rules)
 
 
 def _section_rows(section: Section, policyholder, json_out: _Text, html_out: _Text, counts: dict):
     """The section's rows as CSV cells, writing each to the JSON and HTML files on the way."""
-    count = 0
+    count, columns = 0, section.report_columns
     for row in section.rows(policyholder):
         json_out.write(("," if count else "") + "\n" + _json_row(section, row))
         if not count:
-            head = "".join(f'<th scope="col">{escape(c.title)}</th>' for c in section.columns)
-            html_out.write(f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>\n')
-        html_out.write(_html_row(section, row))
+            html_out.write(_html_table_head(section))
+        html_out.write(_html_row(columns, row))
         count += 1
         yield [cell(row.get(c.key), c, style="csv") for c in section.columns]
     counts[section.key] = count
@@ -107,6 +135,13 @@ def _json_section_head(section: Section) -> str:
     head = {"title": section.title, "description": section.description, "columns": columns}
     # The object's closing brace left off: the rows follow.
     return f'{json.dumps(section.key)}: {json.dumps(head, ensure_ascii=False)[:-1]}, "rows": ['
+
+
+def _json_section_tail(section: Section, count: int) -> str:
+    # An empty section that says why it is empty says it in the evidence too.
+    if count or not section.empty:
+        return "}"
+    return f', "statement": {json.dumps(section.empty, ensure_ascii=False)}}}'
 
 
 def _write(zf: zipfile.ZipFile, name: str, source) -> None:
@@ -128,6 +163,9 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
     context = {
         "package": package, "policyholder": policyholder, "generated_at": now, "sections": sections,
         "contact_url": settings.SITE_URL + reverse("contact:windows"),
+        "request_url": settings.SITE_URL + reverse("desk:new"),
+        "retained_data_url": settings.SITE_URL + reverse("notices:retained_data"),
+        "title": TITLE, "scope": SCOPE, "card_labels": card_labels(sections),
     }
     file_name = f"{secrets.token_hex(16)}.zip"
     part = directory / (file_name + ".part")
@@ -141,7 +179,8 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
         ):
             json_out, html_out = _Text(json_file), _Text(html_file)
             json_out.write(json.dumps({
-                "title": "保有個人データの開示",
+                "title": TITLE,
+                "scope": SCOPE,
                 "generated_at": now.astimezone(timezone.get_current_timezone()).isoformat(),
                 "customer_number": policyholder.customer_number,
                 "request_number": package.request_number,
@@ -159,8 +198,11 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
                     for line in csv_lines(header, _section_rows(section, policyholder, json_out, html_out, counts)):
                         out.write(line)
                     out.flush()
-                json_out.write("\n]}")
-                html_out.write("</tbody></table></div>\n" if counts[section.key] else "<p>記録はありません。</p>\n")
+                json_out.write("\n]" + _json_section_tail(section, counts[section.key]))
+                if counts[section.key]:
+                    html_out.write("</tbody></table>\n")
+                else:
+                    html_out.write(f'<p class="statement">{escape(section.empty or NO_RECORDS)}</p>\n')
                 html_out.write("</section>\n")
             json_out.write("\n}, " + json.dumps({"row_counts": counts}, ensure_ascii=False)[1:] + "\n")
             html_out.write(render_to_string("disclosure/report_foot.html", context))
@@ -179,6 +221,7 @@ def _package_write(package: DisclosurePackage, *, now=None) -> Built:
             readme = render_to_string("disclosure/readme.txt", {
                 **context,
                 "listing": [(section, counts[section.key]) for section in sections],
+                "companies": list(company_record_rows(policyholder)),
                 "pdf": pdf is not None,
                 "pdf_too_large": too_large,
                 "pdf_max_rows": settings.DISCLOSURE_PDF_MAX_ROWS,

@@ -15,6 +15,8 @@ desk: requests and answers) adds its section from its AppConfig.ready, without t
 `rows(policyholder)` yields one dict per row, keyed by the columns' keys; a value is a str, an int, a bool,
 None, a date or a datetime (written as each file needs it: see `cell`). Iterate querysets with
 `.iterator()`: the package is written row by row, so memory stays flat whatever the customer's history.
+A column of evidence the printed report has no use for (a hash) says `in_report=False`: the CSV and
+data.json keep it. A section whose emptiness needs explaining says why in `empty`.
 Keys are file names: lower-case ASCII letters, digits and underscores, unique among the sections.
 """
 
@@ -37,6 +39,9 @@ class Column:
     description: str  # what the README says of it
     # How a bool reads in the CSV and the report: (true, false).
     labels: tuple[str, str] = ("はい", "いいえ")
+    # Whether the printable report (report.html, report.pdf) shows it. Evidence a reader cannot use on
+    # paper (hash values, key ids, browser strings, addresses of pages) stays in the CSV and data.json only.
+    in_report: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,17 @@ class Section:
     columns: list[Column]
     rows: Callable[..., Iterable[dict]] = field(compare=False)
     order: int = 100
+    # What the package says when the section has no rows, where "no records" alone would leave the reader
+    # guessing why (the records of provision to third parties): the report, data.json and the README say it.
+    empty: str = ""
 
     def __post_init__(self):
         if not KEY_FORMAT.match(self.key) or self.key in ("data", "report", "readme"):
             raise ValueError(f"Section key {self.key!r}: lower-case ASCII, and not a name the package uses itself")
+
+    @property
+    def report_columns(self) -> list[Column]:
+        return [column for column in self.columns if column.in_report]
 
 
 _registered: dict[str, Section] = {}

@@ -148,6 +148,11 @@ def visible_sections(content: dict) -> list[tuple[str, str]]:
             (_("Purposes of joint use"), _lines(*_numbered(content["purposes"]))),
             (_("Person responsible for managing the personal data"), _responsible_party(content)),
         ]
+    elif content["kind"] == "retained_data":
+        parts += [
+            (_("Name, address and representative of the business"), _responsible_party(content)),
+            (_("Purposes of use"), _lines(*_numbered(content["purposes"]))),
+        ]
     parts.append((_("Notes"), markdown_text(content["notes"])))
     names = [joint_user["legal_name"] for joint_user in content["joint_users"]]
     for section in content["sections"]:

@@ -71,6 +71,8 @@ class Notice(models.Model):
     class Kind(models.TextChoices):
         JOINT_USE = "joint_use", _("joint-use notice (statutory items)")
         EXPLANATION = "explanation", _("explanatory page")
+        # APPI Art. 32(1): the items on retained personal data a business must keep readily accessible.
+        RETAINED_DATA = "retained_data", _("items on retained personal data (statutory items)")
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -99,6 +101,10 @@ class Notice(models.Model):
     @property
     def is_joint_use(self) -> bool:
         return self.kind == self.Kind.JOINT_USE
+
+    @property
+    def is_retained_data(self) -> bool:
+        return self.kind == self.Kind.RETAINED_DATA
 
 
 class NoticeVersionQuerySet(models.QuerySet):
@@ -356,7 +362,10 @@ class NoticeVersion(models.Model):
             },
             "notes": version.notes,
             "sections": [
-                {"heading": section.heading, "body": section.body, "lists_joint_users": section.lists_joint_users}
+                {
+                    "heading": section.heading, "body": section.body, "lists_joint_users": section.lists_joint_users,
+                    "topic": section.topic,
+                }
                 for section in version.sections.all()
             ],
         }
@@ -471,6 +480,15 @@ class Purpose(VersionRow):
 
 
 class Section(VersionRow):
+    class Topic(models.TextChoices):
+        # The items of APPI Art. 32(1) and Cabinet Order Art. 10 that a page of retained personal data must
+        # give as sections (the business's name, address and representative, and the purposes, are the
+        # version's responsible party and purposes).
+        PROCEDURE = "procedure", _("procedure for requests (disclosure and others)")
+        SECURITY = "security", _("security control measures")
+        COMPLAINTS = "complaints", _("where to make a complaint")
+        ACCREDITED_BODY = "accredited_body", _("accredited personal information protection organization")
+
     version = models.ForeignKey(NoticeVersion, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveIntegerField(_("order"), default=0)
     heading = models.CharField(_("heading"), max_length=200)
@@ -478,6 +496,10 @@ class Section(VersionRow):
     TEXT_FIELDS = ("heading", "body")
     lists_joint_users = models.BooleanField(
         _("list the joint users after this section"), default=False
+    )
+    topic = models.CharField(
+        _("statutory item"), max_length=20, choices=Topic.choices, blank=True,
+        help_text=_("On a page of items on retained personal data: which statutory item this section gives."),
     )
 
     class Meta:

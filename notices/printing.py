@@ -49,9 +49,11 @@ def comparison_pdf(html: str) -> bytes:
     return document.write_pdf(stylesheets=[stylesheet])
 
 
-def html_pdf(html: str) -> bytes:
-    """A self-contained page (its styles in the page) as a PDF; other apps' printable documents use this."""
+def html_pdf(html: str, *, stylesheet: str = "") -> bytes:
+    """A self-contained page (its styles in the page, or in `stylesheet`, a static file's path) as a PDF; other
+    apps' printable documents use this."""
     weasyprint = _weasyprint()
     if weasyprint is None:
         raise PdfUnavailable
-    return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    stylesheets = [weasyprint.CSS(filename=finders.find(stylesheet))] if stylesheet else []
+    return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=stylesheets)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.dates import wareki
 
-from .models import Company, NoticeVersion
+from .models import Company, NoticeVersion, Section
 from .sensitive import sensitive_categories
 from .validators import validate_effective_date
 
@@ -23,6 +23,7 @@ from .validators import validate_effective_date
 APPI_27_5_3 = gettext_lazy("Under Article 27(5)(iii) of the Act on the Protection of Personal Information")
 APPI_27_6 = gettext_lazy("Under Article 27(6) of the Act on the Protection of Personal Information")
 GUIDELINE_3_6_3 = gettext_lazy("Under 3-6-3 of the PPC guidelines on the Act (general rules)")
+APPI_32_1 = gettext_lazy("Under Article 32(1) of the Act on the Protection of Personal Information")
 FINANCIAL_GUIDELINE_5 = gettext_lazy(
     "Under Article 5 of the guidelines on personal information in the financial sector and Article 2(3) of the Act"
 )
@@ -97,6 +98,25 @@ def missing_statutory_items(content: dict, *, effective_date: datetime.date) -> 
             missing.append(_("Give the responsible party's address (required from 1 April 2022)."))
         if not party["representative"].strip():
             missing.append(_("Give the responsible party's representative (required from 1 April 2022)."))
+    return missing
+
+
+def missing_retained_data_items(content: dict) -> list[str]:
+    """Rule 1 for a page of items on retained personal data: the business's name, address and representative
+    (the responsible party's fields), its purposes of use, and a section with text for each item of
+    `Section.Topic`; empty when none is missing."""
+    missing = []
+    party = content["responsible_party"]
+    if not all(party[field].strip() for field in ("name", "address", "representative")):
+        missing.append(_("Give the business's name, address and representative (the responsible party's fields)."))
+    if not [purpose for purpose in content["purposes"] if purpose.strip()]:
+        missing.append(_("Give at least one purpose of use of the retained personal data."))
+    given = {section.get("topic") for section in content["sections"] if section["body"].strip()}
+    missing += [
+        _("Add a section with text on this item: %(item)s.") % {"item": label}
+        for topic, label in Section.Topic.choices
+        if topic not in given
+    ]
     return missing
 
 
@@ -218,6 +238,7 @@ class Rule:
     check: Callable[[Publication], list[RuleFailure]]
     # Rules 1-3 are the joint use's own: a notice of another kind is not held to them.
     joint_use_only: bool = False
+    retained_data_only: bool = False
 
 
 def _not_published_yet(publication: Publication) -> list[RuleFailure]:
@@ -282,6 +303,11 @@ def _statutory_items(publication: Publication) -> list[RuleFailure]:
     return [RuleFailure(1, _("%(law)s: %(item)s") % {"law": APPI_27_5_3, "item": item}) for item in missing]
 
 
+def _retained_data_items(publication: Publication) -> list[RuleFailure]:
+    missing = missing_retained_data_items(publication.content)
+    return [RuleFailure(1, _("%(law)s: %(item)s") % {"law": APPI_32_1, "item": item}) for item in missing]
+
+
 def _advance_notice(publication: Publication) -> list[RuleFailure]:
     if not publication.changes.need_advance_notice:
         return []
@@ -344,6 +370,7 @@ RULES = [
     Rule(0, "", _not_before_an_announced_version),
     Rule(0, "", _ground_from_the_list),
     Rule(1, "個人情報保護法第27条第5項第3号", _statutory_items, joint_use_only=True),
+    Rule(1, "個人情報保護法第32条第1項", _retained_data_items, retained_data_only=True),
     Rule(2, "個人情報保護法第27条第6項", _advance_notice, joint_use_only=True),
     Rule(3, "通則ガイドライン3-6-3", _ground_fits_the_change, joint_use_only=True),
     Rule(4, "金融分野ガイドライン第5条 / 個人情報保護法第2条第3項", _no_sensitive_data),
@@ -367,10 +394,10 @@ def check_publication(
         version=version, user=user, today=today, ground=ground, ground_note=ground_note,
         legal_signoff_note=legal_signoff_note, content=content if content is not None else version.build_content(),
     )
-    joint_use = version.notice.is_joint_use
+    joint_use, retained_data = version.notice.is_joint_use, version.notice.is_retained_data
     return [
         failure
         for rule in RULES
-        if joint_use or not rule.joint_use_only
+        if (joint_use or not rule.joint_use_only) and (retained_data or not rule.retained_data_only)
         for failure in rule.check(publication)
     ]

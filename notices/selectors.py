@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.dates import today_in_tokyo
 from core.memo import process_memo
 
-from .models import Company, JointUser, NoticeVersion
+from .models import Company, JointUser, Notice, NoticeVersion
 
 
 @process_memo(seconds=1)
@@ -159,3 +159,45 @@ def consent_change_of(version: NoticeVersion, *, today: datetime.date | None = N
     items_changed = version.content["data_items"] != previous.content["data_items"]
     in_force = version.effective_date <= (today or today_in_tokyo())
     return ConsentChange(version, previous, added, items_changed, in_force)
+
+
+def retained_data_group_notice() -> Notice | None:
+    """The group's page of items on retained personal data (the common items): the first such notice that no
+    one company publishes."""
+    return (
+        Notice.objects.filter(kind=Notice.Kind.RETAINED_DATA, company__isnull=True)
+        .order_by("display_order", "id")
+        .first()
+    )
+
+
+def retained_data_group_version(*, on: datetime.date | None = None) -> NoticeVersion | None:
+    """The version in force of the group's page of items on retained personal data, or None."""
+    notice = retained_data_group_notice()
+    if notice is None:
+        return None
+    return notice.versions.in_force(on=on or today_in_tokyo()).select_related("notice").first()
+
+
+def retained_data_company_pages(*, on: datetime.date | None = None) -> list[Notice]:
+    """Each company's page of items on retained personal data that has a version in force, in display order."""
+    in_force = NoticeVersion.objects.in_force(on=on or today_in_tokyo())
+    return list(
+        Notice.objects.filter(kind=Notice.Kind.RETAINED_DATA, company__isnull=False, versions__in=in_force)
+        .select_related("company")
+        .distinct()
+        .order_by("display_order", "id")
+    )
+
+
+def retained_data_notice_for(company: Company | None) -> Notice | None:
+    """The page of items on retained personal data that answers for `company`: its own, or the group's."""
+    if company is not None:
+        own = (
+            Notice.objects.filter(kind=Notice.Kind.RETAINED_DATA, company=company)
+            .order_by("display_order", "id")
+            .first()
+        )
+        if own is not None and own.versions.in_force(on=today_in_tokyo()).exists():
+            return own
+    return retained_data_group_notice()

@@ -74,7 +74,7 @@ def notice_version_create_draft(*, notice: Notice, user, on: datetime.date | Non
         )
         Section.objects.bulk_create(
             Section(version=draft, order=row.order, heading=row.heading, body=row.body,
-                    lists_joint_users=row.lists_joint_users)
+                    lists_joint_users=row.lists_joint_users, topic=row.topic)
             for row in source.sections.all()
         )
     return draft

@@ -17,8 +17,13 @@ from core.pagecache import public_page
 
 from .compare import comparison_context
 from .models import Notice, NoticeVersion
-from .printing import PdfUnavailable, comparison_pdf
-from .selectors import announced_joint_users, joint_users_in_force
+from .printing import PdfUnavailable, comparison_pdf, html_pdf
+from .selectors import (
+    announced_joint_users,
+    joint_users_in_force,
+    retained_data_company_pages,
+    retained_data_group_version,
+)
 
 
 class AsOfForm(forms.Form):
@@ -57,6 +62,8 @@ def _published_oldest_first(notice: Notice) -> list[NoticeVersion]:
 
 def _render_version(request, notice: Notice, version: NoticeVersion, *, as_of: datetime.date | None = None):
     today = today_in_tokyo()
+    # The group's page of items on retained personal data links each company's own page.
+    company_pages = retained_data_company_pages() if notice.is_retained_data and notice.company_id is None else []
     published = _published_oldest_first(notice)
     in_force_today = next((v for v in reversed(published) if v.effective_date <= today), None)
     is_in_force_today = version == in_force_today
@@ -69,6 +76,7 @@ def _render_version(request, notice: Notice, version: NoticeVersion, *, as_of: d
         "faq_entries": notice.faq_entries.published() if version.is_published else [],
         "previous_version": next((v for v in reversed(published) if v.effective_date < version.effective_date), None),
         "announcement": _announcement(notice, published, today=today) if is_in_force_today else None,
+        "company_pages": company_pages,
     }
     return render(request, "notices/notice_detail.html", context)
 
@@ -88,6 +96,68 @@ def notice_detail(request, slug: str):
             message = _("No version of this notice is in force yet.")
         return error_page(request, status=404, message=message, title=notice.title)
     return _render_version(request, notice, version, as_of=as_of)
+
+
+@public_page
+def retained_data(request):
+    """The group's page of items on retained personal data (APPI Art. 32(1)), the version in force: its common
+    items, and a link to each company's page. The same page as /notices/<slug>/, at an address that stays."""
+    version = retained_data_group_version()
+    if version is None:
+        return error_page(
+            request, status=404, title=_("Items on retained personal data"),
+            message=_("No version of this page is in force yet. Please ask the inquiry windows of the company."),
+        )
+    return _render_version(request, version.notice, version)
+
+
+REQUEST_FORM_STYLESHEET = "css/request-form.css"
+
+
+def _request_form_context(request):
+    """(context, None) for the postal request form: where to send it (the business of the group's page in force)
+    and the companies a request may name; or (None, the Japanese 404 page) while no page is in force."""
+    version = retained_data_group_version()
+    if version is None:
+        return None, error_page(
+            request, status=404, title=_("Request form"),
+            message=_("No version of the items on retained personal data is in force yet, so the form cannot say "
+                      "where to send it. Please ask the inquiry windows of the company."),
+        )
+    context = {
+        "sender": version.content["responsible_party"],
+        "companies": [page.company for page in retained_data_company_pages()],
+        "page_url": settings.SITE_URL + reverse("notices:retained_data"),
+    }
+    return context, None
+
+
+@public_page
+def request_form(request):
+    """The postal request form as a page, to print from the browser (the PDF is the same form)."""
+    context, refusal = _request_form_context(request)
+    if refusal is not None:
+        return refusal
+    return render(request, "notices/request_form.html", context)
+
+
+@public_page
+def request_form_pdf(request):
+    """The postal request form for everyone who cannot make the request online: heirs, agents, people who are
+    not policyholders. A4, the same for everyone: nothing personal is in it until it is filled in by hand."""
+    context, refusal = _request_form_context(request)
+    if refusal is not None:
+        return refusal
+    html = render_to_string("notices/request_form_print.html", context, request=request)
+    try:
+        pdf = html_pdf(html, stylesheet=REQUEST_FORM_STYLESHEET)
+    except PdfUnavailable:
+        message = _("The PDF cannot be made on this server just now. Print the request form page from your browser "
+                    "instead.")
+        return error_page(request, status=503, message=message, title=_("Request form"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="request-form.pdf"'
+    return response
 
 
 @public_page
@@ -171,7 +241,9 @@ class CompanyListView(ListView):
         return joint_users_in_force()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(announced=announced_joint_users(), **kwargs)
+        return super().get_context_data(
+            announced=announced_joint_users(), retained_data_pages=retained_data_company_pages(), **kwargs
+        )
 
 
 company_list = public_page(CompanyListView.as_view())
@@ -187,4 +259,6 @@ def home(request):
         for announcement in (_announcement(notice, notice.published, today=today) for notice in notices)
         if announcement
     ]
-    return render(request, "portal/home.html", {"notices": notices, "announcements": announcements})
+    # The pages of items on retained personal data have their own entry on the page, not one card each.
+    listed = [notice for notice in notices if not notice.is_retained_data]
+    return render(request, "portal/home.html", {"notices": listed, "announcements": announcements})

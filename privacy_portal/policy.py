@@ -23,6 +23,12 @@ REQUEST_DUE_DAYS = 14
 # customer's questions on the answer.
 REQUEST_DOCUMENT_RETENTION_DAYS = 30
 
+# An agent appointed by the customer sends the customer's 印鑑証明書 with the 委任状; one issued more than this
+# many months before the request is refused (desk/agents.py). APPI Art. 37(2) and 通則ガイドライン 3-8-6 let the
+# business decide how an agent shows their authority; three months is the group's policy, as Japanese
+# insurers and the registries ask.
+REQUEST_SEAL_CERTIFICATE_MONTHS = 3
+
 # A customer may download a disclosure package (APPI Art. 33(1): disclosure by electronic record, as the
 # customer chose) for this many days after it is built; then its file is deleted (APPI Art. 22: not kept once
 # it has served its purpose). 30 days is the group's policy.

@@ -69,6 +69,11 @@ ROLES: dict[str, list[str]] = {
         # Who was told of a version and how they answered; the opt-in figures (no personal data).
         "consents.view_noticerecord",
         "insights.view_optindashboard",
+        # The fees of requests (手数料) customers are shown before they send one.
+        "desk.add_requestfee",
+        "desk.change_requestfee",
+        "desk.delete_requestfee",
+        "desk.view_requestfee",
     ],
     # Reviews and decides: publishes versions, approves or rejects proposals, starts campaigns; edits nothing.
     APPROVER: [
@@ -96,6 +101,7 @@ ROLES: dict[str, list[str]] = {
         "consents.view_noticerecord",
         "insights.view_optindashboard",
         "insights.view_consentreport",
+        "desk.view_requestfee",
     ],
     # Answers customers: looks them up, records a change they asked for by phone or on paper, works the desk.
     SUPPORT: [
@@ -132,6 +138,10 @@ ROLES: dict[str, list[str]] = {
         "desk.view_reply",
         "desk.view_note",
         "desk.view_requestdocument",
+        # Requests received by post: entered with the scanned form, then answered in the queue; the fees.
+        "desk.add_postalrequest",
+        "desk.view_postalrequest",
+        "desk.view_requestfee",
         # A customer's disclosure packages and their downloads, and building a given-up one again.
         "disclosure.view_disclosurepackage",
         "disclosure.retry_disclosurepackage",

@@ -56,9 +56,14 @@ class PurposeInline(DraftOnlyInlineMixin, admin.TabularInline):
     fields = ("order", "text")
 
 
+class RetainedDataPurposeInline(PurposeInline):
+    verbose_name = gettext_lazy("purpose of use")
+    verbose_name_plural = gettext_lazy("Purposes of use")
+
+
 class SectionInline(DraftOnlyInlineMixin, admin.StackedInline):
     model = Section
-    fields = ("order", "heading", "body", "lists_joint_users")
+    fields = ("order", "topic", "heading", "body", "lists_joint_users")
 
 
 class PublishForm(forms.Form):
@@ -118,9 +123,35 @@ class NoticeVersionAdmin(BadInputIs400Mixin, admin.ModelAdmin):
         (gettext_lazy("Publication"), {"fields": ("published_at", "published_by", "last_edited_by")}),
         (gettext_lazy("Withdrawal"), {"fields": ("withdrawn_at", "withdrawn_by", "withdrawal_reason")}),
     ]
+    # A page of items on retained personal data (APPI Art. 32(1)): the business in the responsible party's fields,
+    # its purposes of use, and sections that each give a statutory item; none of the joint use's own fields.
+    retained_data_fieldsets = [
+        (None, {"fields": ("notice", "effective_date", "status", "change_summary")}),
+        (gettext_lazy("Name, address and representative of the business"), {
+            "fields": ("introduction", "responsible_party_name", "responsible_party_address",
+                       "responsible_party_representative", "notes"),
+            "description": gettext_lazy(
+                "Give the business in the responsible party's fields, its purposes of use below, and a section for "
+                "each statutory item (procedure for requests, security control measures, where to make a complaint, "
+                "accredited personal information protection organization)."
+            ),
+        }),
+        (gettext_lazy("Publication"), {"fields": ("published_at", "published_by", "last_edited_by")}),
+        (gettext_lazy("Withdrawal"), {"fields": ("withdrawn_at", "withdrawn_by", "withdrawal_reason")}),
+    ]
     inlines = [DataItemInline, JointUserInline, PurposeInline, SectionInline]
     # No bulk publication: an approver publishes one version at a time, having seen its content.
     actions = None
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.notice.is_retained_data:
+            return self.retained_data_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.notice.is_retained_data:
+            return [RetainedDataPurposeInline, SectionInline]
+        return super().get_inlines(request, obj)
 
     # A published version can be superseded, never edited or deleted: the change view shows it read-only,
     # and Django refuses a POST (403) when these say no, whatever the form contains.

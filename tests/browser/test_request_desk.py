@@ -46,6 +46,19 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     check(page)
     page.get_by_label(re.compile("開示（第三者提供記録を含む")).check()
     page.get_by_label("電磁的記録（ダウンロード）").check()
+    # The fee is shown before sending.
+    assert "手数料" in page.locator("#fees-heading").inner_text()
+    # A wrong 証券番号 and 生年月日: refused in Japanese, nothing stored.
+    page.get_by_label("証券番号").fill("L-0001")
+    page.get_by_label("生年月日").fill("1990-01-01")
+    page.get_by_role("button", name="ご請求を送信する").click()
+    assert "証券番号と生年月日が、当社の記録と一致しません。" in page.content()
+    assert not CustomerRequest.objects.exists()
+    check(page)
+    page.get_by_label(re.compile("開示（第三者提供記録を含む")).check()
+    page.get_by_label("電磁的記録（ダウンロード）").check()
+    page.get_by_label("証券番号").fill("L-0001")
+    page.get_by_label("生年月日").fill("1985-04-01")
     page.get_by_role("button", name="ご請求を送信する").click()
     page.wait_for_url("**/my/requests/R*/")
     check(page)
@@ -114,7 +127,7 @@ def test_the_desk_lists_overdue_first_and_a_refusal_needs_a_reason_and_a_second_
     now = timezone.now()
     with time_machine.travel(now - datetime.timedelta(days=20), tick=False):
         overdue = request_submit(policyholder=hanako, kind="suspension", details="DMの送付をやめて消去してほしい",
-                                 idempotency_key="old")
+                                 idempotency_key="old", policy_number="L-0001", birth_date=hanako.birth_date)
     with time_machine.travel(now - datetime.timedelta(days=2), tick=False):
         recent = request_submit(policyholder=hanako, kind="purpose", idempotency_key="new")
 
@@ -159,3 +172,29 @@ def test_the_desk_lists_overdue_first_and_a_refusal_needs_a_reason_and_a_second_
     checker.goto(f"{live_server.url}/admin/desk/customerrequest/")
     rows = checker.locator("#result_list tbody tr")
     assert recent.number in rows.nth(0).inner_text()  # the closed one goes to the end
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_customer_stops_one_companys_direct_mail_after_seeing_the_change(live_server, hanako, page_at,
+                                                                           assert_accessible, width):
+    def check(page):
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+    page = page_at(width)
+    customer_log_in(page, live_server)
+    page.goto(f"{live_server.url}/my/requests/new/")
+    page.get_by_role("link", name="ご案内の停止").first.click()
+    page.wait_for_url("**/my/requests/marketing-stop/")
+    check(page)
+    page.get_by_label("楽天損害保険株式会社").check()
+    page.get_by_label("DM（ダイレクトメール）").check()
+    page.get_by_role("button", name="変更内容を確認する").click()
+    assert "楽天損保 ／ DM（ダイレクトメール）：受け取る → 受け取らない" in page.locator(".stop-changes").inner_text()
+    assert not CustomerRequest.objects.exists()
+    check(page)
+    page.get_by_role("button", name="このご案内を停止する").click()
+    page.wait_for_url("**/my/requests/R*/")
+    check(page)
+    request = CustomerRequest.objects.get()
+    assert (request.kind, request.status) == ("marketing_stop", "closed")

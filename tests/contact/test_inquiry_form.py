@@ -199,3 +199,22 @@ def test_an_inquiry_whose_commit_lost_its_answer_is_not_reported_as_lost(client)
         again = client.post("/contact/form/", data)
     assert again.status_code == 200 and inquiry.number in again.content.decode()
     assert CustomerRequest.objects.count() == 1
+
+
+def _purpose_before_the_button(html: str, button: str) -> str:
+    """The purpose-of-use paragraph that stands right before the form's submit button (APPI Art. 21(2))."""
+    form = html[html.index("<form"):html.index("</form>")]
+    match = re.search(r'<p class="purpose-of-use">(.*?)</p>\s*<p><button type="submit">' + button, form, flags=re.S)
+    assert match, "no purpose of use beside the submit button"
+    return match.group(1)
+
+
+def test_the_form_states_its_purpose_of_use_beside_the_button_with_the_link(client):
+    purpose = _purpose_before_the_button(client.get("/contact/form/").content.decode(), "お問合せを送信する")
+    assert "このお問合せへの回答とその記録のためにのみ利用します。" in purpose
+    assert '<a href="/privacy/">個人情報の取扱い（保有個人データに関する事項）</a>' in purpose
+    # Shown again when the form comes back with errors.
+    refused = client.post("/contact/form/", shown_form(client) | {"email": ""})
+    assert refused.status_code == 400
+    purpose = _purpose_before_the_button(refused.content.decode(), "お問合せを送信する")
+    assert "回答とその記録のためにのみ利用します" in purpose

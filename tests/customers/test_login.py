@@ -1,4 +1,5 @@
 import hashlib
+import re
 
 import pytest
 import time_machine
@@ -26,6 +27,16 @@ def test_it_shows_a_japanese_form(client, db):
     assert response.status_code == 200
     assert "メールアドレス" in html and "ログイン用リンクを送る" in html
     assert "no-store" in response["Cache-Control"]
+
+
+def test_it_states_its_purpose_of_use_beside_the_button_with_the_link(client, db):
+    html = client.get("/login/").content.decode()
+    form = html[html.index("<form"):html.index("</form>")]
+    match = re.search(r'<p class="purpose-of-use">(.*?)</p>\s*<p><button type="submit">ログイン用リンクを送る', form,
+                      flags=re.S)
+    assert match, "no purpose of use beside the submit button"
+    assert "ログイン用リンクのお送りと不正なログインの防止のためにのみ利用します。" in match.group(1)
+    assert '<a href="/privacy/">' in match.group(1)
 
 
 def test_a_known_and_an_unknown_address_get_identical_answers(policyholder):

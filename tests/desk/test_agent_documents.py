@@ -17,6 +17,8 @@ from desk.models import CustomerRequest, RequestDocument
 from desk.services import reply_write
 from tests import personas
 
+from .conftest import AGENT_CONTACT, IDENTITY_FORM
+
 pytestmark = pytest.mark.django_db
 
 
@@ -41,7 +43,7 @@ def upload(name, data, content_type="application/pdf"):
 def agent_form(authority=None, identity=None, **extra):
     return {
         "kind": "disclosure", "delivery": "paper", "idempotency_key": uuid.uuid4().hex,
-        "agent_name": "楽天 太郎", "agent_relationship": "legal",
+        "agent_name": "楽天 太郎", "agent_relationship": "legal", **AGENT_CONTACT, **IDENTITY_FORM,
         "document_authority": authority or upload("委任状.pdf", pdf_bytes()),
         "document_identity": identity or upload("免許証.jpg", image_bytes("JPEG"), "image/jpeg"),
         **extra,
@@ -153,3 +155,72 @@ def test_the_clean_up_is_a_periodic_task(settings):
     from desk.tasks import request_documents_delete
 
     assert request_documents_delete.call() == 0
+
+
+def test_the_agent_gives_their_own_relation_and_contact(customer):
+    assert customer.post("/my/requests/new/", agent_form(agent_postal_code="1580094")).status_code == 302
+    request = CustomerRequest.objects.get()
+    assert (request.agent_relation, request.agent_postal_code, request.agent_address, request.agent_phone,
+            request.agent_email) == ("長男", "158-0094", "東京都世田谷区玉川一丁目14番1号", "03-1234-5678",
+                                     "taro@example.com")
+    page = customer.get(request.get_absolute_url()).content.decode()
+    assert "長男" in page and "03-1234-5678" in page
+    staff = Client()
+    staff.force_login(personas.support("writer"))
+    admin_page = staff.get(f"/admin/desk/customerrequest/{request.pk}/change/").content.decode()
+    assert "代理人とご本人の関係" in admin_page and "taro@example.com" in admin_page
+
+
+@pytest.mark.parametrize("missing", ["agent_relation", "agent_address", "agent_phone"])
+def test_an_agent_without_relation_address_or_phone_is_refused(customer, settings, missing):
+    response = customer.post("/my/requests/new/", agent_form(**{missing: ""}))
+    assert response.status_code == 400 and "代理人によるご請求では、この項目が必要です。" in response.content.decode()
+    assert not CustomerRequest.objects.exists() and stored_files(settings) == []
+
+
+def delegated(**extra):
+    return agent_form(agent_relationship="delegated",
+                      document_seal_certificate=upload("印鑑証明書.pdf", pdf_bytes()), **extra)
+
+
+def test_an_appointed_agent_sends_a_seal_certificate_issued_within_three_months(customer, settings):
+    today = timezone.localdate()
+    issued = today - datetime.timedelta(days=80)
+    response = customer.post("/my/requests/new/", delegated(seal_issued_on=issued.isoformat()))
+    assert response.status_code == 302
+    certificate = RequestDocument.objects.get(kind="seal_certificate")
+    assert certificate.issued_on == issued
+    assert set(certificate.request.documents.values_list("kind", flat=True)) == {
+        "authority", "identity", "seal_certificate"
+    }
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"document_seal_certificate": None}, "この書類が必要です"),
+        ({"seal_issued_on": ""}, "証明書の発行日を入力してください。"),
+        ({"seal_issued_on": "OLD"}, "発行から3か月以内"),
+        ({"seal_issued_on": "FUTURE"}, "発行から3か月以内"),
+    ],
+)
+def test_an_appointed_agent_without_a_recent_seal_certificate_is_refused(customer, settings, extra, message):
+    today = timezone.localdate()
+    dates = {"OLD": (today - datetime.timedelta(days=100)).isoformat(),
+             "FUTURE": (today + datetime.timedelta(days=1)).isoformat()}
+    data = delegated(seal_issued_on=today.isoformat())
+    for key, value in extra.items():
+        if value is None:
+            del data[key]
+        else:
+            data[key] = dates.get(value, value)
+    response = customer.post("/my/requests/new/", data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not CustomerRequest.objects.exists() and stored_files(settings) == []
+
+
+def test_three_months_are_calendar_months():
+    from desk.agents import months_before
+
+    assert months_before(datetime.date(2027, 5, 31), 3) == datetime.date(2027, 2, 28)
+    assert months_before(datetime.date(2027, 1, 14), 3) == datetime.date(2026, 10, 14)

@@ -120,7 +120,7 @@ def test_a_customer_over_the_document_quota_is_refused_in_japanese(customer, set
     kept = stored_files(settings)
     response = customer.post("/my/requests/new/", agent_form())
     assert response.status_code == 400
-    refusal = "お預かりしている書類が上限（3件または50MB）に達しているため、受け付けられません"
+    refusal = "お預かりしている書類が上限（3件または60MB）に達しているため、受け付けられません"
     assert refusal in response.content.decode()
     assert CustomerRequest.objects.count() == 1 and stored_files(settings) == kept
     # Documents deleted after their retention no longer count.

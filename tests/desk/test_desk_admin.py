@@ -12,6 +12,8 @@ from desk.models import CustomerRequest, Note, Reply
 from desk.services import reply_write, request_submit
 from tests import personas
 
+from .conftest import IDENTITY
+
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2027, 2, 1, 1, tzinfo=datetime.UTC)  # 10:00 in Tokyo
@@ -25,7 +27,8 @@ def login(user) -> Client:
 
 def submit(policyholder, on: datetime.datetime, kind="purpose", **extra):
     with time_machine.travel(on, tick=False):
-        return request_submit(policyholder=policyholder, kind=kind, idempotency_key=f"{kind}-{on:%Y%m%d%H%M}", **extra)
+        return request_submit(policyholder=policyholder, kind=kind, idempotency_key=f"{kind}-{on:%Y%m%d%H%M}",
+                              **{**IDENTITY, **extra})
 
 
 def change_url(request):

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from desk.agents import Agent
 from desk.models import CustomerRequest
 from desk.services import note_add, reply_write, request_disclosure_package, request_submit
 from disclosure.build import package_path
@@ -16,12 +17,14 @@ from disclosure.models import DisclosurePackage
 from tests import personas
 from tests.conftest import run_due_jobs
 
+from .conftest import IDENTITY, IDENTITY_FORM
+
 pytestmark = pytest.mark.django_db
 
 
 def test_an_electronic_disclosure_request_gets_its_package_and_a_link_to_it(customer, policyholder):
     response = customer.post("/my/requests/new/", {"kind": "disclosure", "delivery": "electronic",
-                                                  "idempotency_key": uuid.uuid4().hex})
+                                                  "idempotency_key": uuid.uuid4().hex, **IDENTITY_FORM})
     assert response.status_code == 302
     request = CustomerRequest.objects.get()
     package = DisclosurePackage.objects.get()
@@ -36,7 +39,7 @@ def test_an_electronic_disclosure_request_gets_its_package_and_a_link_to_it(cust
 
 
 def test_on_paper_no_package_is_made(policyholder):
-    request_submit(policyholder=policyholder, kind="disclosure", delivery="paper", idempotency_key="a")
+    request_submit(policyholder=policyholder, kind="disclosure", delivery="paper", idempotency_key="a", **IDENTITY)
     assert not DisclosurePackage.objects.exists()
 
 
@@ -45,7 +48,8 @@ def test_an_agents_request_waits_for_staff_to_check_the_documents(policyholder):
 
     request = request_submit(
         policyholder=policyholder, kind="disclosure", delivery="electronic", idempotency_key="a",
-        agent_name="楽天 太郎", agent_relationship="legal",
+        agent=Agent(name="楽天 太郎", role="legal", relation="長男", address="東京都世田谷区玉川一丁目14番1号",
+                    phone="03-1234-5678"), **IDENTITY,
         documents={"authority": (pdf_bytes(), "application/pdf"), "identity": (image_bytes(), "image/png")},
     )
     assert not DisclosurePackage.objects.exists()
@@ -78,10 +82,10 @@ def test_the_package_holds_the_requests_and_the_answers_sent_never_notes_or_unse
     reply_write(request=purpose, author=writer, body="利用目的は次のとおりです。", outcome="done")
     note_add(request=purpose, author=writer, body="内部メモ：本人確認済み")
     suspension = request_submit(policyholder=policyholder, kind="suspension", details="消去してほしい",
-                                idempotency_key="s")
+                                idempotency_key="s", **IDENTITY)
     reply_write(request=suspension, author=writer, body="未承認の回答", outcome="declined", reason="未承認の理由")
     request = request_submit(policyholder=policyholder, kind="disclosure", delivery="electronic",
-                             idempotency_key="d")
+                             idempotency_key="d", **IDENTITY)
     run_due_jobs()  # a worker's pass builds the package
     package = DisclosurePackage.objects.get(request_number=request.number)
     with zipfile.ZipFile(package_path(package.file_name)) as archive:

@@ -9,13 +9,13 @@ from desk.models import CustomerRequest
 from desk.services import note_add, reply_write, request_submit
 from tests.factories import PolicyholderFactory
 
-from .conftest import log_in
+from .conftest import IDENTITY, IDENTITY_FORM, log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def form(kind="purpose", **extra):
-    return {"kind": kind, "idempotency_key": uuid.uuid4().hex, "details": "", **extra}
+    return {"kind": kind, "idempotency_key": uuid.uuid4().hex, "details": "", **IDENTITY_FORM, **extra}
 
 
 def test_the_pages_need_a_login(client):
@@ -76,7 +76,8 @@ def test_the_customer_sees_sent_answers_and_never_notes_or_unapproved_refusals(c
     from tests import personas
 
     writer, checker = personas.support("writer"), personas.support("checker")
-    request = request_submit(policyholder=policyholder, kind="suspension", details="DM停止", idempotency_key="k")
+    request = request_submit(policyholder=policyholder, kind="suspension", details="DM停止", idempotency_key="k",
+                             **IDENTITY)
     reply_write(request=request, author=writer, body="確認中です。しばらくお待ちください。")
     note_add(request=request, author=writer, body="内部：本人確認済み")
     reply_write(request=request, author=writer, body="一部対応します。", outcome="partial", reason="法令上の保存義務")
@@ -112,3 +113,31 @@ def test_the_my_pages_link_to_the_requests(customer):
 
 def test_a_logged_in_customer_opens_the_list(client, policyholder):
     assert log_in(client, policyholder).get("/my/requests/").status_code == 200
+
+
+def test_the_form_states_its_purpose_beside_the_submit_button_and_links_the_published_items(customer):
+    page = customer.get("/my/requests/new/").content.decode()
+    purpose = "このご請求への対応（ご本人または代理人の確認、回答、ご請求と回答の記録）のためにのみ利用します。"
+    agent_purpose = "代理人ご本人と代理権の確認、およびこのご請求に関するご連絡のためにのみ利用します。"
+    assert purpose in page and agent_purpose in page
+    # Beside the submit button: the purpose comes after every field and right before the button.
+    form = page[page.index('class="desk-form"'):]
+    assert form.index(agent_purpose) < form.index(purpose) < form.index('type="submit"')
+    assert form.index('name="document_seal_certificate"') < form.index(agent_purpose)
+    assert page.count('href="/privacy/"') >= 2
+
+
+def test_the_form_explains_each_kind_and_points_to_the_quicker_ways(customer):
+    page = customer.get("/my/requests/new/").content.decode()
+    for kind, words in [
+        ("purpose", "何のために利用しているかをお知らせします"),
+        ("disclosure", "第三者提供記録を、ダウンロードまたは書面でお示しします"),
+        ("correction", "訂正・追加・削除します"),
+        ("suspension", "ご案内だけを止めたい場合は、下の「ご案内の停止」をご利用ください"),
+        ("third_party_stop", "グループ会社間の共同利用は、第三者提供にあたりません"),
+    ]:
+        choice = page.index(f'value="{kind}"')
+        assert page.index(words) > choice, kind
+    assert "原則として14日以内に回答いたします。" in page
+    assert 'href="/my/requests/marketing-stop/"' in page and 'href="/my/preferences/"' in page
+    assert 'value="marketing_stop"' not in page

@@ -25,11 +25,14 @@ from outbox.models import OutgoingEmail
 from tests import personas
 from tests.conftest import run_due_jobs
 
+from .conftest import IDENTITY
+
 pytestmark = pytest.mark.django_db
 
 
 def submit(policyholder, kind=CustomerRequest.Kind.PURPOSE, **extra):
-    return request_submit(policyholder=policyholder, kind=kind, idempotency_key=uuid.uuid4().hex, **extra)
+    return request_submit(policyholder=policyholder, kind=kind, idempotency_key=uuid.uuid4().hex,
+                          **{**IDENTITY, **extra})
 
 
 def test_a_request_gets_a_number_a_due_date_and_an_acknowledgment_email(policyholder, settings):

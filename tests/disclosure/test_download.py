@@ -37,6 +37,13 @@ def test_the_list_shows_the_customers_packages_with_their_link_and_hash(customer
     assert "2026年12月30日（令和8年12月30日） 10:00" in page  # the download period's end
 
 
+def test_the_list_says_the_file_holds_the_portals_records_not_the_companies(customer, package):
+    page = customer.get("/my/disclosures/").content.decode()
+    assert "このプライバシーポータルがお客さまについて記録している個人データ" in page
+    assert "健康状態に関する情報など）は、このファイルには含まれません" in page
+    assert "当社グループが保有する" not in page and "そのすべて" not in page
+
+
 def test_the_list_shows_nothing_of_other_customers(client, package):
     other = log_in(client, PolicyholderFactory())
     page = other.get("/my/disclosures/").content.decode()

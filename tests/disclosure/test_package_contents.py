@@ -24,6 +24,8 @@ from .conftest import change, opened
 FILES = {
     "README.txt", "data.json", "report.html", "profile.csv", "policies.csv", "preferences.csv", "receipts.csv",
     "consent_events.csv", "notice_records.csv", "emails.csv", "disclosures.csv", "disclosure_downloads.csv",
+    # What the package does not hold, and the records of provision to third parties (disclosure/coverage.py).
+    "third_party_provisions.csv", "company_records.csv",
     # The requests desk's sections (desk/package.py).
     "requests.csv", "request_answers.csv",
 }
@@ -210,6 +212,8 @@ def test_the_customer_is_emailed_when_it_is_ready(policyholder, life):
     assert "R-1" in message.subject
     assert "/my/disclosures/" in message.body
     assert "2026年12月30日（令和8年12月30日） 10:00" in message.body
+    assert "プライバシーポータルがお客さまについて記録している個人データ" in message.body
+    assert "健康状態に関する情報などの記録は、\nこの資料には含まれません" in message.body
 
 
 def test_notice_records_are_in_the_package_with_their_version_and_chain(policyholder, life):

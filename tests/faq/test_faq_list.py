@@ -68,3 +68,12 @@ def test_search_finds_an_entry_by_its_number(client, demo_content, query):
     html = client.get("/faq/", {"q": query}).content.decode()
     assert 'id="q4"' in html and "機微情報は共同利用いたしません" in html
     assert 'id="q1"' not in html
+
+
+def test_a_search_for_kaiji_finds_how_to_make_a_request_and_links_the_page(client, demo_content):
+    html = client.get("/faq/", {"q": "開示"}).content.decode()
+    assert 'id="q8"' in html
+    assert "自分の個人情報の開示や訂正、利用停止を請求するにはどうすればよいですか？" in html
+    assert "「開示」を含む質問は1件です。" in html
+    answer = html[html.index('id="q8"'):]
+    assert '<a href="/privacy/"' in answer

@@ -29,7 +29,8 @@ def version_form_data(version: NoticeVersion, **overrides) -> dict:
         "joint_users": [{"order": r.order, "company": r.company_id} for r in version.joint_users.all()],
         "purposes": [{"order": r.order, "text": r.text} for r in version.purposes.all()],
         "sections": [{"order": r.order, "heading": r.heading, "body": r.body,
-                      "lists_joint_users": "on" if r.lists_joint_users else ""} for r in version.sections.all()],
+                      "lists_joint_users": "on" if r.lists_joint_users else "", "topic": r.topic}
+                     for r in version.sections.all()],
     }
     rows = {
         "data_items": list(version.data_items.all()),

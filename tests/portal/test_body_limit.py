@@ -53,10 +53,10 @@ def test_a_logged_in_customer_may_send_documents_but_not_more(policyholder, uplo
     customer = log_in(Client(), policyholder)
     started, _ = uploads_written
     assert customer.post("/my/preferences/", {"x": "a" * (2 * MB)}).status_code == 413
-    too_large = {"document_identity": SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * (22 * MB))}
+    too_large = {"document_identity": SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * (32 * MB))}
     assert customer.post("/my/requests/new/", too_large).status_code == 413
     assert started == []
-    # Two documents of up to 10 MB each reach the form, which judges them itself.
+    # Three documents of up to 10 MB each reach the form, which judges them itself.
     fits = {"document_identity": SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * (11 * MB))}
     response = customer.post("/my/requests/new/", fits)
     assert response.status_code == 400 and "ファイルが10 MBを超えています" in response.content.decode()

@@ -14,7 +14,7 @@ PERIODS = [name for name in vars(policy) if name.isupper()]
 def test_the_periods_are_the_policys_and_the_site_reads_them_as_settings():
     assert set(PERIODS) == {
         "NOTICE_MIN_ADVANCE_DAYS", "REQUEST_DUE_DAYS", "REQUEST_DOCUMENT_RETENTION_DAYS", "DISCLOSURE_DOWNLOAD_DAYS",
-        "STAFF_SESSION_IDLE_SECONDS", "STAFF_SESSION_MAX_SECONDS",
+        "STAFF_SESSION_IDLE_SECONDS", "STAFF_SESSION_MAX_SECONDS", "REQUEST_SEAL_CERTIFICATE_MONTHS",
     }
     for name in PERIODS:
         assert getattr(settings, name) == getattr(policy, name)
@@ -32,6 +32,8 @@ def test_an_environment_variable_of_the_same_name_changes_nothing():
 def _as_read(name: str, value: int) -> str:
     if name.endswith("_DAYS"):
         return f"{value} days"
+    if name.endswith("_MONTHS"):
+        return f"{value} months"
     return f"{value // 3600} hours" if value % 3600 == 0 else f"{value // 60} minutes"
 
 

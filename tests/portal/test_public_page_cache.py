@@ -24,7 +24,12 @@ QUERIES = {
     "/notices/shotan-group-joint-use/": 4,
     "/notices/group-joint-use/versions/": 2,
     "/notices/group-joint-use/2019-06-03/": 4,
-    "/companies/": 4,  # the version in force, its joint users, those companies, the announced joiners
+    # The version in force, its joint users, those companies, the announced joiners, the companies' pages of items
+    # on retained personal data.
+    "/companies/": 5,
+    "/privacy/": 5,  # the group's page, its version in force, its published versions, the companies' pages, its FAQ
+    "/notices/retained-data-life/": 4,
+    "/privacy/request-form/": 3,  # the group's page, its version in force, the companies' pages
     "/faq/": 1,
     "/faq/?q=ペット": 1,
 }

@@ -3,9 +3,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from contact.models import ContactWindow
 from demo import content as demo
+from demo import retained_data
+from desk.models import RequestFee
 from faq.models import FaqEntry
 from notices.models import Company, DataItem, JointUser, Notice, NoticeVersion, Purpose, Section
 from notices.services import notice_version_freeze
@@ -13,6 +16,13 @@ from notices.services import notice_version_freeze
 DEMO_PASSWORD = "demo-password-2019"
 # Demo staff for the two-person publishing rule: (username, a role of staff/roles.py).
 DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者")]
+# Demo fees of requests by post (手数料, APPI Art. 38), by company short name: (yen, how paid) for a
+# notification of the purposes of use and for a disclosure alike; online requests are free. Demo values.
+DEMO_POSTAL_FEES = {
+    "楽天生命": (800, RequestFee.Payment.POSTAL_ORDER),
+    "楽天損保": (1000, RequestFee.Payment.POSTAL_ORDER),
+    "楽天少短": (500, RequestFee.Payment.REVENUE_STAMP),
+}
 
 
 class Command(BaseCommand):
@@ -31,12 +41,24 @@ class Command(BaseCommand):
         shotan = self.load_notice(demo.SHOTAN_NOTICE, demo.SHOTAN_VERSION, demo.EFFECTIVE_DATE, companies)
         self.load_faq(shotan)
         self.load_contact_windows(companies)
+        self.load_retained_data(companies)
+        self.load_request_fees(companies)
         if options["verbosity"]:
             self.stdout.write(f"Demo content: {len(companies)} companies, notices {group.slug} and {shotan.slug}, "
                               f"{len(demo.FAQ_ENTRIES)} FAQ entries, {len(demo.CONTACT_WINDOWS)} inquiry windows "
-                              "(their phone numbers and addresses are demo values).")
+                              "(their phone numbers and addresses are demo values), "
+                              f"{1 + len(retained_data.COMPANY_PAGES)} pages of items on retained personal data and "
+                              "an FAQ entry on requests (texts written for the demo).")
         if not no_accounts:
             self.load_accounts(verbosity=options["verbosity"])
+
+    def load_request_fees(self, companies: dict[str, Company]) -> None:
+        for company in companies.values():
+            for kind in RequestFee.FEE_KINDS:
+                amount, payment = DEMO_POSTAL_FEES.get(company.short_name, (0, RequestFee.Payment.FREE))
+                for route, fee in (("online", (0, RequestFee.Payment.FREE)), ("postal", (amount, payment))):
+                    RequestFee.objects.get_or_create(company=company, kind=kind, route=route,
+                                                     defaults={"amount": fee[0], "payment": fee[1]})
 
     def load_companies(self) -> dict[str, Company]:
         companies = {}
@@ -104,6 +126,54 @@ class Command(BaseCommand):
             ContactWindow.objects.get_or_create(
                 company=company, name=name, defaults={**fields, "display_order": order}
             )
+
+    def load_retained_data(self, companies: dict[str, Company]) -> None:
+        """The pages of 保有個人データに関する事項 and the FAQ entry on requests: texts written for the demo."""
+        urls = {
+            "request_url": reverse("desk:new"),
+            "form_url": reverse("notices:request_form_pdf"),
+            "common_url": reverse("notices:retained_data"),
+            "contact_url": demo.contact_windows_url(),
+        }
+        pages = [{"notice": retained_data.GROUP_NOTICE, "version": retained_data.GROUP_VERSION}]
+        for page in pages + retained_data.COMPANY_PAGES:
+            fields = dict(page["notice"])
+            company_name = fields.pop("company")
+            fields["company"] = companies[company_name] if company_name else None
+            notice, _ = Notice.objects.get_or_create(slug=fields["slug"], defaults=fields)
+            if notice.versions.published().filter(effective_date=retained_data.EFFECTIVE_DATE).exists():
+                continue
+            content = page["version"]
+            version = NoticeVersion.objects.create(
+                notice=notice,
+                effective_date=retained_data.EFFECTIVE_DATE,
+                introduction=content["introduction"],
+                responsible_party_name=content["responsible_party_name"],
+                responsible_party_address=content["responsible_party_address"],
+                responsible_party_representative=content["responsible_party_representative"],
+                notes=content["notes"],
+            )
+            Purpose.objects.bulk_create(
+                Purpose(version=version, order=order, text=text)
+                for order, text in enumerate(content["purposes"], start=1)
+            )
+            Section.objects.bulk_create(
+                Section(version=version, order=order, topic=section["topic"], heading=section["heading"],
+                        body=section["body"].format(**urls))
+                for order, section in enumerate(content["sections"], start=1)
+            )
+            notice_version_freeze(version=version)
+        entry = retained_data.FAQ_ENTRY
+        FaqEntry.objects.get_or_create(
+            number=entry["number"],
+            defaults={
+                **entry,
+                "answer": entry["answer"].format(page_url=urls["common_url"]),
+                "order": len(demo.FAQ_ENTRIES) + 1,
+                "category": retained_data.FAQ_CATEGORY,
+                "notice": Notice.objects.get(slug=retained_data.GROUP_NOTICE["slug"]),
+            },
+        )
 
     def load_accounts(self, *, verbosity: int) -> None:
         if settings.PRODUCTION:
