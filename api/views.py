@@ -46,6 +46,8 @@ install_problem_handlers(api)
 api.add_decorator(api_call, mode="view")
 
 ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem, 503: Problem}
+# The GET operations also refuse a parameter given twice.
+QUERY_ERRORS = {400: Problem, **ERRORS}
 
 
 def _notice_version():
@@ -123,7 +125,13 @@ def _result(permission: Permission, *, company_may_market: bool = True) -> dict:
 
 
 def _refuse_unknown_parameters(request, query_schema) -> None:
-    """ninja drops query parameters it does not know; a typo (`chanel=`) must not go unnoticed."""
+    """ninja drops query parameters it does not know; a typo (`chanel=`) must not go unnoticed. A parameter
+    given twice is refused too: ninja would take the last (`company=4&company=2` answering for company 2,
+    whatever a proxy or a log checked in the first)."""
+    repeated = [name for name in query_schema.model_fields if len(request.GET.getlist(name)) > 1]
+    if repeated:
+        raise ApiProblem(400, "invalid-request", _("Give each parameter once: %(names)s.") % {
+            "names": ", ".join(repeated)})
     unknown = sorted(set(request.GET) - set(query_schema.model_fields))
     if unknown:
         errors = [{"location": f"query.{name}", "type": "extra_forbidden"} for name in unknown]
@@ -136,7 +144,9 @@ def _unknown_customer() -> ApiProblem:
 
 
 # exclude_unset: decided_by.suppression appears only when a suppression decides.
-@api.get("/contact-permission", response={200: schemas.PermissionOut, 404: Problem, **ERRORS}, exclude_unset=True)
+@api.get(
+    "/contact-permission", response={200: schemas.PermissionOut, 404: Problem, **QUERY_ERRORS}, exclude_unset=True
+)
 def contact_permission(request, query: Query[schemas.PermissionQuery]):
     """May this company contact this customer by this channel today?"""
     _refuse_unknown_parameters(request, schemas.PermissionQuery)
@@ -173,15 +183,40 @@ def contact_permission_batch(request, body: schemas.BatchIn):
     }
 
 
+def _accept_ranges(header: str) -> dict[str, float]:
+    """Each media range of an Accept header with its quality (1 if absent or unreadable)."""
+    ranges = {}
+    for part in header.split(","):
+        media_range, *params = (piece.strip() for piece in part.split(";"))
+        if not media_range:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _sep, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    quality = 1.0
+        ranges[media_range.lower()] = quality
+    return ranges
+
+
 def _export_format(request) -> str:
-    accept = request.headers.get("Accept", "") or "*/*"
-    types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
-    for media_type in types:
-        if media_type in (CSV, NDJSON):
-            return media_type
-        if media_type in ("*/*", "text/*"):
-            return CSV
-    raise ApiProblem(406, "not-acceptable", _("The export is available as text/csv or application/x-ndjson."))
+    """CSV or NDJSON, as the Accept header prefers. The most specific range that matches a type gives its
+    quality (RFC 9110, 12.5.1): `text/csv;q=0, */*` refuses CSV however welcome anything else is."""
+    ranges = _accept_ranges(request.headers.get("Accept", "") or "*/*")
+
+    def quality(media_type: str) -> float:
+        for candidate in (media_type, media_type.split("/")[0] + "/*", "*/*"):
+            if candidate in ranges:
+                return ranges[candidate]
+        return 0.0
+
+    best = max((CSV, NDJSON), key=quality)  # CSV first: it wins a tie
+    if quality(best) <= 0:
+        raise ApiProblem(406, "not-acceptable", _("The export is available as text/csv or application/x-ndjson."))
+    return best
 
 
 def _csv_chunks(rows):
@@ -244,7 +279,7 @@ EXPORT_RESPONSES = {
 
 @api.get(
     "/do-not-contact",
-    response={200: None, 409: Problem, **ERRORS},
+    response={200: None, 409: Problem, **QUERY_ERRORS},
     openapi_extra={"responses": EXPORT_RESPONSES},
 )
 def do_not_contact(request, query: Query[schemas.ExportQuery]):

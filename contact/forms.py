@@ -5,10 +5,14 @@ from customers.forms import FullWidthTolerantEmailField
 from desk.forms import DETAILS_LIMIT
 from notices.fields import JointUserChoiceField
 
+from .validators import validate_no_control_characters, validate_text_controls
+
 
 class InquiryForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, error_messages={"required": _("Enter your name.")},
+        # Django strips the ends; a line break inside stays, and is refused.
+        validators=[validate_no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = FullWidthTolerantEmailField(
@@ -30,6 +34,7 @@ class InquiryForm(forms.Form):
         label=_("Your inquiry"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=DETAILS_LIMIT,
+        validators=[validate_text_controls],
         error_messages={
             "required": _("Write your inquiry."),
             "max_length": _("Write your inquiry in %(limit_value)d characters or fewer."),

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -28,3 +29,30 @@ def validate_postal_code(value: str) -> None:
 validate_https_url = URLValidator(
     schemes=["https"], message=_("Enter an address that starts with https://."), code="https_only"
 )
+
+
+# Characters that change how text is laid out or read rather than being part of it: bidirectional overrides
+# and isolates (which can reverse a name on screen).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Refused by Django's own validator of every CharField already, with its own message.
+NUL = "\x00"
+
+
+def validate_no_control_characters(value: str) -> None:
+    """A name is one line of visible text: no line breaks, tabs or other control characters."""
+    if any(
+        (unicodedata.category(character) == "Cc" and character != NUL) or character in BIDI_CONTROLS
+        for character in value
+    ):
+        raise ValidationError(
+            _("Enter the name on one line, without line breaks or control characters."), code="control_characters"
+        )
+
+
+def validate_text_controls(value: str) -> None:
+    """A text may have line breaks and tabs, and no other control character."""
+    if any(
+        (unicodedata.category(character) == "Cc" and character not in "\r\n\t" + NUL) or character in BIDI_CONTROLS
+        for character in value
+    ):
+        raise ValidationError(_("The text contains control characters. Remove them."), code="control_characters")

@@ -7,16 +7,21 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
-def error_page(request, *, status: int, message: str, title: str | None = None):
+def error_page(request, *, status: int, message: str, title: str | None = None, link: tuple[str, str] | None = None):
+    """The page for `status` with `message`; `link` (address, label) is the one step that helps most."""
     titles = {
         400: _("The request could not be understood"),
         403: _("You cannot open this page"),
         404: _("The page was not found"),
         405: _("This method is not allowed"),
+        413: _("What you sent is too large"),
         429: _("Too many requests"),
         503: _("The service is temporarily unavailable"),
     }
-    context = {"title": title or titles.get(status, _("An error occurred")), "message": message, "status": status}
+    context = {
+        "title": title or titles.get(status, _("An error occurred")), "message": message, "status": status,
+        "link": link,
+    }
     return render(request, "portal/error.html", context, status=status)
 
 

@@ -17,12 +17,16 @@ import dataclasses
 import datetime
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -164,23 +168,133 @@ def jobs_retry(job: Job, rows: models.QuerySet) -> int:
     )
 
 
+class Backoff:
+    """How long to wait after each failure in a row to reach the database: 1 s, doubling up to 30 s."""
+
+    FIRST, LONGEST = 1.0, 30.0
+
+    def __init__(self):
+        self.failures = 0
+
+    def failed(self) -> float:
+        self.failures += 1
+        return min(self.FIRST * 2 ** (self.failures - 1), self.LONGEST)
+
+    def succeeded(self) -> None:
+        self.failures = 0
+
+
 class Runner(threading.Thread):
-    """A worker's thread that runs due rows until stopped; a lost database is logged and tried again."""
+    """A worker's thread that runs due rows until stopped; a lost database is logged and tried again, later
+    each time it is still lost."""
 
     def __init__(self):
         super().__init__(name="row-jobs", daemon=True)
         self.stopping = threading.Event()
+        self.backoff = Backoff()
 
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
                 ran = jobs_run_due()
             except Exception as error:
-                logger.error("Could not run due jobs: %s", type(error).__name__)
+                wait = self.backoff.failed()
+                logger.error("Could not run due jobs: %s; trying again in %.0f s", type(error).__name__, wait)
                 connections.close_all()
-                ran = 0
+                self.stopping.wait(wait)
+                continue
+            self.backoff.succeeded()
             if not ran:
                 self.stopping.wait(POLL_SECONDS)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class WorkerLost(Exception):  # noqa: N818 - the failure recorded on a task whose worker is gone
+    """The worker running this task stopped (killed, or its machine lost) before the task finished."""
+
+
+def _alive_key(worker_id: str) -> str:
+    return f"worker-alive:{worker_id}"
+
+
+def worker_alive(worker_id: str) -> None:
+    """Say that this worker is alive, for WORKER_LOST_AFTER seconds. The value is when the key appeared:
+    how long the cache has held this worker's heartbeat without a gap."""
+    timeout = settings.WORKER_LOST_AFTER
+    if not cache.add(_alive_key(worker_id), time.time(), timeout=timeout) and not cache.touch(
+        _alive_key(worker_id), timeout=timeout
+    ):
+        cache.add(_alive_key(worker_id), time.time(), timeout=timeout)
+
+
+def tasks_of_lost_workers_fail(*, worker_id: str) -> int:
+    """Mark failed the tasks left RUNNING by workers that have not said they are alive for WORKER_LOST_AFTER
+    seconds. Not re-queued: a task may have done part of its work (the login task has already forgotten the
+    address it was given), and each periodic job runs again in its next period. Returns how many.
+
+    Judged only by a worker whose own heartbeat the cache has held for that long: after a Redis restart
+    every heartbeat is gone, and the live workers need that long to write theirs again."""
+    lost_after = settings.WORKER_LOST_AFTER
+    since = cache.get(_alive_key(worker_id))
+    if since is None or time.time() - since < lost_after:
+        return 0
+    running = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - datetime.timedelta(seconds=lost_after)
+    )
+    failed = 0
+    for pk, worker_ids in running.values_list("pk", "worker_ids"):
+        owner = worker_ids[-1] if worker_ids else None
+        if owner == worker_id or (owner is not None and cache.get(_alive_key(owner)) is not None):
+            continue
+        failed += _task_fail(pk, f"no heartbeat from its worker for {lost_after} s")
+    return failed
+
+
+def tasks_of_worker_fail(*, worker_id: str) -> int:
+    """Mark failed the tasks this worker left RUNNING when its task loop lost the database mid-task (it
+    could not record the end): it runs one task at a time, and is between tasks now."""
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list("pk", "worker_ids")
+    return sum(
+        _task_fail(pk, "its worker lost the database while running it")
+        for pk, worker_ids in running if worker_ids and worker_ids[-1] == worker_id
+    )
+
+
+def _task_fail(pk, reason: str) -> int:
+    failed = DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED, finished_at=timezone.now(), return_value=None,
+        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+        traceback=f"{WorkerLost.__qualname__}: {reason}\n",
+    )
+    if failed:
+        logger.warning("Task %s was left running: %s; marked failed", pk, reason)
+    return failed
+
+
+class Heartbeat(threading.Thread):
+    """A worker's thread that says the worker is alive and fails the tasks of lost workers, several times
+    within WORKER_LOST_AFTER. A lost database or cache is logged and tried again at the next beat."""
+
+    def __init__(self, worker_id: str):
+        super().__init__(name="heartbeat", daemon=True)
+        self.worker_id = worker_id
+        self.stopping = threading.Event()
+
+    def beat(self) -> None:
+        try:
+            worker_alive(self.worker_id)
+            tasks_of_lost_workers_fail(worker_id=self.worker_id)
+        except Exception as error:
+            logger.error("Heartbeat failed: %s", type(error).__name__)
+        finally:
+            connections.close_all()
+
+    def run(self) -> None:
+        self.beat()
+        while not self.stopping.wait(max(settings.WORKER_LOST_AFTER / 6, 0.5)):
+            self.beat()
 
     def stop(self) -> None:
         self.stopping.set()

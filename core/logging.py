@@ -158,3 +158,13 @@ class JsonFormatter(BaseJsonFormatter):
         for key in ("exc_info", "stack_info"):
             if message_dict.get(key):
                 log_data[key] = message_dict[key]
+
+
+class AsWarningFilter(logging.Filter):
+    """Logs a logger's ERROR records at WARNING: Django logs a request for a host not in ALLOWED_HOSTS (a
+    scanner, a misrouted probe) as an error, which no one needs to be woken for; it is answered with a 400."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True

@@ -1,9 +1,12 @@
 """Rate limits counted in the shared cache (Redis in production, so a count holds across servers), and
 the one Japanese 429 page every refusal uses, always with `Retry-After`."""
 
+import contextlib
+import contextvars
 import dataclasses
 import functools
 import hashlib
+import logging
 import threading
 
 import redis
@@ -13,6 +16,13 @@ from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext as _
 
 from .errors import error_page
+
+logger = logging.getLogger(__name__)
+
+# The keys the request in progress has counted (hits_recorded), to take back if it is not served.
+_hits: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("ratelimit_hits", default=None)
+# DECR only a key that still exists: one that expired meanwhile would come back as -1 with no expiry.
+_UNCOUNT = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end return 0"
 
 
 def count_hit(key: str, *, window: int) -> int:
@@ -24,6 +34,14 @@ def count_hit(key: str, *, window: int) -> int:
     increments it, in two commands; a key that expires between them comes back without an expiry, and a
     limit on an address would then refuse that address for ever.
     """
+    count = _count(key, window=window)
+    hits = _hits.get()
+    if hits is not None:
+        hits.append(key)
+    return count
+
+
+def _count(key: str, *, window: int) -> int:
     cache = caches["default"]
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
@@ -37,6 +55,32 @@ def count_hit(key: str, *, window: int) -> int:
     except ValueError:
         # The first hit; if another process made it at the same moment, count on theirs.
         return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+
+
+@contextlib.contextmanager
+def hits_recorded():
+    """Record the keys counted while the block runs (one request), for hits_take_back."""
+    token = _hits.set([])
+    try:
+        yield _hits.get()
+    finally:
+        _hits.reset(token)
+
+
+def hits_take_back(keys: list[str]) -> None:
+    """Uncount a request that was not served (the database was down): a customer who tried during an
+    outage is not locked out after it. Best effort: with the cache down too, nothing was counted."""
+    cache = caches["default"]
+    for key in keys:
+        try:
+            if isinstance(cache, RedisCache):
+                _redis().eval(_UNCOUNT, 1, cache.make_and_validate_key(key))
+            else:
+                cache.decr(key)
+        except ValueError:
+            pass  # expired meanwhile
+        except Exception as error:
+            logger.warning("Could not take back a rate-limit count: %s", type(error).__name__)
 
 
 _CLIENT_LOCK = threading.Lock()

@@ -8,8 +8,10 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 BOM = "\ufeff"
-# Excel starts a formula at any of these, half- or full-width; such a cell gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# Excel starts a formula at any of these, half- or full-width; such a cell gets a leading apostrophe. Also
+# U+2212 (−, MINUS SIGN): CP932 writes it as 0x817C, which reads back as U+FF0D (－), a formula start. It is
+# the only character whose CP932 round trip becomes one (tests/portal/test_spreadsheet.py checks them all).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠", "\u2212")
 
 
 def excel_safe(value) -> str:

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 UTF8, CP932 = "utf-8", "cp932"
 NAMES = {UTF8: "UTF-8", CP932: "Shift_JIS（CP932）"}
 NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# C0 controls but tab and line breaks, and DEL: bytes that are these characters in both encodings (no UTF-8
+# continuation byte and no CP932 trail byte is below 0x40 or 0x7F).
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class EncodingError(Exception):
@@ -80,6 +83,9 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         if line.isascii():
             lines.append(line.decode("ascii"))
             continue
+        if CONTROL_BYTES.search(line):
+            # Not a question of encoding (an ASCII row's control character is named with its column later).
+            raise EncodingError(row, _("Contains a control character (such as NUL). Remove it."))
         read = _read_line(line, order)
         if read is None and forced:
             raise EncodingError(row, _("This row is not in %(encoding)s, the character encoding (文字コード) given.")

@@ -51,6 +51,10 @@ DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})\Z")
 CHUNK = 2000
 
 
+# C0 controls but tab and line breaks, and DEL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _max_length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
@@ -129,6 +133,7 @@ class _Parser:
 
     def parse(self, text: str) -> None:
         reader = csv.DictReader(io.StringIO(text, newline=""))
+        row_number = 1
         try:
             header = reader.fieldnames or []
             # Exactly the expected columns, each once: a repeated column would silently win over the other.
@@ -137,13 +142,14 @@ class _Parser:
                 self.error(1, None, _("The header must be exactly: %(columns)s") % {"columns": ",".join(COLUMNS)}
                            + _(" (optionally followed by %(address)s)") % {"address": ",".join(ADDRESS_COLUMNS)})
                 return
-            row_number = 1
             for row_number, row in enumerate(reader, start=2):
                 self.parse_row(row_number, row)
             if row_number == 1:
                 self.error(1, None, _("The file has no data rows."))
-        except csv.Error as error:
-            self.error(reader.line_num, None, _("The file is not valid CSV: %(error)s") % {"error": error})
+        except csv.Error:
+            # The record after the last one read (a line count would be off after a field with line breaks);
+            # the csv module's own message is English and says no more.
+            self.error(row_number + 1, None, _("This row cannot be read as CSV: check its quotation marks."))
             return
         if not self.errors:
             self.check_against_database()
@@ -152,6 +158,13 @@ class _Parser:
     def parse_row(self, n: int, row: dict) -> None:
         if None in row or None in row.values():
             self.error(n, None, _("The row does not have exactly %(count)s columns.") % {"count": len(COLUMNS)})
+            return
+        # PostgreSQL cannot store a NUL, and no other control character belongs in these fields (a line
+        # break within a quoted address aside).
+        controls = [column for column, value in row.items() if CONTROL.search(value)]
+        for column in controls:
+            self.error(n, column, _("Contains a control character (such as NUL). Remove it."))
+        if controls:
             return
         before = len(self.errors)
         number = _nfkc(row["customer_number"])
@@ -342,6 +355,8 @@ def policyholders_import(*, data: bytes, dry_run: bool = False, encoding: str | 
             if dry_run:
                 transaction.set_rollback(True)
     except DatabaseError as error:  # a constraint or a value the checks above missed: a message, not a traceback
-        message = _("The database refused the file: %(error)s") % {"error": error}
+        # The class only: PostgreSQL's own text is English and may quote a row's data.
+        message = _("The database refused the file (%(error)s); nothing was imported.") % {
+            "error": type(error).__name__}
         return ImportResult(errors=[RowError(1, None, message)])
     return result

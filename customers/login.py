@@ -4,17 +4,18 @@ Customers are not Django users. A logged-in customer is a policyholder id in the
 to the admin with Django's own authentication, which this module does not touch.
 """
 
+import base64
 import datetime
 import functools
 import hashlib
 import logging
-import secrets
 
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.crypto import salted_hmac
 
 from core.ratelimit import RateLimit
 
@@ -23,7 +24,7 @@ from .models import LoginToken, Policyholder, email_key
 logger = logging.getLogger(__name__)
 
 LINK_VALID_FOR = datetime.timedelta(minutes=15)
-SESSION_KEY = "consents_policyholder_id"
+SESSION_KEY = settings.CUSTOMER_SESSION_KEY
 # The customer page a login link brings the customer back to (set by the page that sent them to log in),
 # and a mark that something they sent was kept for after the login (the login page says so).
 RETURN_AFTER_LOGIN = "consents_after_login"
@@ -64,14 +65,39 @@ def login_address_limited(email: str) -> bool:
     return LOGIN_ADDRESS_LIMIT.exceeded(email_key(email.strip()))
 
 
-def login_link_issue(*, policyholder: Policyholder) -> tuple[str, datetime.datetime]:
-    """A new single-use link for the policyholder: (its token, when it expires). The page that redeems it
-    is the login page's (settings.CUSTOMER_LOGIN_URL)."""
-    token = secrets.token_urlsafe(32)
+def _link_token(email_id: int) -> str:
+    """The token of the login link that the email `email_id` carries: derived from the email (with the
+    SECRET_KEY), so that every attempt to send that email carries the same link."""
+    digest = salted_hmac("customers.login.link", f"outgoing-email:{email_id}", algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def login_link_issue(*, policyholder: Policyholder, email_id: int) -> tuple[str, datetime.datetime]:
+    """The single-use link of the login email `email_id`: (its token, when it expires). Written in the
+    caller's transaction, which commits before the email is sent (customers.tasks.login_link_send): a link
+    is never in an inbox before it works. The page that redeems it is the login page's
+    (settings.CUSTOMER_LOGIN_URL)."""
+    token = _link_token(email_id)
     now = timezone.now()
     link = LoginToken.objects.create(
         policyholder=policyholder, token_hash=_hash(token), created_at=now, expires_at=now + LINK_VALID_FOR
     )
+    return token, link.expires_at
+
+
+def login_link_of_email(*, policyholder: Policyholder, email_id: int) -> tuple[str, datetime.datetime]:
+    """The link the email `email_id` carries, for each attempt to send it: the one issued with it (a second
+    copy of the email, after a worker died between the mail server's "accepted" and its commit, carries the
+    same working link). An email queued without one gets it now. LoginLinkError when it was used or has
+    expired: that email has nothing left to send."""
+    token = _link_token(email_id)
+    link = LoginToken.objects.filter(token_hash=_hash(token)).first()
+    if link is None:
+        return login_link_issue(policyholder=policyholder, email_id=email_id)
+    if link.used_at is not None:
+        raise LoginLinkError("used")
+    if link.expires_at <= timezone.now():
+        raise LoginLinkError("expired")
     return token, link.expires_at
 
 

@@ -26,6 +26,10 @@ def _page_url(request: CustomerRequest) -> str:
 
 def acknowledgment_email(email: OutgoingEmail) -> EmailMessage | None:
     request = CustomerRequest.objects.select_related("policyholder", "company").get(acknowledgment=email)
+    if not request.policyholder_id:
+        # Anyone can type any address into the inquiry form: what is sent there repeats nothing they typed
+        # (no name, no text) but the number we gave, so that it cannot carry anyone's message to anyone.
+        return email_message("desk/email/inquiry_acknowledgment", {"request": request}, request.contact_email)
     context = {"request": request, "page_url": _page_url(request), "answer": request.replies.first()}
     return email_message("desk/email/acknowledgment", context, request.contact_email)
 

@@ -17,7 +17,7 @@ from customers.models import Policyholder
 from notices.models import Company
 
 from .agents import Agent, agent_check
-from .documents import document_discard
+from .documents import document_discard, documents_removed_unless_committed
 from .fees import fee_for
 from .identity import IDENTITY_KINDS
 from .models import CustomerRequest, RequestDocument
@@ -40,6 +40,7 @@ class Writer:
     email: str = ""
 
 
+@documents_removed_unless_committed
 @transaction.atomic
 def postal_request_enter(
     *,

@@ -22,7 +22,7 @@ from outbox.sending import outgoing_email_queue
 from . import answers, fee_receipts, identity_checks
 from .agents import Agent, agent_check
 from .company_records import company_tasks_open
-from .documents import document_discard, document_store
+from .documents import document_discard, document_store, documents_quota_check, documents_removed_unless_committed
 from .emails import REQUEST_ANSWER, REQUEST_RECEIVED
 from .fees import fee_for
 from .guards import ANSWER_PERMISSION, APPROVE_PERMISSION
@@ -80,6 +80,7 @@ def _email(row, field: str, kind: str, policyholder: Policyholder | None) -> Non
     row.save(update_fields=[field])
 
 
+@documents_removed_unless_committed
 @transaction.atomic
 def request_submit(
     *,
@@ -147,6 +148,8 @@ def request_submit(
             kind=kind, policyholder=policyholder, details=details.strip(), delivery=delivery, company=company,
             idempotency_key=key, fee_amount=fee.amount, fee_payment=fee.payment, **agent.fields(), **identity,
         )
+        if documents:
+            documents_quota_check(policyholder=policyholder, adding=[len(data) for data, _type in documents.values()])
         _documents_attach(request, documents, stored, seal_issued_on=seal_issued_on)
         electronic = kind == CustomerRequest.Kind.DISCLOSURE and delivery == CustomerRequest.Delivery.ELECTRONIC
         if electronic and not agent.name and not fee.amount:

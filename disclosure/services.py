@@ -18,7 +18,7 @@ from .models import DisclosureDownload, DisclosurePackage
 logger = logging.getLogger(__name__)
 
 USER_AGENT_LIMIT = 300
-ORPHAN_AGE = datetime.timedelta(days=1)
+ORPHAN_AGE = datetime.timedelta(hours=1)
 
 
 @transaction.atomic
@@ -74,7 +74,7 @@ def disclosure_packages_expire(*, now=None) -> int:
 
 def _orphans_delete(now) -> None:
     # A build whose transaction failed after its file was written, or a worker killed mid-write, leaves a
-    # file no ready package names. One a day old is no build in progress.
+    # file no ready package names. One an hour old is no build in progress.
     directory = Path(settings.DISCLOSURE_DIR)
     if not directory.is_dir():
         return

@@ -62,6 +62,7 @@ env = environ.Env(
     DATABASE_LOCK_TIMEOUT=(int, 5),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
     JOB_RETRY_SECONDS=(int, 30),
+    WORKER_LOST_AFTER=(int, 120),
     DISCLOSURE_DIR=(str, str(BASE_DIR / "var" / "disclosures")),
     DISCLOSURE_PDF_MAX_ROWS=(int, 300),
     CAMPAIGN_EMAILS_PER_MINUTE=(int, 600),
@@ -160,6 +161,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads request.POST (CSRF does): a refused body is never parsed or written to disk.
+    "core.bodylimit.BodySizeLimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,6 +177,16 @@ MIDDLEWARE = [
     # Last, as axes asks: it turns a login refused by its lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# What a client may send (core/bodylimit.py, a 413 before the body is read): a visitor who is not logged in
+# (the inquiry form: 4,000 characters are some 36 KB once encoded), a logged-in customer or staff member,
+# and on the pages that take documents of desk.documents.MAX_BYTES (10 MB) each: the request form (an
+# agent's three) and the desk's admin (a postal request's four), each with 1 MB for the rest of the form.
+ANONYMOUS_BODY_MAX_BYTES = 64 * 1024
+SIGNED_IN_BODY_MAX_BYTES = 1024 * 1024
+DOCUMENT_UPLOAD_PATHS = {"/my/requests/new/": 31 * 1024 * 1024, "/admin/desk/": 41 * 1024 * 1024}
+# Django's own cap on a body's form fields (files aside), below its 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = SIGNED_IN_BODY_MAX_BYTES
 
 ROOT_URLCONF = "privacy_portal.urls"
 
@@ -286,9 +299,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEU
 # this many seconds, doubling each time up to an hour; after core.jobs.MAX_ATTEMPTS tries it waits in the
 # admin for staff to retry it.
 JOB_RETRY_SECONDS = env("JOB_RETRY_SECONDS")
+# A worker that has not said it is alive (in CACHE_URL) for this many seconds is gone: a task it left
+# running is marked failed by the other workers (core/jobs.py, tasks_of_lost_workers_fail).
+WORKER_LOST_AFTER = env("WORKER_LOST_AFTER")
 # Where a customer page sends a visitor who is not logged in, and where a login brings the customer.
 CUSTOMER_LOGIN_URL = "customers:login"
 CUSTOMER_HOME_URL = "consents:my"
+# The session key that holds a logged-in customer's policyholder id.
+CUSTOMER_SESSION_KEY = "consents_policyholder_id"
+# Where a page that could not confirm a save sends the customer to look (their history of changes).
+CHANGE_HISTORY_URL = "consents:history"
 # Jobs the workers run on a schedule: name -> (task, every so many seconds). Each run is claimed in
 # the shared cache, so with several workers each job still runs once a period.
 PERIODIC_TASKS = {
@@ -332,6 +352,9 @@ REQUEST_DOCUMENT_DIR = Path(env("REQUEST_DOCUMENT_DIR"))
 # Scans of paper forms a 顧客対応 uploads with a change said on paper (relay.inbound.scan_storage): a private
 # directory that no URL serves; on several app servers, one volume they all mount.
 INBOUND_SCAN_DIR = Path(env("INBOUND_SCAN_DIR"))
+# The settings naming directories of customer data that only the site's user may open: made 0700 whenever a
+# process starts (core/apps.py), whatever mode they were created with.
+PRIVATE_DIRECTORIES = ("REQUEST_DOCUMENT_DIR", "DISCLOSURE_DIR", "INBOUND_SCAN_DIR")
 
 # Calls per minute that one API client may make; 0 turns the limit off. Counted in the shared cache.
 API_RATE_LIMIT = env("API_RATE_LIMIT")
@@ -437,6 +460,7 @@ LOGGING = {
         "path_to_route": {"()": "core.logging.PathToRouteFilter"},
         "mask_tokens": {"()": "core.logging.MaskTokensFilter"},
         "mask_client": {"()": "core.logging.MaskClientFilter"},
+        "as_warning": {"()": "core.logging.AsWarningFilter"},
     },
     "handlers": {
         "console": {
@@ -449,6 +473,8 @@ LOGGING = {
     "loggers": {
         # On the logger too, so that Django's own handlers (its DEBUG console, mail_admins) get it masked.
         "django.request": {"filters": ["path_to_route", "mask_tokens"]},
+        # A Host not in ALLOWED_HOSTS: a 400 for a scanner, not an error for the operator.
+        "django.security.DisallowedHost": {"filters": ["as_warning"]},
         # gunicorn's own lines (gunicorn.conf.py): the same console, without a client's address or query string.
         "gunicorn.error": {"handlers": ["console"], "filters": ["mask_client"], "propagate": False},
         # WeasyPrint (the 新旧対照表 PDF) logs each step of every document at INFO.

@@ -161,3 +161,16 @@ def test_it_records_when_the_client_was_last_used(call, vendor, life):
 def test_answers_are_not_cached(call, life):
     response = ask(call, PolicyholderFactory().customer_number, life.pk)
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_repeated_parameter_is_refused_not_the_last_one_taken(call, life, nonlife):
+    holder = PolicyholderFactory()
+    # The client may ask about life only: answering for the last company given would hide the first.
+    url = f"/api/v1/contact-permission?customer={holder.customer_number}&company={nonlife.pk}&company={life.pk}"
+    response = call("get", url + "&channel=direct_mail")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "各パラメーターは1回だけ指定してください：company。"
+    twice = call("get", f"/api/v1/contact-permission?customer={holder.customer_number}&company={life.pk}"
+                        "&channel=direct_mail&channel=email")
+    assert twice.status_code == 400 and "channel" in twice.json()["detail"]

@@ -153,3 +153,30 @@ def test_100000_rows_stream_out_in_chunks(call, life, caplog):
     [line] = [record for record in caplog.records if record.name == "privacy_portal.requests"]
     assert (line.status, line.streamed) == (200, True)
     assert not ConsentEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("text/csv;q=0, */*", "application/x-ndjson"),
+        ("text/csv;q=0, application/x-ndjson;q=0.1", "application/x-ndjson"),
+        ("application/x-ndjson, text/csv;q=0.5", "application/x-ndjson"),
+        ("text/csv;q=0.2, application/x-ndjson;q=0.9", "application/x-ndjson"),
+        ("*/*", "text/csv"),
+        ("", "text/csv"),
+        ("text/*, application/x-ndjson;q=0.5", "text/csv"),
+    ],
+)
+def test_the_format_follows_the_accept_qualities(call, life, accept, expected):
+    response = export(call, life.pk, accept=accept)
+    assert response.status_code == 200 and response["Content-Type"].startswith(expected), response["Content-Type"]
+
+
+@pytest.mark.parametrize("accept", ["text/csv;q=0", "text/csv;q=0, application/x-ndjson;q=0", "*/*;q=0"])
+def test_a_format_refused_with_q_0_is_never_sent(call, life, accept):
+    assert export(call, life.pk, accept=accept).status_code == 406
+
+
+def test_a_repeated_parameter_is_refused(call, life):
+    response = call("get", f"{URL}?company={life.pk}&company={life.pk}&channel=direct_mail")
+    assert response.status_code == 400 and "company" in response.json()["detail"]

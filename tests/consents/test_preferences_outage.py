@@ -56,3 +56,39 @@ def test_a_save_rolled_back_after_its_first_write_says_it_was_not_saved(customer
     assert response.status_code == 503
     assert "送信された内容は保存されていません" in response.content.decode()
     assert not Receipt.objects.exists() and not ConsentEvent.objects.exists()
+
+
+def commit_then_lose_the_connection(connection):
+    """The server commits, then the connection drops before its answer arrives: what the client sees
+    is an error from COMMIT (once; later commits go through)."""
+    commit = connection.commit
+    calls = []
+
+    def cut(*args, **kwargs):
+        commit(*args, **kwargs)
+        if not calls:
+            calls.append(1)
+            raise OperationalError("server closed the connection unexpectedly")
+
+    return mock.patch.object(connection, "commit", cut)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_whose_commit_lost_its_answer_says_it_cannot_be_confirmed(customer, life):
+    from django.db import connection
+
+    data = matrix_post(life, direct_mail="off")
+    with commit_then_lose_the_connection(connection):
+        response = customer.post("/my/preferences/", data)
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "保存されたか確認できませんでした。変更履歴をご確認ください" in html
+    assert "保存されていません" not in html and 'href="/my/history/"' in html
+    # It was committed: the change, its receipt and the receipt's email are on record.
+    receipt = Receipt.objects.get()
+    assert ConsentEvent.objects.count() == 1 and receipt.email is not None
+    # Sent again (the customer presses the button once more): the same receipt, no second change.
+    again = customer.post("/my/preferences/", data)
+    assert again.status_code == 302 and again["Location"] == f"/my/receipts/{receipt.number}/"
+    assert Receipt.objects.count() == 1 and ConsentEvent.objects.count() == 1
+

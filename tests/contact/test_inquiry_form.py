@@ -137,6 +137,70 @@ def test_the_form_is_never_cached(client):
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+def test_the_acknowledgment_repeats_nothing_typed_and_names_no_one(client, life):
+    spam = "当選 http://spam.example/0"
+    data = shown_form(client) | {"name": spam, "message": "今すぐ http://spam.example/1 へ", "company": str(life.pk)}
+    with later(10):
+        assert client.post("/contact/form/", data).status_code == 200
+        (message,) = mail.outbox
+    inquiry = CustomerRequest.objects.get()
+    text = message.subject + message.body
+    assert message.to == ["taro@example.net"]
+    assert "お問合せを受け付けました" in text and inquiry.number in message.subject and inquiry.number in message.body
+    for typed in ("spam.example", "当選", "今すぐ", "様", "楽天生命"):
+        assert typed not in text, typed
+    # Staff still see what was written.
+    assert (inquiry.contact_name, inquiry.details) == (spam, "今すぐ http://spam.example/1 へ")
+
+
+@pytest.mark.parametrize("name", ["山田\r\n太郎", "山田\n太郎", "山田\t太郎", "山田\x1b[31m", "\u202e郎太 田山"])
+def test_a_name_with_control_characters_is_refused(client, name):
+    data = shown_form(client) | {"name": name}
+    with later(10):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 400
+    assert "お名前は改行や制御文字を含めず、1行でご入力ください。" in response.content.decode()
+    assert not CustomerRequest.objects.exists() and not mail.outbox
+
+
+def test_a_message_keeps_its_line_breaks_but_no_other_control_character(client):
+    first, second = shown_form(client), shown_form(client)
+    with later(10):
+        ok = client.post("/contact/form/", first | {"message": "1行目\r\n2行目\tです"})
+        refused = client.post("/contact/form/", second | {"message": "警告\x07です"})
+    assert ok.status_code == 200 and refused.status_code == 400
+    assert "制御文字が含まれています" in refused.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits
+def test_an_inquiry_whose_commit_lost_its_answer_is_not_reported_as_lost(client):
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    commit, calls = connection.commit, []
+
+    def commit_then_fail():
+        commit()
+        if not calls:
+            calls.append(1)
+            raise OperationalError("server closed the connection unexpectedly")
+
+    client.raise_request_exception = False
+    data = shown_form(client)
+    with later(10), mock.patch.object(connection, "commit", side_effect=commit_then_fail):
+        response = client.post("/contact/form/", data)
+    assert response.status_code == 503
+    assert "保存されたか確認できませんでした" in response.content.decode()
+    assert "保存されていません" not in response.content.decode()
+    inquiry = CustomerRequest.objects.get()  # it was committed, with its acknowledgment
+    assert inquiry.acknowledgment is not None
+    with later(20):
+        again = client.post("/contact/form/", data)
+    assert again.status_code == 200 and inquiry.number in again.content.decode()
+    assert CustomerRequest.objects.count() == 1
+
+
 def _purpose_before_the_button(html: str, button: str) -> str:
     """The purpose-of-use paragraph that stands right before the form's submit button (APPI Art. 21(2))."""
     form = html[html.index("<form"):html.index("</form>")]

@@ -153,12 +153,14 @@ def test_a_mail_outage_gives_the_same_answer_and_the_link_follows(database_tasks
         run_queued_tasks()
         email = OutgoingEmail.objects.get()
         assert (email.kind, email.status, email.last_error) == ("login_link", "queued", "ConnectionRefusedError")
-        assert not LoginToken.objects.exists()  # the failed attempt's link is not kept
+        # The link was committed with the email, before the attempt: the retry carries the same one.
+        (link,) = LoginToken.objects.all()
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         clock.shift(30)
         run_queued_tasks()
-        assert "2026年4月1日（令和8年4月1日） 10:15 まで" in mail.outbox[0].body  # 15 minutes from when it was sent
-    assert LoginToken.objects.count() == 1 and len(mail.outbox) == 1
+        assert "2026年4月1日（令和8年4月1日） 10:15 まで" in mail.outbox[0].body  # 15 minutes from the request
+    assert LoginToken.objects.get() == link and len(mail.outbox) == 1
+    assert link.token_hash == hashlib.sha256(emailed_link().split("/")[-2].encode()).hexdigest()
 
 
 def test_the_request_does_the_same_work_for_a_known_and_an_unknown_address(database_tasks, policyholder):
@@ -232,3 +234,47 @@ def test_a_full_width_address_is_read_as_the_ascii_one(policyholder):
     response = request_link(Client(), "ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｃｏｍ")
     assert response.status_code == 302 and response["Location"] == "/login/sent/"
     assert [m.to for m in mail.outbox] == [["hanako@example.com"]]
+
+
+def test_the_link_does_not_depend_on_the_sending_transaction_and_a_second_copy_carries_it_too(
+    database_tasks, policyholder, settings
+):
+    from unittest import mock
+
+    from core.jobs import GiveUp, job_run_one
+    from outbox.sending import OUTBOX, _send
+
+    def send_then_die(message, *args, **kwargs):
+        # The mail server took the message; then the worker's transaction is lost before its commit.
+        mail.outbox.append(message)
+        raise ConnectionResetError("the worker died before its commit")
+
+    with mock.patch("django.core.mail.EmailMessage.send", send_then_die):
+        request_link(Client(), "hanako@example.com")
+        run_queued_tasks()
+    first = emailed_link()
+    email = OutgoingEmail.objects.get()
+    assert email.status == "queued"  # not marked sent: it will be sent again
+    # The link in the inbox works already: it was committed before the email was sent.
+    assert LoginToken.objects.filter(used_at=None).count() == 1
+    # The second copy carries the same link.
+    OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=email.queued_at)
+    assert job_run_one(OUTBOX, pk=email.pk)
+    assert len(mail.outbox) == 2 and emailed_link() == first
+    assert Client().post(first).status_code == 302
+    # Once used, a late copy is not sent at all.
+    OutgoingEmail.objects.filter(pk=email.pk).update(status="queued")
+    email.refresh_from_db()
+    with pytest.raises(GiveUp):
+        _send(email)
+
+
+def test_the_login_task_keeps_no_address_once_it_ran(database_tasks, policyholder):
+    request_link(Client(), "hanako@example.com")
+    request_link(Client(), "nobody@example.com", ip="192.0.2.2")
+    assert all("@example.com" in str(t.args_kwargs) for t in DBTaskResult.objects.all())
+    run_queued_tasks()
+    assert [m.to for m in mail.outbox] == [["hanako@example.com"]]
+    records = DBTaskResult.objects.all()
+    assert [r.status for r in records] == ["SUCCESSFUL"] * 2
+    assert all(r.args_kwargs == {"args": [], "kwargs": {}} for r in records)

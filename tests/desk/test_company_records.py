@@ -123,3 +123,20 @@ def test_by_post_the_page_says_the_records_were_posted(customer, policyholder, l
                actor=writer)
     page = customer.get(request.get_absolute_url()).content.decode()
     assert "書面にて郵送いたしました。" in page and "/records/" not in page
+
+
+def test_the_hourly_sweep_keeps_a_companys_record_files(policyholder, life, writer, settings):
+    """The files staff attach for a company live beside the agents' documents: the sweep of files no row names
+    must not take them for orphans."""
+    import os
+    import time
+
+    from desk.documents import documents_sweep_orphans
+
+    request = disclosure(policyholder, company=life)
+    company_task_answer(task=request.company_tasks.get(), actor=writer, files=[(pdf_bytes(), "application/pdf")])
+    (record,) = request.company_tasks.get().files.all()
+    path = settings.REQUEST_DOCUMENT_DIR / record.stored_name
+    os.utime(path, (time.time() - 7200, time.time() - 7200))
+    assert documents_sweep_orphans() == 0
+    assert path.exists()

@@ -119,3 +119,14 @@ def test_development_logs_plain_text_unless_told_json():
 def test_an_unknown_log_format_refuses_to_start():
     result = manage("check", LOG_FORMAT="xml")
     assert result.returncode != 0 and "LOG_FORMAT" in result.stderr
+
+
+def test_a_host_not_allowed_is_logged_as_a_warning_and_answered_400(client, db, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    records = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert records and {r.levelname for r in records} == {"WARNING"}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

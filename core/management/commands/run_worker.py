@@ -7,15 +7,22 @@ process ends is rolled back and stays due, for the next pass of any worker. With
 task and every due row, then exits.
 """
 
+import logging
 import os
+import time
 
+from django.db import DatabaseError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from core import jobs, periodic
 
+logger = logging.getLogger(__name__)
+
 # How long a stopping worker waits for the row it is running (an email's SMTP exchange, a package's build).
 STOP_WAIT = 60
+# A run of the task loop that lasted this long before the database failed starts the backoff afresh.
+STEADY_SECONDS = 60
 
 
 class Command(DbWorkerCommand):
@@ -30,8 +37,12 @@ class Command(DbWorkerCommand):
             if not options["batch"]:
                 periodic.Scheduler().start()
                 runner.start()
+                jobs.Heartbeat(options["worker_id"]).start()
         try:
-            super().handle(*args, **options)
+            if options["batch"]:
+                super().handle(*args, **options)
+            else:
+                self.serve(*args, **options)
         finally:
             # Stopped by a signal or at the end of a batch: the row being run is finished first.
             runner.stop()
@@ -40,3 +51,23 @@ class Command(DbWorkerCommand):
         if working and options["batch"]:
             while jobs.jobs_run_due():
                 pass
+
+    def serve(self, *args, **options) -> None:
+        """The task loop, run again after the database fails (refused connections during a restart, a lost
+        connection) rather than exiting: each failure is one log line (JSON in production), the wait doubling
+        from 1 s to 30 s. A signal still stops the worker at once between tasks."""
+        backoff = jobs.Backoff()
+        while True:
+            started = time.monotonic()
+            try:
+                if backoff.failures:
+                    jobs.tasks_of_worker_fail(worker_id=options["worker_id"])
+                super().handle(*args, **options)
+                return
+            except DatabaseError as error:
+                if time.monotonic() - started > STEADY_SECONDS:
+                    backoff.succeeded()
+                wait = backoff.failed()
+                logger.error("The task loop lost the database: %s; trying again in %.0f s", type(error).__name__, wait)
+                connections.close_all()
+                time.sleep(wait)
