@@ -1,12 +1,13 @@
-"""In a real Chromium: a customer makes a 開示 request and gets its acknowledgment, staff answer each company's
-part and the answer in the admin (a draft, its preview, then the send step) and the customer reads the answer,
-which lists every company, and downloads the data; the staff desk lists overdue requests first, and a refusal
-needs its reason and a second person's approval. axe-core finds nothing on the customer pages at 375 and
-1280 px."""
+"""In a real Chromium: a customer finds the procedure from the top page, makes a 開示 request and gets its
+acknowledgment, staff answer each company's part and the answer in the admin (a draft, its preview, then the
+send step) and the customer reads the answer, which lists every company, and downloads the data, whose report
+reads on the same screen; the staff desk lists overdue requests first, and a refusal needs its reason and a
+second person's approval. axe-core finds nothing on the customer pages at 375 and 1280 px."""
 
 import datetime
 import hashlib
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -28,13 +29,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako, page_at, assert_accessible, width):
+def test_a_customer_asks_for_disclosure_and_reads_the_answer(
+    live_server, hanako, page_at, assert_accessible, width, tmp_path
+):
     def check(page):
         assert_accessible(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
     personas.support("writer")
     page = page_at(width)
+    # From the top page, one tap to the procedure: the fee and the documents to send are on it.
+    page.goto(live_server.url + "/")
+    page.get_by_role("main").get_by_role("link", name="保有個人データに関する事項・開示等のご請求").click()
+    page.wait_for_url("**/privacy/")
+    for heading in ("開示等のご請求の手続", "手数料とお支払方法", "本人確認書類（写し1点）"):
+        assert page.get_by_role("heading", name=heading).is_visible()
     customer_log_in(page, live_server)
     page.get_by_role("link", name="ご請求・お問合せ").first.click()
     page.wait_for_url("**/my/requests/")
@@ -93,7 +102,7 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     assert "回答は次のページでご確認ください" in staff.locator(".desk-preview-email").inner_text()
     staff.get_by_role("button", name="この回答をお客さまに送信する").click()
     staff.wait_for_url("**/change/")
-    assert "回答をお客さまに送信しました。" in staff.locator(".messagelist").inner_text()
+    assert "回答を確定しました。お客さまにはメールで送信します。" in staff.locator(".messagelist").inner_text()
     assert request.number in mail.outbox[-1].subject and "ご回答" in mail.outbox[-1].subject
 
     page.reload()
@@ -109,8 +118,22 @@ def test_a_customer_asks_for_disclosure_and_reads_the_answer(live_server, hanako
     package = DisclosurePackage.objects.get(policyholder=hanako, request_number=request.number)
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("ご用意した資料をダウンロード")).click()
-    assert hashlib.sha256(Path(download_info.value.path()).read_bytes()).hexdigest() == package.sha256
+    archive = Path(download_info.value.path())
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == package.sha256
     assert package.downloads.count() == 1
+    # The package says what it holds of provision to third parties (none: joint use is not provision), and its
+    # report reads on this screen as the customer opens it from the ZIP.
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+        (provisions,) = [name for name in names if name.endswith("third_party_provisions.csv")]
+        (report_name,) = [name for name in names if name.endswith("report.html")]
+        report = tmp_path / "report.html"
+        report.write_bytes(opened.read(report_name))
+    reader = page_at(width)
+    reader.goto(report.as_uri())
+    assert "第三者に提供した記録はありません" in reader.locator("#third_party_provisions ~ p.statement").inner_text()
+    assert reader.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(reader)
     page.get_by_role("link", name="変更履歴").first.click()
     assert request.number in page.get_by_role("region", name="ご請求・お問合せ").inner_text()
     check(page)
@@ -189,7 +212,7 @@ def test_the_desk_lists_overdue_first_and_a_refusal_needs_a_reason_and_a_second_
     checker.get_by_role("link", name="お客さまに届く内容で回答をプレビューし、承認して送信する").click()
     checker.get_by_role("button", name="この回答を承認してお客さまに送信する").click()
     checker.wait_for_url("**/change/")
-    assert "承認し、お客さまに送信しました" in checker.locator(".messagelist").inner_text()
+    assert "回答を承認しました。お客さまにはメールで送信します。" in checker.locator(".messagelist").inner_text()
     reply.refresh_from_db()
     overdue.refresh_from_db()
     assert reply.status == Reply.Status.SENT and reply.approved_by.username == "checker"

@@ -282,14 +282,14 @@ def test_a_bad_address_is_refused_with_its_row(demo_content, tmp_path, capsys, p
 def test_a_control_character_is_refused_naming_its_row_in_japanese(demo_content, tmp_path, capsys, character):
     bad = GOOD[2].replace("佐藤 花子", f"佐藤{character}花子")
     stderr = refused(write(tmp_path, [*GOOD[:2], bad]), capsys)
-    assert "4行目: 制御文字（NULなど）が含まれています。取り除いてください。" in stderr
+    assert "4行目：制御文字（NULなど）が含まれています。取り除いてください。" in stderr
     assert "1行目" not in stderr and not Policyholder.objects.exists()
     # In a row of ASCII the column is named too.
     path = tmp_path / "ascii.csv"
     path.write_bytes((HEADER + "\n".join([*GOOD, "C000000204,Ichiro" + character + "Suzuki,ICHIRO,"
                       "ichiro@example.com,1980-01-01,Rakuten,L-204,Medical"]) + "\n").encode())
     stderr = refused(path, capsys)
-    assert "5行目 氏名（name）: 制御文字（NULなど）が含まれています。取り除いてください。" in stderr
+    assert "5行目 氏名（name）：制御文字（NULなど）が含まれています。取り除いてください。" in stderr
 
 
 def test_a_row_that_is_not_csv_is_named_in_japanese(demo_content, tmp_path, capsys):
@@ -300,4 +300,4 @@ def test_a_row_that_is_not_csv_is_named_in_japanese(demo_content, tmp_path, caps
         stderr = refused(write(tmp_path, [*GOOD[:2], GOOD[2].replace("ペット保険", "x" * 60)]), capsys)
     finally:
         csv.field_size_limit(limit)
-    assert "4行目: この行はCSVとして読み取れません" in stderr and "field larger" not in stderr
+    assert "4行目：この行はCSVとして読み取れません" in stderr and "field larger" not in stderr

@@ -72,7 +72,7 @@ def test_kinds_the_law_does_not_let_us_charge_for_are_free(customer, policyholde
 def test_demo_fees_are_free_online_and_charged_by_post(life):
     assert fee_for(kind="disclosure", company=life, route="online").amount == 0
     by_post = fee_for(kind="disclosure", company=life, route="postal")
-    assert (by_post.amount, by_post.payment) == (800, "postal_order")
+    assert (by_post.amount, by_post.payment) == (1000, "postal_order")
 
 
 @pytest.mark.parametrize("field", ["fee", "fee_amount", "fee_payment"])
@@ -114,4 +114,14 @@ def test_a_change_of_fee_is_in_the_audit_trail(life):
     editor.post(f"/admin/desk/requestfee/{row.pk}/change/",
                 {"company": life.pk, "kind": "purpose", "route": "postal", "amount": "600", "payment": "postal_order"})
     entry = LogEntry.objects.get_for_object(row).latest("timestamp")
-    assert entry.actor.username == "editor" and entry.changes_dict["amount"] == ["800", "600"]
+    assert entry.actor.username == "editor" and entry.changes_dict["amount"] == ["1000", "600"]
+
+
+def test_the_demo_fees_are_the_ones_the_published_page_states(client, life):
+    """The request form charges from the fee table; the page of 保有個人データに関する事項 publishes the fees: in
+    the demo the two say the same."""
+    page = client.get("/privacy/").content.decode()
+    charged = RequestFee.objects.filter(route="postal").exclude(amount=0)
+    assert charged.exists()
+    for fee in charged:
+        assert f"1件につき{fee.amount:,}円" in page and fee.get_payment_display() in page

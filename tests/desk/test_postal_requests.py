@@ -55,7 +55,7 @@ def test_staff_enter_a_letter_from_someone_who_is_not_a_policyholder(staff, life
         "postal", "other", None, "三木 一郎")
     assert request.entered_by.username == "writer"
     assert request.due_date == arrived + datetime.timedelta(days=settings.REQUEST_DUE_DAYS)
-    assert (request.fee_amount, request.fee_payment) == (800, "postal_order")  # the demo fee by post
+    assert (request.fee_amount, request.fee_payment) == (1000, "postal_order")  # the demo fee by post
     assert request.identity_method == "postal_documents"
     document = request.documents.get()
     assert (document.kind, document.content_type) == ("postal_form", "application/pdf")
@@ -65,7 +65,7 @@ def test_staff_enter_a_letter_from_someone_who_is_not_a_policyholder(staff, life
     queue = staff.get("/admin/desk/customerrequest/").content.decode()
     assert request.number in queue and "三木 一郎（郵送：ご契約者以外の方）" in queue
     detail = staff.get(response["Location"]).content.decode()
-    assert "郵送（担当者が登録）" in detail and "800円（定額小為替）" in detail and "三木 一郎" in detail
+    assert "郵送（担当者が登録）" in detail and "1,000円（定額小為替）" in detail and "三木 一郎" in detail
 
 
 def test_a_policyholder_who_wrote_and_an_agent_with_documents(staff, policyholder):

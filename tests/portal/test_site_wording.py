@@ -17,7 +17,7 @@ from consents.models import Source
 from consents.services import preferences_update
 from customers.models import Policyholder
 from demo import content as demo
-from desk.services import inquiry_submit, reply_write, request_submit
+from desk.services import inquiry_submit, reply_send, reply_write, request_submit
 from disclosure.services import disclosure_package_request
 from notices.models import Company
 from tests import personas
@@ -127,7 +127,9 @@ def test_no_half_width_punctuation_or_iso_date_in_the_sites_own_japanese(client,
     request = request_submit(
         policyholder=hanako, kind="purpose", idempotency_key="a" * 32, details="利用目的を知りたい"
     )
-    reply_write(request=request, author=personas.support(), body="ご請求の利用目的は公表文のとおりです。")
+    writer = personas.support()
+    reply_send(reply=reply_write(request=request, author=writer, body="ご請求の利用目的は公表文のとおりです。"),
+               actor=writer)
     inquiry_submit(name="楽天 花子", email="hanako@example.com", message="質問です", idempotency_key="b" * 32)
     disclosure_package_request(hanako)
     run_due_jobs()

@@ -22,13 +22,10 @@ DEMO_STAFF = [("editor", "編集者"), ("approver", "承認者"), ("support", "�
 # The demo API client's token is fixed, so that the README can name it: a demo value, never in production.
 DEMO_API_CLIENT = "デモのDM発送システム"
 DEMO_API_TOKEN = "pp_de000001_demo-api-token-for-make-run-never-in-prod00"
-# Demo fees of requests by post (手数料, APPI Art. 38), by company short name: (yen, how paid) for a
-# notification of the purposes of use and for a disclosure alike; online requests are free. Demo values.
-DEMO_POSTAL_FEES = {
-    "楽天生命": (800, RequestFee.Payment.POSTAL_ORDER),
-    "楽天損保": (1000, RequestFee.Payment.POSTAL_ORDER),
-    "楽天少短": (500, RequestFee.Payment.REVENUE_STAMP),
-}
+# The demo fee of a request by post (手数料, APPI Art. 38) for a notification of the purposes of use and for a
+# disclosure, at every company: (yen, how paid); online requests are free. The same figures as the demo page of
+# 保有個人データに関する事項 (demo/retained_data.py) publishes, so the request form and the page agree.
+DEMO_POSTAL_FEE = (1000, RequestFee.Payment.POSTAL_ORDER)
 
 
 class Command(BaseCommand):
@@ -61,8 +58,7 @@ class Command(BaseCommand):
     def load_request_fees(self, companies: dict[str, Company]) -> None:
         for company in companies.values():
             for kind in RequestFee.FEE_KINDS:
-                amount, payment = DEMO_POSTAL_FEES.get(company.short_name, (0, RequestFee.Payment.FREE))
-                for route, fee in (("online", (0, RequestFee.Payment.FREE)), ("postal", (amount, payment))):
+                for route, fee in (("online", (0, RequestFee.Payment.FREE)), ("postal", DEMO_POSTAL_FEE)):
                     RequestFee.objects.get_or_create(company=company, kind=kind, route=route,
                                                      defaults={"amount": fee[0], "payment": fee[1]})
 
