@@ -92,16 +92,18 @@ def _stored_cells_and_times(policyholder: Policyholder, channel_codes: dict[int,
     return stored, latest
 
 
-def occurred_at_check(occurred_at, *, now=None) -> None:
+def occurred_at_check(occurred_at, *, now=None, opt_in: bool = True) -> None:
     """ValidationError unless `occurred_at` is a possible time for a customer to have said something: not in the
-    future, and within INBOUND_CHANGE_MAX_AGE_DAYS."""
+    future, and, for an opt-in (`opt_in`), within INBOUND_CHANGE_MAX_AGE_DAYS. An opt-out or a stop on contact
+    is never too old to honour (特定電子メール法 Art. 3(3)): it is recorded whenever it arrives, and its time
+    still keeps it from undoing a later interaction."""
     now = now or timezone.now()
     if timezone.is_naive(occurred_at):
         raise ValidationError(_("Give the time the customer said it with its time zone (for example +09:00)."),
                               code="occurred_at")
     if occurred_at > now + datetime.timedelta(seconds=settings.INBOUND_CHANGE_CLOCK_SKEW_SECONDS):
         raise ValidationError(_("The time the customer said it (occurred_at) is in the future."), code="occurred_at")
-    if occurred_at < now - datetime.timedelta(days=settings.INBOUND_CHANGE_MAX_AGE_DAYS):
+    if opt_in and occurred_at < now - datetime.timedelta(days=settings.INBOUND_CHANGE_MAX_AGE_DAYS):
         raise ValidationError(
             _("The time the customer said it (occurred_at) is more than %(days)s days ago: such a change is "
               "no longer accepted as the customer's current wish. Confirm it with the customer again.")
@@ -152,7 +154,7 @@ def preferences_update(
         raise ValidationError(_("A change on the customer's behalf needs the staff member and a reason."))
     ip_address = chain_ip(ConsentEvent, ip_address)
     if occurred_at is not None:
-        occurred_at_check(occurred_at)
+        occurred_at_check(occurred_at, opt_in=any(allowed is True for allowed in changes.values()))
     if capture and capture not in Capture.values:
         raise ValidationError(_("Unknown way the customer said it: %(capture)s") % {"capture": capture}, code="capture")
     if len(operator) > 100 or len(evidence) > 200:

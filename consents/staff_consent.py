@@ -72,7 +72,7 @@ def staff_consent_record(
         raise ValidationError(_("Unknown way the customer said it: %(capture)s") % {"capture": capture})
     if not evidence.strip():
         raise ValidationError(_("Give the evidence reference (a call-recording id or a document id)."))
-    occurred_at_check(occurred_at)
+    occurred_at_check(occurred_at, opt_in=consent)
     change = _change_asked(policyholder, version_id)
     policyholder_lock(policyholder)
     answer = StaffConsentAnswer.objects.create(

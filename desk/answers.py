@@ -27,6 +27,7 @@ from notices.models import Section
 from notices.selectors import retained_data_notice_for
 
 from . import company_records, fee_receipts, identity_checks
+from .fees import Fee
 from .models import CompanyTask, CustomerRequest, Reply
 
 REFUSALS = (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
@@ -143,7 +144,10 @@ def page_context(customer_request: CustomerRequest, *, preview: Reply | None = N
         reply.stopped = marketing_cells_described(reply)
     tasks = []
     if not customer_request.is_open:
-        tasks = list(customer_request.company_tasks.select_related("company").prefetch_related("files"))
+        # Only the companies that answered: a 開示 refused outright closes with parts no one looked at, and those
+        # say nothing about what a company holds.
+        tasks = list(customer_request.company_tasks.exclude(status=CompanyTask.Status.OPEN)
+                     .select_related("company").prefetch_related("files"))
     packages = []
     if customer_request.policyholder_id:
         packages = DisclosurePackage.objects.filter(
@@ -151,6 +155,7 @@ def page_context(customer_request: CustomerRequest, *, preview: Reply | None = N
         ).order_by("-requested_at", "-id")
     return {
         "customer_request": customer_request,
+        "fee": Fee(customer_request.fee_amount, customer_request.fee_payment),
         "replies": replies,
         "pause": customer_request.open_pause,
         "company_tasks": tasks,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from notices.selectors import joint_users_in_force
 
-from .documents import document_discard, document_store
+from .documents import document_discard, document_store, documents_removed_unless_committed
 from .guards import ANSWER_PERMISSION, lock_open, require
 from .models import CompanyRecordFile, CompanyTask, CustomerRequest
 
@@ -33,6 +33,7 @@ def company_tasks_open(request: CustomerRequest) -> list[CompanyTask]:
     return CompanyTask.objects.bulk_create([CompanyTask(request=request, company=company) for company in companies])
 
 
+@documents_removed_unless_committed
 @transaction.atomic
 def company_task_answer(
     *, task: CompanyTask, actor, not_held: bool = False, files: list[tuple[bytes, str]] | None = None

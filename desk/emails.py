@@ -13,6 +13,7 @@ from core.jobs import GiveUp
 from outbox.messages import email_message
 from outbox.models import OutgoingEmail
 
+from .fees import Fee
 from .models import CustomerRequest, Reply
 
 REQUEST_RECEIVED = "request_received"
@@ -21,7 +22,11 @@ REQUEST_REMINDER = "request_reminder"
 
 
 def _page_url(request: CustomerRequest) -> str:
-    return settings.SITE_URL + request.get_absolute_url() if request.policyholder_id else ""
+    """The customer's page of the request, for one who can log in to it: not for someone answered at their own
+    address (an heir, a writer who is not the policyholder), who gets the whole answer in the email."""
+    if not request.policyholder_id or request.answers_requester:
+        return ""
+    return settings.SITE_URL + request.get_absolute_url()
 
 
 def acknowledgment_email(email: OutgoingEmail) -> EmailMessage | None:
@@ -30,7 +35,8 @@ def acknowledgment_email(email: OutgoingEmail) -> EmailMessage | None:
         # Anyone can type any address into the inquiry form: what is sent there repeats nothing they typed
         # (no name, no text) but the number we gave, so that it cannot carry anyone's message to anyone.
         return email_message("desk/email/inquiry_acknowledgment", {"request": request}, request.contact_email)
-    context = {"request": request, "page_url": _page_url(request), "answer": request.replies.first()}
+    context = {"request": request, "page_url": _page_url(request), "answer": request.replies.first(),
+               "fee": Fee(request.fee_amount, request.fee_payment)}
     return email_message("desk/email/acknowledgment", context, request.contact_email)
 
 

@@ -14,6 +14,7 @@ from core.dates import today_in_tokyo, wareki
 
 from .agents import months_before
 from .guards import ANSWER_PERMISSION, lock_open, require
+from .identity import IDENTITY_KINDS
 from .models import CustomerRequest, IdentityCheck
 
 Document = IdentityCheck.Document
@@ -106,5 +107,14 @@ def identity_check_record(
               "blacked out."),
             code="blacked_out",
         )
-    return IdentityCheck.objects.create(request=request, document=document, issued_on=issued_on,
-                                        blacked_out=blacked_out, checked_by=actor, checked_at=timezone.now())
+    check = IdentityCheck.objects.create(request=request, document=document, issued_on=issued_on,
+                                         blacked_out=blacked_out, checked_by=actor, checked_at=timezone.now())
+    confirmed = request.identity_method or request.kind not in IDENTITY_KINDS
+    if request.route == CustomerRequest.Route.POSTAL and not confirmed and not missing(request):
+        # A postal request's identity is confirmed when staff have checked the copies it came with, not when it
+        # was entered: the request says so from now on.
+        request.identity_method = CustomerRequest.IdentityMethod.POSTAL_DOCUMENTS
+        request.identity_reference = _("Copies enclosed with the request form")
+        request.identity_checked_at = check.checked_at
+        request.save(update_fields=["identity_method", "identity_reference", "identity_checked_at"])
+    return check

@@ -8,7 +8,7 @@ import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,6 @@ from notices.models import Company
 from .agents import Agent, agent_check
 from .documents import document_discard, documents_removed_unless_committed
 from .fees import fee_for
-from .identity import IDENTITY_KINDS
 from .models import CustomerRequest, RequestDocument
 from .services import ANSWER_PERMISSION, CUSTOMER_KINDS, _documents_attach, _new_number, _require, due_date_for
 
@@ -100,10 +99,6 @@ def postal_request_enter(
     received_at = now if received_on == today else timezone.make_aware(
         datetime.datetime.combine(received_on, datetime.time(9))
     )
-    identity = {}
-    if kind in IDENTITY_KINDS:
-        identity = {"identity_method": CustomerRequest.IdentityMethod.POSTAL_DOCUMENTS, "identity_checked_at": now,
-                    "identity_reference": _("Copies enclosed with the request form")}
     stored: list[str] = []
     try:
         request = CustomerRequest(
@@ -112,10 +107,18 @@ def postal_request_enter(
             route=CustomerRequest.Route.POSTAL, requester=requester, entered_by=actor, idempotency_key=key,
             name=writer.name, email=writer.email, postal_code=writer.postal_code,
             postal_address=writer.postal_address, phone=writer.phone,
-            fee_amount=fee.amount, fee_payment=fee.payment, **agent.fields(), **identity,
+            fee_amount=fee.amount, fee_payment=fee.payment, **agent.fields(),
         )
         request.full_clean()
-        request.save()
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError:
+            # The same form sent twice at once (a double click): the first one's request stands.
+            existing = CustomerRequest.objects.filter(idempotency_key=key).first()
+            if existing is None:
+                raise
+            return existing
         _documents_attach(request, documents, stored, seal_issued_on=seal_issued_on)
     except BaseException:
         for name in stored:

@@ -21,7 +21,7 @@ from customers.login import policyholder_required
 from .answers import page_context
 from .company_records import downloadable
 from .documents import storage
-from .fees import Fee, fee_table
+from .fees import fee_table
 from .forms import FORM_KINDS, SERVER_FIELDS, MarketingStopForm, RequestForm
 from .guide import kind_guide
 from .identity import IDENTITY_KINDS, IDENTITY_LIMIT
@@ -178,8 +178,7 @@ class RequestDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         # Only what was sent: internal notes, drafts and answers awaiting approval never reach the customer.
-        fee = Fee(self.object.fee_amount, self.object.fee_payment)
-        return super().get_context_data(fee=fee, **page_context(self.object), **kwargs)
+        return super().get_context_data(**page_context(self.object), **kwargs)
 
 
 request_detail = RequestDetailView.as_view()

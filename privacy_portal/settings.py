@@ -181,10 +181,15 @@ MIDDLEWARE = [
 # What a client may send (core/bodylimit.py, a 413 before the body is read): a visitor who is not logged in
 # (the inquiry form: 4,000 characters are some 36 KB once encoded), a logged-in customer or staff member,
 # and on the pages that take documents of desk.documents.MAX_BYTES (10 MB) each: the request form (an
-# agent's three) and the desk's admin (a postal request's four), each with 1 MB for the rest of the form.
+# agent's three) and the desk's admin (a postal request's four), each with 1 MB for the rest of the form; and
+# the admin's pages of changes said elsewhere (relay.forms: a 20 MB CSV file, or a 10 MB scan).
 ANONYMOUS_BODY_MAX_BYTES = 64 * 1024
 SIGNED_IN_BODY_MAX_BYTES = 1024 * 1024
-DOCUMENT_UPLOAD_PATHS = {"/my/requests/new/": 31 * 1024 * 1024, "/admin/desk/": 41 * 1024 * 1024}
+DOCUMENT_UPLOAD_PATHS = {
+    "/my/requests/new/": 31 * 1024 * 1024,
+    "/admin/desk/": 41 * 1024 * 1024,
+    "/admin/relay/inboundchange/": 21 * 1024 * 1024,
+}
 # Django's own cap on a body's form fields (files aside), below its 2.5 MB default.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SIGNED_IN_BODY_MAX_BYTES
 

@@ -17,6 +17,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import secrets
@@ -200,7 +201,7 @@ def _deliver(delivery: WebhookDelivery) -> None:
     try:
         status = _post(delivery)
         error = "" if 200 <= status < 300 else f"HTTP {status}"
-    except (OSError, ValueError) as failure:  # refused, reset, timed out, unresolvable
+    except (OSError, ValueError, http.client.HTTPException) as failure:  # refused, reset, timed out, garbled
         status, error = None, type(failure).__name__
     delivery.last_status_code = status
     subscribers = WebhookSubscriber.objects.filter(pk=delivery.subscriber_id)

@@ -130,8 +130,11 @@ def _check(items: list[InboundItem], *, allowed_companies: set[int] | None) -> N
                     _("Unknown kind of suppression: %(kind)s") % {"kind": item.suppression}, index)
         if len(item.operator) > 100 or len(item.evidence) > 200 or len(item.reason) > 200:
             _refuse(422, "too-long", _("The operator (100), evidence (200) or reason (200) is too long."), index)
+        if item.suppression in ("hard_bounce", "complaint") and item.channel not in (None, "email"):
+            _refuse(422, "suppression-channel",
+                    _("A hard bounce or a complaint stops email only: give the channel email or none."), index)
         try:
-            occurred_at_check(item.occurred_at, now=now)
+            occurred_at_check(item.occurred_at, now=now, opt_in=item.allowed is True)
         except ValidationError as error:
             _refuse(422, "invalid-occurred-at", " ".join(error.messages), index)
 
@@ -168,20 +171,31 @@ def inbound_record(
                 "The key %(key)s was used before for a different change. A repeat must send the same change; a new "
                 "change needs a new key."
             ) % {"key": item.key}, index)
+    scans: list[str] = []
     try:
         with transaction.atomic():
-            return _write(origin, sender, items, holders, stored, actor=actor, scan=scan)
+            return _write(origin, sender, items, holders, stored, actor=actor, scan=scan, scans=scans)
     except IntegrityError:
         # Another request recorded one of these keys a moment ago: its result stands; a retry will find it.
+        _discard(scans)
         _refuse(409, "key-in-flight", _("One of these keys is being recorded by another request. Send it again."))
+    except BaseException:
+        _discard(scans)
+        raise
 
 
-def _write(origin, sender, items, holders, stored, *, actor, scan) -> InboundBatch:
+def _discard(names: list[str]) -> None:
+    """Scans written for a batch that was not recorded: no row names them, so none may stay on disk."""
+    for name in names:
+        scan_storage().delete(name)
+
+
+def _write(origin, sender, items, holders, stored, *, actor, scan, scans: list[str]) -> InboundBatch:
     batch = InboundBatch()
     done: dict[str, InboundChange] = {}
     now = timezone.now()
     channels = {channel.code: channel for channel in Channel.objects.all()}
-    for item in items:
+    for index, item in enumerate(items):
         earlier = stored.get(item.key) or done.get(item.key)
         if earlier is not None:
             batch.results.append(InboundResult(item, earlier, repeated=True))
@@ -195,29 +209,40 @@ def _write(origin, sender, items, holders, stored, *, actor, scan) -> InboundBat
         )
         if scan is not None:
             change.scan = scan_storage().save(f"{now:%Y/%m}/{uuid.uuid4().hex}{Path(scan.name).suffix[:10]}", scan)
+            scans.append(change.scan)
         if item.channel is not None:
             change.channel = channels[item.channel]
         reason = item.reason or _("Said through: %(capture)s") % {"capture": Capture(item.capture).label}
-        if item.allowed is not None:
-            result = preferences_update(
-                policyholder=holder, changes={(item.company, item.channel): item.allowed}, source=SOURCES[origin],
-                idempotency_key=_receipt_key(sender, item.key), actor=actor, reason=reason,
-                occurred_at=item.occurred_at, capture=item.capture, operator=item.operator,
-                evidence=item.evidence,
-            )
-            event = result.events[0] if result.events else result.receipt.events.order_by("id").first()
-            change.event = event
-            change.status = InboundChange.Status.APPLIED if event.applied else InboundChange.Status.SUPERSEDED
-        else:
-            result = suppression_place(
-                policyholder=holder, kind=item.suppression, reason=reason, source=SOURCES[origin],
-                occurred_at=item.occurred_at, channel_code=item.channel, capture=item.capture, operator=item.operator,
-                evidence=item.evidence, actor=actor,
-            )
-            change.suppression = result.suppression
-            change.status = InboundChange.Status.SUPPRESSED
+        try:
+            _apply(change, item, holder, origin=origin, sender=sender, actor=actor, reason=reason)
+        except ValidationError as error:
+            # What the services refuse (a bounce for a customer without an address…) names its item; the
+            # transaction rolls the batch back whole.
+            _refuse(422, "refused", " ".join(error.messages), index)
         done[item.key] = change
         batch.results.append(InboundResult(item, change))
     # One insert for the batch: a key taken meanwhile by another request fails it whole (IntegrityError).
     InboundChange.objects.bulk_create(list(done.values()))
     return batch
+
+
+def _apply(change: InboundChange, item: InboundItem, holder: Policyholder, *, origin, sender, actor, reason) -> None:
+    """Record one item through the one preference service or the suppressions' service, and say how on `change`."""
+    if item.allowed is not None:
+        result = preferences_update(
+            policyholder=holder, changes={(item.company, item.channel): item.allowed}, source=SOURCES[origin],
+            idempotency_key=_receipt_key(sender, item.key), actor=actor, reason=reason,
+            occurred_at=item.occurred_at, capture=item.capture, operator=item.operator,
+            evidence=item.evidence,
+        )
+        event = result.events[0] if result.events else result.receipt.events.order_by("id").first()
+        change.event = event
+        change.status = InboundChange.Status.APPLIED if event.applied else InboundChange.Status.SUPERSEDED
+    else:
+        result = suppression_place(
+            policyholder=holder, kind=item.suppression, reason=reason, source=SOURCES[origin],
+            occurred_at=item.occurred_at, channel_code=item.channel, capture=item.capture, operator=item.operator,
+            evidence=item.evidence, actor=actor,
+        )
+        change.suppression = result.suppression
+        change.status = InboundChange.Status.SUPPRESSED

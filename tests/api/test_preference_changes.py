@@ -119,9 +119,10 @@ def test_a_channel_that_does_not_exist_is_refused(call, life, holder):
     assert nothing_written()
 
 
-@pytest.mark.parametrize("offset", [datetime.timedelta(minutes=10), datetime.timedelta(days=-91)])
-def test_a_time_in_the_future_or_too_long_ago_is_refused(call, life, holder, offset):
-    response = send(call, item(holder, life, key="a", at=timezone.now() + offset))
+@pytest.mark.parametrize(("offset", "allowed"), [(datetime.timedelta(minutes=10), False),
+                                                  (datetime.timedelta(days=-91), True)])
+def test_a_time_in_the_future_or_an_opt_in_too_long_ago_is_refused(call, life, holder, offset, allowed):
+    response = send(call, item(holder, life, key="a", at=timezone.now() + offset, allowed=allowed))
     assert response.status_code == 422
     assert response.json()["type"].endswith("invalid-occurred-at")
     assert "occurred_at" in response.json()["detail"]
@@ -173,3 +174,34 @@ def test_the_receipt_its_email_and_the_history_show_both_times(call, client, lif
     assert said in history and "記録のみ" in history
     body = [m.body for m in mail.outbox if number in m.body][-1]
     assert f"お申出日時：{t1:%Y}年{t1.month}月{t1.day}日" in body and "記録のみ" in body
+
+
+def test_an_opt_out_is_never_too_old_to_honour(call, life, holder):
+    """A reply card that took months to arrive still stops the mail (特定電子メール法 Art. 3(3))."""
+    response = send(call, item(holder, life, key="late", at=timezone.now() - datetime.timedelta(days=200)))
+    assert response.status_code == 200, response.json()
+    assert Preference.objects.get(policyholder=holder, company=life, channel__code="direct_mail").allowed is False
+
+
+@pytest.mark.parametrize("channel", ["direct_mail", "phone"])
+def test_a_bounce_for_another_channel_is_refused_naming_its_item(call, life, holder, channel):
+    at = timezone.now() - datetime.timedelta(minutes=5)
+    good = item(holder, life, key="ok", at=at)
+    bounce = {**item(holder, life, key="bounce", at=at, channel=channel), "allowed": None,
+              "suppression": "hard_bounce"}
+    response = send(call, good, bounce)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["location"] == "body.changes.1"
+    assert nothing_written() and not Suppression.objects.exists()
+
+
+def test_a_bounce_for_a_customer_without_an_address_is_a_422_and_nothing_is_written(call, life, db):
+    holder = PolicyholderFactory(email="")
+    at = timezone.now() - datetime.timedelta(minutes=5)
+    good = item(holder, life, key="ok", at=at)
+    bounce = {**item(holder, life, key="bounce", at=at, channel="email"), "allowed": None,
+              "suppression": "hard_bounce"}
+    response = send(call, good, bounce)
+    assert response.status_code == 422, response.json()
+    assert response.json()["errors"][0]["location"] == "body.changes.1"
+    assert nothing_written() and not Suppression.objects.exists()

@@ -152,3 +152,19 @@ def test_an_heirs_request_needs_the_family_register(policyholder, writer):
     assert missing(request) == ["相続を確認する書類（戸籍謄本）"]
     identity_check_record(request=request, actor=writer, document="family_register", issued_on=datetime.date.today())
     assert missing(request) == []
+
+
+def test_a_postal_disclosure_is_recorded_as_confirmed_only_once_staff_checked_its_copies(policyholder, writer):
+    """What the request says of the customer's identity is evidence: not confirmed when it was typed in."""
+    from desk.postal import Writer, postal_request_enter
+
+    request = postal_request_enter(
+        actor=writer, idempotency_key="d", kind="disclosure", delivery="paper", requester="self",
+        received_on=datetime.date.today(),
+        writer=Writer(name="楽天 花子", postal_code="158-0094", postal_address="東京都世田谷区玉川一丁目14番1号"),
+        scanned_form=(pdf_bytes(), "application/pdf"), policyholder=policyholder,
+    )
+    assert (request.identity_method, request.identity_checked_at) == ("", None)
+    check = identity_check_record(request=request, actor=writer, document="my_number_card", blacked_out="なし")
+    request.refresh_from_db()
+    assert request.identity_method == "postal_documents" and request.identity_checked_at == check.checked_at
