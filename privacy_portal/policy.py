@@ -42,11 +42,11 @@ DISCLOSURE_DOWNLOAD_DAYS = 30
 STAFF_SESSION_IDLE_SECONDS = 30 * 60
 STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
 
-# A change the customer made elsewhere (a call, a paper reply card, an email platform's unsubscribe) and that
-# reaches the portal later is refused when the customer said it more than this many days ago
-# (consents.services.occurred_at_check): a card found in a drawer after months is no longer the customer's
-# current wish and must be confirmed with them again. 特定電子メール法 Art. 3(3) asks that an opt-out be honoured
-# without delay; 90 days is the group's policy, long enough for paper to travel from an agency (代理店).
+# An opt-in the customer made elsewhere (a call, a paper reply card) and that reaches the portal later is
+# refused when the customer said it more than this many days ago (consents.services.occurred_at_check): a card
+# found in a drawer after months is no longer the customer's current wish and must be confirmed with them again.
+# An opt-out or a stop on contact is recorded however late it arrives: 特定電子メール法 Art. 3(3) asks that it be
+# honoured. 90 days is the group's policy, long enough for paper to travel from an agency (代理店).
 INBOUND_CHANGE_MAX_AGE_DAYS = 90
 # A time said to be this little in the future is taken as the sender's clock running ahead, not refused.
 INBOUND_CHANGE_CLOCK_SKEW_SECONDS = 2 * 60
