@@ -51,18 +51,6 @@ def active_suppressions(policyholder_ids) -> dict[int, list[Suppression]]:
     return found
 
 
-def suppression_applies(row: Suppression, *, company_id: int, channel_code: str) -> bool:
-    return (row.company_id is None or row.company_id == company_id) and (
-        row.channel is None or row.channel.code == channel_code
-    )
-
-
-def suppressing(rows: list[Suppression], *, company_id: int, channel_code: str) -> Suppression | None:
-    """The first of `rows` that stops this company contacting by this channel, or None."""
-    return next((row for row in rows if suppression_applies(row, company_id=company_id, channel_code=channel_code)),
-                None)
-
-
 @transaction.atomic
 def suppression_place(
     *,
@@ -160,6 +148,6 @@ def customer_suppressions(policyholder: Policyholder) -> list[Suppression]:
 
 
 __all__ = [
-    "EMAIL_ONLY", "SuppressionResult", "active_suppressions", "customer_suppressions", "suppressing",
-    "suppression_applies", "suppression_lift", "suppression_place",
+    "EMAIL_ONLY", "SuppressionResult", "active_suppressions", "customer_suppressions",
+    "suppression_lift", "suppression_place",
 ]

@@ -345,10 +345,6 @@ class Reply(models.Model):
     def __str__(self):
         return f"{self.request.number} #{self.pk}"
 
-    @property
-    def needs_approval(self) -> bool:
-        return self.outcome in (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
-
 
 class Note(models.Model):
     """Staff's internal note on a request. Never shown to the customer."""

@@ -119,13 +119,6 @@ class Found:
     entry: object  # a FaqEntry
     terms: list[Term]  # the query's terms this entry contains
 
-    @property
-    def question_html(self) -> SafeString:
-        return highlight_text(self.entry.question, self.terms)
-
-    def answer_html(self, rendered_answer: str) -> SafeString:
-        return highlight_html(rendered_answer, self.terms)
-
 
 @dataclass
 class SearchResult:

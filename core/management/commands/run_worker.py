@@ -32,12 +32,15 @@ class Command(DbWorkerCommand):
         # With --reload the parent only watches files; its child runs the tasks, the rows and the schedule.
         working = not options["reload"] or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
         runner = jobs.Runner()
+        heartbeat = jobs.Heartbeat(options["worker_id"])
         if working:
             periodic.enqueue_all()
+            # A batch says it is alive too: a task of its that runs longer than WORKER_LOST_AFTER is not failed
+            # by the other workers while it still runs.
+            heartbeat.start()
             if not options["batch"]:
                 periodic.Scheduler().start()
                 runner.start()
-                jobs.Heartbeat(options["worker_id"]).start()
         try:
             if options["batch"]:
                 super().handle(*args, **options)
@@ -51,6 +54,7 @@ class Command(DbWorkerCommand):
         if working and options["batch"]:
             while jobs.jobs_run_due():
                 pass
+        heartbeat.stop()
 
     def serve(self, *args, **options) -> None:
         """The task loop, run again after the database fails (refused connections during a restart, a lost
