@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.changes import ANSWER, EVENT, SUPPRESSION
 from consents.models import Suppression
-from core.jobs import job_register
+from core.jobs import job_register, retry_delay
 from core.memo import process_memo
 from outbox.sending import outgoing_email_queue
 
@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 SUBSCRIBER_FAILING = "webhook_failing"
 # A delivery behind an earlier one of the same customer looks again this soon.
 ORDER_WAIT = datetime.timedelta(milliseconds=200)
-LONGEST_WAIT = datetime.timedelta(hours=1)
 TIMEOUT_SECONDS = 10
 USER_AGENT = "privacy-portal-webhooks/1"
 
@@ -174,11 +173,6 @@ def _post(delivery: WebhookDelivery) -> int:
         return error.code
 
 
-def retry_wait(attempts: int) -> datetime.timedelta:
-    """JOB_RETRY_SECONDS after the first failure, then twice as long each time, up to an hour."""
-    return min(datetime.timedelta(seconds=settings.JOB_RETRY_SECONDS * 2 ** min(attempts - 1, 20)), LONGEST_WAIT)
-
-
 SAVED = ["attempts", "status", "next_attempt_at", "last_error", "last_status_code", "first_attempt_at"]
 
 
@@ -222,7 +216,7 @@ def _deliver(delivery: WebhookDelivery) -> None:
         delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
         delivery.save(update_fields=SAVED)
         return
-    delivery.next_attempt_at = now + retry_wait(delivery.attempts)
+    delivery.next_attempt_at = now + retry_delay(delivery.attempts)
     logger.warning("webhook delivery %s failed, attempt %s: %s", delivery.pk, delivery.attempts, error)
     delivery.save(update_fields=SAVED)
 
