@@ -13,6 +13,20 @@ from .identity import IDENTITY_KINDS
 from .models import CustomerRequest, RequestDocument
 from .services import CUSTOMER_KINDS
 
+
+def checked_upload(upload):
+    """An uploaded file checked by desk.documents.check_upload, as (bytes, type), or None when none was sent; one
+    that cannot even be read is refused like a bad one."""
+    if not upload:
+        return None
+    try:
+        return check_upload(upload)
+    except forms.ValidationError:
+        raise
+    except Exception as error:
+        raise forms.ValidationError(_("The file could not be read. Upload it again.")) from error
+
+
 # The form's kinds: ご案内の停止 has a page of its own, where the customer picks what to stop and confirms it.
 FORM_KINDS = [kind for kind in CUSTOMER_KINDS if kind != CustomerRequest.Kind.MARKETING_STOP]
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
@@ -177,15 +191,7 @@ class RequestForm(forms.Form):
         self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
     def _clean_document(self, name):
-        upload = self.cleaned_data.get(name)
-        if not upload:
-            return None
-        try:
-            return check_upload(upload)
-        except forms.ValidationError:
-            raise
-        except Exception as error:  # an upload that cannot even be read is refused like a bad one
-            raise forms.ValidationError(_("The file could not be read. Upload it again.")) from error
+        return checked_upload(self.cleaned_data.get(name))
 
     def clean_document_authority(self):
         return self._clean_document("document_authority")
@@ -354,15 +360,7 @@ class PostalRequestForm(forms.Form):
         self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
     def _checked(self, name):
-        upload = self.cleaned_data.get(name)
-        if not upload:
-            return None
-        try:
-            return check_upload(upload)
-        except forms.ValidationError:
-            raise
-        except Exception as error:  # an upload that cannot even be read is refused like a bad one
-            raise forms.ValidationError(_("The file could not be read. Upload it again.")) from error
+        return checked_upload(self.cleaned_data.get(name))
 
     def clean_scanned_form(self):
         return self._checked("scanned_form")

@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import matrix_axes
 
-from .documents import check_upload
 from .fee_receipts import AMOUNT_LIMIT
-from .forms import ReplyForm
+from .forms import ReplyForm, checked_upload
 from .identity_checks import BLACKED_OUT_LIMIT
 from .models import FeeReceipt, IdentityCheck, RequestPause
 from .pauses import MESSAGE_LIMIT
@@ -73,15 +72,7 @@ class CompanyTaskForm(forms.Form):
                               required=False)
 
     def clean_files(self):
-        checked = []
-        for upload in self.cleaned_data.get("files") or []:
-            try:
-                checked.append(check_upload(upload))
-            except forms.ValidationError:
-                raise
-            except Exception as error:  # an upload that cannot even be read is refused like a bad one
-                raise forms.ValidationError(_("The file could not be read. Upload it again.")) from error
-        return checked
+        return [checked_upload(upload) for upload in self.cleaned_data.get("files") or []]
 
 
 def marketing_choices() -> list[tuple[str, str]]:
