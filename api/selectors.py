@@ -169,6 +169,12 @@ def cursor_issue(*, company_id: int, channel: Channel, consent: ConsentChange | 
     return signing.dumps(data, salt=CURSOR_SALT)
 
 
+def _ground_changed() -> ApiProblem:
+    return ApiProblem(422, "invalid-cursor", _(
+        "Since this cursor was issued, the ground on which this company may use customers' data has changed (a "
+        "notice version that adds it on consent took effect). Start again with a full export."
+    ))
+
 # A webhook event's id (relay.delivery): the consent event it reported, the position an export resumes after.
 EVENT_ID = re.compile(r"ce_([0-9]{1,18})")
 
@@ -177,7 +183,14 @@ def cursor_read(cursor: str, *, company_id: int, channel: Channel, consent: Cons
     if match := EVENT_ID.fullmatch(cursor):
         # Resuming after the last webhook event received: every consent event after it, and every answer and
         # suppression whatever their age (their rows are the customers' current state, applied as upserts).
-        return Cursor(int(match.group(1)), 0, 0)
+        event = int(match.group(1))
+        if consent is not None:
+            # As for a signed cursor: an event from before the consent version took effect cannot carry the
+            # customers whose state changed then without an event (asked, never answered).
+            reported = ConsentEvent.objects.filter(pk=event).values_list("created_at", flat=True).first()
+            if reported is None or reported < consent.starts_at:
+                raise _ground_changed()
+        return Cursor(event, 0, 0)
     try:
         data = signing.loads(cursor, salt=CURSOR_SALT)
     except signing.BadSignature:
@@ -196,12 +209,7 @@ def cursor_read(cursor: str, *, company_id: int, channel: Channel, consent: Cons
     if data.get("consent") != (consent.version.pk if consent else None):
         # A version that adds this company on the customers' consent took effect (or stopped deciding) since the
         # cursor: customers who did not consent changed state without an event, so only a full export is right.
-        raise ApiProblem(
-            422,
-            "invalid-cursor",
-            _("Since this cursor was issued, the ground on which this company may use customers' data has changed "
-              "(a notice version that adds it on consent took effect). Start again with a full export."),
-        )
+        raise _ground_changed()
     suppression = data.get("suppression", 0)
     return Cursor(data["event"], data.get("answer", 0), suppression if isinstance(suppression, int) else 0)
 

@@ -6,8 +6,10 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from api.selectors import cursor_issue
 from consents.models import Channel
@@ -143,3 +145,18 @@ def test_a_check_on_a_company_that_joined_on_consent_is_still_one_query(send, cu
     with CaptureQueriesContext(connection) as captured:
         assert check(send, customers["silent"], joiner) == (False, "joint_use_not_consented")
     assert len(captured) == 1
+
+
+def test_resuming_from_a_webhook_event_before_the_version_took_effect_asks_for_a_full_export(send, joiner, life):
+    """A webhook id is a cursor too: one from before the consent version cannot carry the customers who were asked
+    and never answered, so it is refused like a signed cursor of that age; one from after it is taken."""
+    customer = customer_since(days(-400), customer_number="C000000011")
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=3)):
+        earlier = change(customer, {(life.pk, "direct_mail"): False})
+    consent_version(effective_date=days(-1), add=[joiner])
+    later = change(customer, {(life.pk, "direct_mail"): True})
+    url = f"/api/v1/do-not-contact?company={joiner.pk}&channel=direct_mail&since=ce_"
+    response = send("get", url + str(earlier.events[0].pk))
+    assert response.status_code == 422
+    assert response.json()["type"].endswith("invalid-cursor")
+    assert send("get", url + str(later.events[0].pk)).status_code == 200
