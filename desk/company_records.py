@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from notices.selectors import joint_users_in_force
 
-from .documents import document_discard, document_store, documents_removed_unless_committed
+from .documents import document_discard, document_store, documents_removed_unless_committed, stored_files_delete
 from .guards import ANSWER_PERMISSION, lock_open, require
 from .models import CompanyRecordFile, CompanyTask, CustomerRequest
 
@@ -94,12 +94,7 @@ def company_files_delete_expired(*, now: datetime.datetime | None = None) -> int
     """Delete the files of requests closed more than DISCLOSURE_DOWNLOAD_DAYS ago; their rows stay, marked."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.DISCLOSURE_DOWNLOAD_DAYS)
-    due = CompanyRecordFile.objects.filter(deleted_at__isnull=True, task__request__closed_at__lte=cutoff)
-    deleted = 0
-    for record in due.iterator():
-        document_discard(record.stored_name)
-        CompanyRecordFile.objects.filter(pk=record.pk).update(deleted_at=now)
-        deleted += 1
+    deleted = stored_files_delete(CompanyRecordFile.objects.filter(task__request__closed_at__lte=cutoff), now=now)
     if deleted:
         logger.info("Deleted %s files of companies' records past their download period", deleted)
     return deleted

@@ -242,17 +242,23 @@ def documents_sweep_orphans(*, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
+def stored_files_delete(due: models.QuerySet, *, now: datetime.datetime) -> int:
+    """Delete the files of the rows `due` (of a model with stored_name and deleted_at); the rows stay, marked with
+    when. Returns how many files went."""
+    deleted = 0
+    for row in due.filter(deleted_at__isnull=True).iterator():
+        document_discard(row.stored_name)
+        due.model.objects.filter(pk=row.pk).update(deleted_at=now)
+        deleted += 1
+    return deleted
+
+
 def documents_delete_expired(*, now: datetime.datetime | None = None) -> int:
     """Delete the files of requests closed more than REQUEST_DOCUMENT_RETENTION_DAYS ago; their rows stay,
     marked with when. Returns how many files went."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.REQUEST_DOCUMENT_RETENTION_DAYS)
-    due = RequestDocument.objects.filter(deleted_at__isnull=True, request__closed_at__lte=cutoff)
-    deleted = 0
-    for document in due.iterator():
-        document_discard(document.stored_name)
-        RequestDocument.objects.filter(pk=document.pk).update(deleted_at=now)
-        deleted += 1
+    deleted = stored_files_delete(RequestDocument.objects.filter(request__closed_at__lte=cutoff), now=now)
     if deleted:
         logger.info("Deleted %s agents' documents past their retention", deleted)
     return deleted
