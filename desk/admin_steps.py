@@ -27,7 +27,7 @@ from .emails import answer_message
 from .fee_receipts import fee_receipt_record
 from .guards import ANSWER_PERMISSION
 from .identity_checks import identity_check_record
-from .models import CompanyRecordFile, CompanyTask, CustomerRequest, Reply
+from .models import REFUSALS, CompanyRecordFile, CompanyTask, CustomerRequest, Reply
 from .pauses import request_pause, request_resume
 from .staff_forms import CompanyTaskForm, DraftForm, FeeReceiptForm, IdentityCheckForm, PauseForm
 
@@ -258,7 +258,7 @@ class RequestStepsMixin:
             and obj.is_open,
             "can_approve": reply.status == Reply.Status.AWAITING_APPROVAL and reply.author_id != request.user.pk
             and request.user.has_perm(services.APPROVE_PERMISSION) and obj.is_open,
-            "is_refusal": reply.outcome in answers.REFUSALS,
+            "is_refusal": reply.outcome in REFUSALS,
             "change_url": reverse("admin:desk_customerrequest_change", args=[obj.pk]),
         }
         response = TemplateResponse(request, "admin/desk/customerrequest/preview.html", context, status=status)

@@ -21,20 +21,16 @@ from django.utils.translation import gettext as _
 from consents.models import Source
 from consents.selectors import matrix_axes
 from consents.services import preferences_update
-from core.dates import today_in_tokyo
 from disclosure.models import DisclosurePackage
 from notices.models import Section
-from notices.selectors import retained_data_notice_for
+from notices.selectors import COMPLAINT_ROUTE_TOPICS, complaint_route_sections
 
 from . import company_records, fee_receipts, identity_checks
 from .fees import Fee
-from .models import CompanyTask, CustomerRequest, Reply
+from .models import REFUSALS, CompanyTask, CustomerRequest, Reply
 
-REFUSALS = (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
 # The kinds whose acceptance can stop marketing (APPI Art. 35(1), (3)).
 MARKETING_KINDS = (CustomerRequest.Kind.SUSPENSION, CustomerRequest.Kind.THIRD_PARTY_STOP)
-# The sections of the page of items on retained personal data that make the complaint route.
-ROUTE_TOPICS = (Section.Topic.COMPLAINTS, Section.Topic.ACCREDITED_BODY)
 
 
 def marketing_cells_clean(request: CustomerRequest, outcome: str, cells) -> list[list]:
@@ -90,10 +86,8 @@ def complaint_route_missing(request: CustomerRequest) -> list[str]:
     """What of the complaint route (苦情の申出先, the 認定個人情報保護団体) the page of items on retained personal
     data in force for the request's company (or the group's) does not state: the refusal's partials render
     those sections, so without them the customer would not be told where to complain."""
-    notice = retained_data_notice_for(request.company)
-    version = notice.versions.in_force(on=today_in_tokyo()).first() if notice is not None else None
-    stated = {section.get("topic") for section in version.content["sections"]} if version is not None else set()
-    return [str(Section.Topic(topic).label) for topic in ROUTE_TOPICS if topic not in stated]
+    stated = {section["topic"] for section in complaint_route_sections(request.company)[1]}
+    return [str(Section.Topic(topic).label) for topic in COMPLAINT_ROUTE_TOPICS if topic not in stated]
 
 
 def send_checks(reply: Reply, request: CustomerRequest) -> None:

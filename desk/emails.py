@@ -14,7 +14,7 @@ from outbox.messages import email_message
 from outbox.models import OutgoingEmail
 
 from .fees import Fee
-from .models import CustomerRequest, Reply
+from .models import REFUSALS, CustomerRequest, Reply
 
 REQUEST_RECEIVED = "request_received"
 REQUEST_ANSWER = "request_answer"
@@ -49,7 +49,7 @@ def answer_email(email: OutgoingEmail) -> EmailMessage | None:
 def answer_message(reply: Reply) -> EmailMessage | None:
     """The answer's email, built from the reply: by the worker when it is sent, by the preview before."""
     request = reply.request
-    refusal = reply.outcome in (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
+    refusal = reply.outcome in REFUSALS
     context = {
         "request": request, "reply": reply, "page_url": _page_url(request),
         # A refusal tells where to complain (the send step checks that it renders).

@@ -277,6 +277,11 @@ class CustomerRequest(models.Model):
         return self.email if self.answers_requester else self.policyholder.email
 
 
+# The outcomes that refuse a request in whole or in part: they give the reason (APPI Art. 36), wait for a second
+# person and carry the complaint route.
+REFUSALS = (CustomerRequest.Outcome.PARTIAL, CustomerRequest.Outcome.DECLINED)
+
+
 class Reply(models.Model):
     """An answer to the customer, shown on their page and emailed to them. One that refuses the request
     in whole or in part gives the reason (APPI Art. 36) and waits for a second staff member's approval."""

@@ -30,10 +30,9 @@ from .guards import lock_open as _lock_open
 from .guards import require as _require
 from .identity import IDENTITY_KINDS, identity_confirm, identity_reference
 from .marketing import Cell, marketing_stop_plan
-from .models import CustomerRequest, Note, Reply, RequestDocument
+from .models import REFUSALS, CustomerRequest, Note, Reply, RequestDocument
 from .pauses import pause_end_on_close
 
-REFUSALS = answers.REFUSALS
 CUSTOMER_KINDS = [kind for kind in CustomerRequest.Kind.values if kind != CustomerRequest.Kind.INQUIRY]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.dates import today_in_tokyo
 from core.memo import process_memo
 
-from .models import Company, JointUser, Notice, NoticeVersion
+from .models import Company, JointUser, Notice, NoticeVersion, Section
 
 
 @process_memo(seconds=1)
@@ -201,3 +201,23 @@ def retained_data_notice_for(company: Company | None) -> Notice | None:
         if own is not None and own.versions.in_force(on=today_in_tokyo()).exists():
             return own
     return retained_data_group_notice()
+
+
+# The sections of a page of items on retained personal data that tell a customer where to complain, in the order
+# a refusal gives them.
+COMPLAINT_ROUTE_TOPICS = (Section.Topic.COMPLAINTS, Section.Topic.ACCREDITED_BODY)
+
+
+def complaint_route_sections(company: Company | None) -> tuple[Notice | None, list[dict]]:
+    """The page of items on retained personal data in force for `company` (or the group's) and its sections on
+    the complaint route (苦情の申出先, the 認定個人情報保護団体), in COMPLAINT_ROUTE_TOPICS' order; (None, [])
+    without a page in force."""
+    notice = retained_data_notice_for(company)
+    version = notice.versions.in_force(on=today_in_tokyo()).first() if notice is not None else None
+    if version is None:
+        return None, []
+    sections = [
+        section for topic in COMPLAINT_ROUTE_TOPICS for section in version.content["sections"]
+        if section.get("topic") == topic
+    ]
+    return notice, sections
